@@ -1,0 +1,57 @@
+"""The photo catalogue interface. Backends store records and know nothing of images.
+
+A photo moves  missing -> uploaded  or  missing -> rejected (with a reason). A photo that was
+never announced may go straight to uploaded/rejected (local ingest). Once uploaded or rejected
+a record is final: repeating a transition changes nothing, so replayed events are harmless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+State = Literal["missing", "uploaded", "rejected"]
+STATES: tuple[State, ...] = ("missing", "uploaded", "rejected")
+
+
+@dataclass
+class PhotoRecord:
+    id: str
+    state: State
+    reason: str | None = None  # stable code when rejected
+    message: str | None = None  # one public line when rejected
+    data: dict[str, Any] = field(default_factory=dict)  # metadata, master key, tags, ...
+    created_at: float = 0.0
+    updated_at: float = 0.0
+
+
+class Catalogue(Protocol):
+    def announce(self, photo_id: str, data: dict[str, Any] | None = None) -> PhotoRecord:
+        """Create a `missing` record; an existing record is returned unchanged."""
+
+    def complete(
+        self,
+        photo_id: str,
+        state: State,
+        *,
+        reason: str | None = None,
+        message: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> tuple[PhotoRecord, bool]:
+        """Atomically move an absent or `missing` record to `uploaded`/`rejected`.
+
+        Returns (record, changed). A record already final is returned as it is, changed=False.
+        """
+
+    def get(self, photo_id: str) -> PhotoRecord | None: ...
+
+    def update_data(self, photo_id: str, data: dict[str, Any]) -> PhotoRecord:
+        """Merge keys into a record's data (tags added later). Raise KeyError when absent."""
+
+    def list(
+        self, state: State | None = None, reason: str | None = None, limit: int = 1000
+    ) -> Iterator[PhotoRecord]:
+        """Newest first."""
+
+    def delete(self, photo_id: str) -> None: ...

@@ -1,0 +1,41 @@
+"""The blob-store interface. Backends move bytes by key and know nothing of images."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Protocol
+
+# Keys are relative, slash-separated, with no empty, "." or ".." segments: a key can never
+# name a place outside the store, whatever the backend.
+_SEGMENT = re.compile(r"^[A-Za-z0-9._=+-]+$")
+
+
+class BlobNotFound(KeyError):
+    """The key holds nothing."""
+
+
+class InvalidKey(ValueError):
+    """The key could escape the store or is malformed."""
+
+
+def check_key(key: str) -> str:
+    parts = key.split("/")
+    if not key or any(p in ("", ".", "..") or not _SEGMENT.match(p) for p in parts):
+        raise InvalidKey(f"invalid blob key: {key!r}")
+    return key
+
+
+class BlobStore(Protocol):
+    def put(self, key: str, data: bytes, content_type: str | None = None) -> None:
+        """Store atomically: readers see the old object or the whole new one, never a part."""
+
+    def get(self, key: str) -> bytes:
+        """Raise BlobNotFound when absent."""
+
+    def exists(self, key: str) -> bool: ...
+
+    def delete(self, key: str) -> None:
+        """Idempotent: deleting an absent key is not an error."""
+
+    def keys(self, prefix: str = "") -> Iterator[str]: ...
