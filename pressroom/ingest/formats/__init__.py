@@ -1,0 +1,27 @@
+"""One reader per accepted format. Each offers:
+
+    probe(data: bytes) -> Header          header facts, no pixel decode; strict structure checks
+    decode(data, header, target) -> pyvips.Image
+        strict decode of the whole file; `target` (long side, px) lets a format that can shrink
+        on load (JPEG DCT scaling, WebP) decode at the smallest size still >= what is needed;
+        None means full resolution. The result is as stored: orientation and colour are the
+        pipeline's next steps.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from . import heif, jpeg, png, webp
+
+# mime type from libmagic -> reader
+READERS: dict[str, ModuleType] = {
+    "image/jpeg": jpeg,
+    "image/png": png,
+    "image/webp": webp,
+    "image/heic": heif,
+    "image/heif": heif,
+    "image/heic-sequence": heif,
+    "image/heif-sequence": heif,
+    "image/avif": heif,
+}

@@ -1,0 +1,65 @@
+"""PNG. Pillow checks the structure without inflating pixels (every chunk's CRC, IEND, text
+chunks inflating past MAX_TEXT_CHUNK); libvips (libspng) decodes, 16-bit and ICC intact."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import pyvips
+from PIL import Image, PngImagePlugin
+
+from .. import exif as exif_mod
+from ..errors import Rejected, decode_failure
+from ..image import Header
+
+
+def probe(data: bytes) -> Header:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            im = Image.open(io.BytesIO(data), formats=["PNG"])
+            width, height = im.size
+            animated = getattr(im, "is_animated", False)
+            im.verify()  # CRCs of every chunk through IEND; pixels stay compressed
+    except ValueError as exc:  # Pillow: "Decompressed data too large for ...MAX_TEXT_CHUNK"
+        if "too large" in str(exc).lower():
+            raise Rejected("decompression_bomb", str(exc)) from None
+        raise decode_failure(exc) from None
+    except Image.DecompressionBombError as exc:
+        raise Rejected("too_many_pixels", str(exc)) from None
+    except (OSError, SyntaxError, Image.UnidentifiedImageError, EOFError) as exc:
+        raise decode_failure(exc) from None
+    if animated:
+        raise Rejected("unsupported_format", "animated PNG")
+    try:
+        img = pyvips.Image.pngload_buffer(data, fail_on="warning")
+        fields = set(img.get_fields())
+    except pyvips.Error as exc:
+        raise decode_failure(exc) from None
+    icc = img.get("icc-profile-data") if "icc-profile-data" in fields else None
+    exif = img.get("exif-data") if "exif-data" in fields else None
+    xmp = img.get("xmp-data") if "xmp-data" in fields else None
+    parsed = exif_mod.load(exif)
+    return Header(
+        format="PNG",
+        width=width,
+        height=height,
+        orientation=exif_mod.orientation(parsed, xmp),
+        icc=icc,
+        exif=exif,
+        xmp=xmp,
+        alpha=img.hasalpha(),
+        extra={"vips": img, "exif_parsed": parsed},
+    )
+
+
+def decode(data: bytes, header: Header, target: int | None) -> pyvips.Image:
+    try:
+        return header.extra["vips"].copy_memory()
+    except pyvips.Error as exc:
+        raise decode_failure(exc) from None
+
+
+# Pillow's default text-chunk limits are the guard we rely on; keep them explicit.
+assert PngImagePlugin.MAX_TEXT_CHUNK <= 1024 * 1024

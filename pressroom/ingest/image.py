@@ -1,0 +1,59 @@
+"""What the format readers hand to the pipeline, and the one bridge from numpy to libvips."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyvips
+
+# Only the loaders we call by name may run; libvips' untrusted ones (ImageMagick, PDF,
+# SVG, ...) are blocked outright so no user file can ever reach them.
+pyvips.block_untrusted_set(True)
+pyvips.cache_set_max(0)  # each photo is read once: caching operations only holds memory
+
+
+@dataclass
+class Header:
+    """What a file says about itself before any pixel is decoded."""
+
+    format: str  # JPEG, MPO, PNG, WEBP, HEIF, AVIF
+    width: int  # as stored, before orientation
+    height: int
+    orientation: int = 1  # EXIF 1..8, already 1 where the decoder applies it (HEIF irot/imir)
+    icc: bytes | None = None
+    exif: bytes | None = None
+    xmp: bytes | None = None
+    alpha: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)  # reader-private state
+
+    @property
+    def upright_size(self) -> tuple[int, int]:
+        if self.orientation in (5, 6, 7, 8):
+            return self.height, self.width
+        return self.width, self.height
+
+
+def from_array(arr: np.ndarray) -> pyvips.Image:
+    """Wrap a decoded HxW[xC] uint8/uint16 array as a libvips image without copying twice."""
+    arr = np.ascontiguousarray(arr)
+    if arr.ndim == 2:
+        arr = arr[:, :, None]
+    h, w, bands = arr.shape
+    fmt = "ushort" if arr.dtype == np.uint16 else "uchar"
+    img = pyvips.Image.new_from_memory(arr.data, w, h, bands, fmt)
+    if bands <= 2:
+        interpretation = "grey16" if fmt == "ushort" else "b-w"
+    else:
+        interpretation = "rgb16" if fmt == "ushort" else "srgb"
+    return img.copy(interpretation=interpretation)
+
+
+def shrink_for(width: int, height: int, target: int, steps: tuple[int, ...]) -> int:
+    """The smallest shrink-on-load factor whose result fits `target`, else the largest."""
+    long_side = max(width, height)
+    for s in steps:
+        if -(-long_side // s) <= target:
+            return s
+    return steps[-1]

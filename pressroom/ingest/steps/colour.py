@@ -1,0 +1,49 @@
+"""Convert to 8-bit sRGB from the embedded profile; untagged means sRGB already."""
+
+from __future__ import annotations
+
+import pyvips
+
+from .. import icc
+from ..job import Job
+
+
+def to_srgb(img: pyvips.Image, profile: bytes | None) -> pyvips.Image:
+    if img.interpretation == "cmyk":
+        # CMYK with no profile: libvips' built-in CMYK profile, as every print RIP assumes.
+        if profile:
+            img = _with_profile(img, profile)
+        return img.icc_transform("srgb", embedded=bool(profile), input_profile="cmyk")
+    if profile and not icc.is_srgb(profile):
+        try:
+            img = _with_profile(img, profile).icc_transform(
+                "srgb", embedded=True, intent="perceptual"
+            )
+        except pyvips.Error:
+            pass  # an unusable profile (empty, wrong colour space): read the pixels as sRGB
+    if img.interpretation != "srgb" or img.format != "uchar":
+        img = img.colourspace("srgb")
+    if img.format != "uchar":
+        img = img.cast("uchar")
+    return img
+
+
+def _with_profile(img: pyvips.Image, profile: bytes) -> pyvips.Image:
+    img = img.copy()
+    img.set_type(pyvips.GValue.blob_type, "icc-profile-data", profile)
+    return img
+
+
+def drop_opaque_alpha(img: pyvips.Image) -> pyvips.Image:
+    """An alpha channel that is 255 everywhere carries nothing: keep the photo a JPEG."""
+    if img.hasalpha() and img[img.bands - 1].min() >= 255:
+        return img[: img.bands - 1]
+    return img
+
+
+def colour(job: Job) -> None:
+    assert job.image is not None and job.header is not None
+    if job.passthrough:
+        return  # already sRGB by definition (see decode.can_pass_through)
+    img = to_srgb(job.image, job.header.icc)
+    job.image = drop_opaque_alpha(img)
