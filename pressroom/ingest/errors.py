@@ -6,7 +6,7 @@ from __future__ import annotations
 REASONS: dict[str, str] = {
     "empty": "The file is empty.",
     "not_an_image": "The file is not an image.",
-    "unsupported_format": "This image format is not accepted; upload JPEG, PNG, WebP, HEIC or AVIF.",
+    "unsupported_format": "This format is not accepted; upload JPEG, PNG, WebP, HEIC or AVIF.",
     "truncated": "The image file is incomplete (cut off before its end).",
     "corrupt": "The image data is damaged and cannot be decoded cleanly.",
     "too_many_pixels": "The image has too many pixels.",

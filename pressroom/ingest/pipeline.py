@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -35,18 +36,24 @@ NORMALISE: tuple[Step, ...] = (sniff, probe, decode_master, orient, colour, prox
 
 def run(steps: Sequence[Step], job: Job) -> Job:
     """Run the steps; any failure becomes a Rejected with a stable reason."""
-    for step in steps:
-        try:
-            step(job)
-        except Rejected:
-            raise
-        except MemoryError:
-            raise Rejected("too_many_pixels", f"out of memory in {step.__name__}") from None
-        except (pyvips.Error, ValueError, OSError, EOFError, SyntaxError) as exc:
-            # A decoder tripped over something no earlier step caught.
-            log.debug("step %s failed", step.__name__, exc_info=True)
-            raise Rejected("corrupt", f"{step.__name__}: {exc}"[:300]) from None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Pillow warns about malformed metadata; not our verdict
+        for step in steps:
+            _run_step(step, job)
     return job
+
+
+def _run_step(step: Step, job: Job) -> None:
+    try:
+        step(job)
+    except Rejected:
+        raise
+    except MemoryError:
+        raise Rejected("too_many_pixels", f"out of memory in {step.__name__}") from None
+    except (pyvips.Error, ValueError, OSError, EOFError, SyntaxError) as exc:
+        # A decoder tripped over something no earlier step caught.
+        log.debug("step %s failed", step.__name__, exc_info=True)
+        raise Rejected("corrupt", f"{step.__name__}: {exc}"[:300]) from None
 
 
 @dataclass
@@ -59,7 +66,9 @@ class Verdict:
     height: int | None = None
 
 
-def validate(data: bytes, limits: Limits | None = None, proxy_size: int = 640) -> tuple[Verdict, Job]:
+def validate(
+    data: bytes, limits: Limits | None = None, proxy_size: int = 640
+) -> tuple[Verdict, Job]:
     """Judge one upload. The Job carries the proxy for whoever wants it."""
     job = Job(data=data, limits=limits or Limits(), proxy_size=proxy_size)
     try:

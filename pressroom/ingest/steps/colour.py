@@ -9,6 +9,7 @@ from ..job import Job
 
 
 def to_srgb(img: pyvips.Image, profile: bytes | None) -> pyvips.Image:
+    """Lazy: the caller decides when to compute (see colour())."""
     if img.interpretation == "cmyk":
         # CMYK with no profile: libvips' built-in CMYK profile, as every print RIP assumes.
         if profile:
@@ -18,7 +19,7 @@ def to_srgb(img: pyvips.Image, profile: bytes | None) -> pyvips.Image:
         try:
             img = _with_profile(img, profile).icc_transform(
                 "srgb", embedded=True, intent="perceptual"
-            )
+            ).copy_memory()
         except pyvips.Error:
             pass  # an unusable profile (empty, wrong colour space): read the pixels as sRGB
     if img.interpretation != "srgb" or img.format != "uchar":
@@ -45,5 +46,6 @@ def colour(job: Job) -> None:
     assert job.image is not None and job.header is not None
     if job.passthrough:
         return  # already sRGB by definition (see decode.can_pass_through)
-    img = to_srgb(job.image, job.header.icc)
+    # Computed once here: the proxy and the master encoder both read these pixels.
+    img = to_srgb(job.image, job.header.icc).copy_memory()
     job.image = drop_opaque_alpha(img)

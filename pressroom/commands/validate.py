@@ -1,0 +1,77 @@
+"""pressroom validate PATH... : judge uploads by content, write nothing."""
+
+from __future__ import annotations
+
+import argparse
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+from ..config import Settings
+from ._common import (
+    EXIT_OK,
+    EXIT_REJECTED,
+    add_limit_flags,
+    emit_json,
+    expand,
+    progress,
+    settings_from,
+    tally,
+)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "validate",
+        help="judge uploads by their content (no writes)",
+        description="Judge each file by its content: format sniffed from the bytes, decoded "
+        "completely and strictly, within pixel and byte limits. Exit 0 when all are "
+        "accepted, 1 when any is rejected, 2 on usage errors.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    p.add_argument("--workers", type=int, default=0, help="processes (default: one per core)")
+    add_limit_flags(p)
+    p.set_defaults(run=run)
+
+
+def _setup(settings: Settings) -> Settings:
+    return settings
+
+
+def check_one(settings: Settings, path: Path) -> dict[str, Any]:
+    from ..ingest.errors import Rejected
+    from ..ingest.pipeline import Verdict, validate
+    from ..ingest.service import read_upload
+
+    try:
+        verdict, _ = validate(read_upload(path, settings), settings.limits, settings.proxy_size)
+    except Rejected as r:
+        verdict = Verdict("reject", r.reason, r.message)
+    return {"path": str(path), **verdict.__dict__}
+
+
+def run(args: argparse.Namespace) -> int:
+    from functools import partial
+
+    from ..batch import run_batch
+
+    settings = settings_from(args)
+    paths = expand(args.paths)
+    results = []
+    with (
+        progress(len(paths), "validating", not args.json) as bar,
+        closing(run_batch(partial(_setup, settings), check_one, paths, settings.workers)) as stream,
+    ):
+        task = bar.add_task("validate", total=len(paths))
+        for r in stream:
+            results.append(r)
+            bar.advance(task)
+            if args.json:
+                emit_json(r)
+            elif r["verdict"] == "accept":
+                print(f"accept  {r['format']:<5} {r['width']}x{r['height']}  {r['path']}")
+            else:
+                print(f"reject  {r['reason']:<18} {r['path']}: {r['message']}")
+    if not args.json:
+        print(", ".join(f"{n} {k}" for k, n in tally(results)))
+    return EXIT_OK if all(r["verdict"] == "accept" for r in results) else EXIT_REJECTED
