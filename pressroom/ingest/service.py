@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import pyvips
+
 from ..catalogue.base import Catalogue, PhotoRecord
 from ..config import Settings
 from ..storage.base import BlobStore
@@ -22,7 +24,9 @@ from .job import Job
 from .pipeline import NORMALISE, run
 
 PROXY_QUALITY = 85
-Tagger = Callable[[Job], dict[str, Any]]
+# tagger(proxy, record_data) -> tags. The proxy is upright sRGB, <= proxy_size px; boxes
+# the tagger reports are in upright master pixels (record_data has "width"/"height").
+Tagger = Callable[[pyvips.Image, dict[str, Any]], dict[str, Any]]
 
 
 def photo_id_for(sha256_hex: str) -> str:
@@ -126,7 +130,7 @@ class Ingestor:
             "proxy_height": job.proxy.height,
         }
         if self.tagger is not None:
-            data_out["tags"] = self.tagger(job)
+            data_out["tags"] = self.tagger(job.proxy, data_out)
         record, changed = self.catalogue.complete(pid, "uploaded", data=data_out)
         return self._result(name, record, changed=changed, started=started)
 
