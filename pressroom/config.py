@@ -8,6 +8,18 @@ from pathlib import Path
 
 MB = 1024 * 1024
 
+# Thumbnail widths/heights a URL may name; other sizes need a preset.
+THUMB_SIZES = (
+    (32, 48, 64, 96, 128, 150, 160, 192, 200, 240, 256, 300, 320, 360, 400, 480, 500)
+    + (512, 600, 640, 720, 768, 800, 960, 1024, 1080, 1200, 1280, 1440, 1600, 1920, 2048)
+)
+THUMB_PRESETS = (
+    ("thumb", "w:200/h:200/fit:cover/g:sm"),
+    ("small", "w:400/h:400/fit:inside"),
+    ("medium", "w:800/h:800/fit:inside"),
+    ("large", "w:1600/h:1600/fit:inside"),
+)
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -29,6 +41,14 @@ class Settings:
     master_quality: int = 92  # JPEG masters: print-grade, no chroma subsampling at >= 90
     proxy_size: int = 640  # long side of the tagging/preview proxy
     workers: int = 0  # 0 = one per core
+    # Thumbnail API. Keys sign URLs (the first signs, any verifies, so keys can rotate).
+    signing_keys: tuple[bytes, ...] = ()
+    allow_unsigned: bool = False  # local development only: accept "/_/..." paths
+    # Widths/heights (CSS px, before DPR) a URL may ask for; () = any up to the output limit.
+    thumb_sizes: tuple[int, ...] = THUMB_SIZES
+    # Named option sets ("pr:thumb"), trusted: they skip the size allow-list.
+    thumb_presets: tuple[tuple[str, str], ...] = THUMB_PRESETS
+    result_prefix: str = "renders"  # blob-store prefix of the thumbnail result cache
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -46,4 +66,29 @@ class Settings:
             master_quality=int(env.get("PRESSROOM_MASTER_QUALITY", 92)),
             proxy_size=int(env.get("PRESSROOM_PROXY_SIZE", 640)),
             workers=int(env.get("PRESSROOM_WORKERS", 0)),
+            signing_keys=tuple(
+                bytes.fromhex(k.strip())
+                for k in env.get("PRESSROOM_SIGNING_KEY", "").split(",")
+                if k.strip()
+            ),
+            allow_unsigned=env.get("PRESSROOM_ALLOW_UNSIGNED", "") in ("1", "true", "yes"),
+            thumb_sizes=_sizes(env.get("PRESSROOM_THUMB_SIZES")),
+            thumb_presets=_presets(env.get("PRESSROOM_THUMB_PRESETS")),
+            result_prefix=env.get("PRESSROOM_RESULT_PREFIX", "renders"),
         )
+
+
+def _sizes(raw: str | None) -> tuple[int, ...]:
+    """"*" allows any size; otherwise a comma-separated list of pixel sizes."""
+    if raw is None:
+        return THUMB_SIZES
+    raw = raw.strip()
+    return () if raw in ("", "*") else tuple(sorted({int(v) for v in raw.split(",")}))
+
+
+def _presets(raw: str | None) -> tuple[tuple[str, str], ...]:
+    """"name=w:200/h:200/fit:cover;other=w:800" (options as in a thumbnail URL)."""
+    if raw is None:
+        return THUMB_PRESETS
+    pairs = (item.partition("=") for item in raw.split(";") if item.strip())
+    return tuple((name.strip(), opts.strip()) for name, _, opts in pairs)

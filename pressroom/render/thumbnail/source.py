@@ -1,0 +1,48 @@
+"""Thumbnails of arbitrary local files (`pressroom thumb`): the ingest steps judge the file
+(same reasons as uploads), decode it once at the smallest scale that still covers the
+output, turn it upright and into sRGB; then the thumbnail steps run on those pixels."""
+
+from __future__ import annotations
+
+from ...config import Limits
+from ...ingest.formats import jpeg
+from ...ingest.job import Job
+from ...ingest.pipeline import run as run_ingest
+from ...ingest.steps.colour import colour
+from ...ingest.steps.decode import decode_proxy
+from ...ingest.steps.orient import orient
+from ...ingest.steps.probe import probe
+from ...ingest.steps.sniff import sniff
+from ..options import ThumbOptions
+from . import Rendered, render
+from .steps.plan import sizes
+
+
+def decode_target(job: Job, needed: int) -> int:
+    """The `target` to hand the reader so the decode is at least `needed` px long.
+
+    JPEG readers pick the smallest DCT scale that fits within the target, so ask for the
+    exact size of the largest scale that still covers `needed`.
+    """
+    assert job.header is not None
+    long_side = max(job.header.width, job.header.height)
+    if job.reader is not jpeg:
+        return needed
+    scale = max(s for s in (1, 2, 4, 8) if s == 1 or -(-long_side // s) >= needed)
+    return -(-long_side // scale)
+
+
+def render_file(
+    data: bytes, opts: ThumbOptions, fmt: str, limits: Limits | None = None
+) -> Rendered:
+    """Raises ingest's Rejected (with its reason code) for files uploads would refuse."""
+    job = Job(data=data, limits=limits or Limits())
+    run_ingest((sniff, probe), job)
+    assert job.header is not None
+    upright = job.header.upright_size
+    (rw, rh), _ = sizes(*upright, opts)
+    job.proxy_size = decode_target(job, max(rw, rh))
+    run_ingest((decode_proxy, orient, colour), job)
+    assert job.image is not None
+    # Shrink-on-load changed the pixel count, not the picture: plan against upright pixels.
+    return render(None, opts, fmt, image=job.image, max_pixels=job.limits.max_pixels)

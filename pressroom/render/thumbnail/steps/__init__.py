@@ -1,0 +1,1 @@
+"""One file per step of the thumbnail pipeline; each takes a RenderJob and changes it."""

@@ -1,0 +1,19 @@
+"""`fill`: centre the fitted image on the exact box, padded with the background colour
+(transparent where the image has alpha)."""
+
+from __future__ import annotations
+
+from ..job import RenderJob
+
+
+def pad(job: RenderJob) -> None:
+    img = job.image
+    assert img is not None
+    ow, oh = job.out
+    if job.opts.fit != "fill" or (img.width, img.height) == (ow, oh):
+        return
+    if img.bands < 3:  # grey: pad in colour, the background may not be grey
+        img = img.colourspace("srgb")
+    background = [*job.opts.background, 0] if img.hasalpha() else list(job.opts.background)
+    left, top = (ow - img.width) // 2, (oh - img.height) // 2
+    job.image = img.embed(left, top, ow, oh, extend="background", background=background)

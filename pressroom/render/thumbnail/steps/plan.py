@@ -1,0 +1,52 @@
+"""Work out the sizes before touching a pixel: the resize target and the final box.
+
+    cover    scale to fill the box, then crop to it (exact box)
+    contain  scale to fit inside the box (one side exact, no crop)
+    inside   as contain, but never enlarge
+    fill     as contain, then pad to the exact box
+With one side given, every fit scales to that side and keeps the aspect ratio.
+"""
+
+from __future__ import annotations
+
+import pyvips
+
+from ...options import ThumbOptions
+from ..job import RenderJob, RenderLimit
+
+
+def sizes(src_w: int, src_h: int, opts: ThumbOptions) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(resize, out) for a source of src_w x src_h upright pixels."""
+    bw, bh = opts.box
+    if bw and bh:
+        sx, sy = bw / src_w, bh / src_h
+        scale = max(sx, sy) if opts.fit == "cover" else min(sx, sy)
+    else:
+        scale = bw / src_w if bw else bh / src_h
+    if opts.fit == "inside":
+        scale = min(scale, 1.0)
+    rw, rh = max(1, round(src_w * scale)), max(1, round(src_h * scale))
+    if bw and bh and opts.fit == "cover":
+        rw, rh = max(rw, bw), max(rh, bh)  # rounding must never leave the box uncovered
+        return (rw, rh), (bw, bh)
+    if bw and bh and opts.fit == "fill":
+        return (min(rw, bw), min(rh, bh)), (bw, bh)
+    return (rw, rh), (rw, rh)
+
+
+def plan(job: RenderJob) -> None:
+    if job.source_size is None:
+        if job.image is not None:
+            job.source_size = (job.image.width, job.image.height)
+        else:
+            assert job.data is not None
+            head = pyvips.Image.new_from_buffer(job.data, "", access="sequential")
+            job.source_size = (head.width, head.height)
+    w, h = job.source_size
+    if w * h > job.max_pixels:
+        raise RenderLimit(f"source {w}x{h} is over the {job.max_pixels:,} pixel limit")
+    job.resize, job.out = sizes(w, h, job.opts)
+    rw, rh = job.resize
+    # cover of an extreme panorama into a tall box could ask for a gigantic intermediate.
+    if rw * rh > job.max_pixels:
+        raise RenderLimit(f"resizing {w}x{h} to {rw}x{rh} is over the pixel limit")
