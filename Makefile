@@ -23,7 +23,9 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
-	$(PY) -m pytest benchmarks -q --benchmark-only --benchmark-columns=min,median,mean,rounds --benchmark-sort=name
+	VIPS_CONCURRENCY=1 $(PY) -m pytest benchmarks -q -p no:cacheprovider -o python_files='bench_*.py' \
+		--benchmark-only --benchmark-timer=time.process_time \
+		--benchmark-columns=min,median,mean,rounds --benchmark-group-by=group $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check pressroom tests benchmarks

@@ -1,6 +1,6 @@
 """Ingest as a named list of small steps (one file each under steps/), as imgproxy does.
 
-    VALIDATE: sniff -> probe -> decode (shrink-on-load) -> orient -> colour -> proxy
+    VALIDATE: sniff -> probe -> decode (shrink-on-load) -> orient -> shrink -> colour -> proxy
     NORMALISE: sniff -> probe -> decode (full, or none for a pass-through JPEG) -> orient
                -> colour -> proxy -> metadata -> master
 """
@@ -23,14 +23,14 @@ from .steps.master import master
 from .steps.metadata import metadata
 from .steps.orient import orient
 from .steps.probe import probe
-from .steps.proxy import proxy
+from .steps.proxy import proxy, shrink
 from .steps.sniff import sniff
 
 log = logging.getLogger(__name__)
 
 Step = Callable[[Job], None]
 
-VALIDATE: tuple[Step, ...] = (sniff, probe, decode_proxy, orient, colour, proxy)
+VALIDATE: tuple[Step, ...] = (sniff, probe, decode_proxy, orient, shrink, colour, proxy)
 NORMALISE: tuple[Step, ...] = (sniff, probe, decode_master, orient, colour, proxy, metadata, master)
 
 

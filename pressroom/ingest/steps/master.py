@@ -21,5 +21,6 @@ def master(job: Job) -> None:
         job.master = img.pngsave_buffer(compression=6, keep="none")
         job.master_format = "png"
     else:
-        job.master = img.jpegsave_buffer(Q=job.master_quality, keep="none", optimize_coding=True)
+        # No optimize_coding: it would triple the encode time to save ~5% of the bytes.
+        job.master = img.jpegsave_buffer(Q=job.master_quality, keep="none")
         job.master_format = "jpeg"

@@ -6,6 +6,14 @@ from ..job import Job
 from .colour import to_srgb
 
 
+def shrink(job: Job) -> None:
+    """Validation only: bring the pixels down to proxy size before colour work."""
+    assert job.image is not None
+    if max(job.image.width, job.image.height) > job.proxy_size:
+        size = job.proxy_size
+        job.image = job.image.thumbnail_image(size, height=size, size="down").copy_memory()
+
+
 def proxy(job: Job) -> None:
     assert job.image is not None
     img = job.image

@@ -1,0 +1,131 @@
+"""Issue 3 targets: validate+proxy of a 12-MP JPEG within 1.3x one 1/8-scale DCT decode;
+ingest without tags <= 80 ms CPU per 12-MP JPEG; HEIC ingest <= 1.2x its decode.
+Peers in each group: simplejpeg (libjpeg-turbo) 1/8 decode, Pillow draft, Pillow and pyvips
+full decodes, pillow-heif decode."""
+
+from __future__ import annotations
+
+import io
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pillow_heif
+import pytest
+import pyvips
+import simplejpeg
+from PIL import Image
+
+from pressroom.catalogue.sqlite import SqliteCatalogue
+from pressroom.config import Settings
+from pressroom.ingest.pipeline import validate
+from pressroom.ingest.service import Ingestor
+from pressroom.storage.local import LocalStore
+
+JPEG = "olympus_12mp_42_IndexError.jpg"  # 4032x3024, 12.2 MP
+HEIC = "pug.heic"  # iPhone 13 Pro, 4032x3024, Display P3
+
+
+@pytest.fixture(scope="module")
+def rotated_jpeg(big: dict[str, bytes]) -> bytes:
+    """The same 12-MP photo as a phone stores a portrait shot: EXIF orientation 6."""
+    img = pyvips.Image.new_from_buffer(big[JPEG], "").copy()
+    img.set_type(pyvips.GValue.gint_type, "orientation", 6)
+    return img.jpegsave_buffer(Q=92, keep="exif")
+
+
+@pytest.fixture
+def ingestor(tmp_path: Path) -> Ingestor:
+    settings = Settings(data_dir=tmp_path)
+    return Ingestor(LocalStore(tmp_path / "blobs"), SqliteCatalogue(tmp_path / "c.db"), settings)
+
+
+# --- validate + proxy vs decoders -------------------------------------------------------
+
+
+@pytest.mark.benchmark(group="jpeg 12MP: validate+proxy vs decodes")
+def test_pressroom_validate_jpeg(benchmark, big) -> None:
+    verdict, job = benchmark(validate, big[JPEG])
+    assert verdict.verdict == "accept" and max(job.proxy.width, job.proxy.height) <= 640
+
+
+@pytest.mark.benchmark(group="jpeg 12MP: validate+proxy vs decodes")
+def test_simplejpeg_eighth_decode(benchmark, big) -> None:
+    arr = benchmark(simplejpeg.decode_jpeg, big[JPEG], min_width=504, min_height=378)
+    assert arr.shape == (378, 504, 3)
+
+
+@pytest.mark.benchmark(group="jpeg 12MP: validate+proxy vs decodes")
+def test_pillow_draft_eighth_decode(benchmark, big) -> None:
+    def run() -> Image.Image:
+        im = Image.open(io.BytesIO(big[JPEG]))
+        im.draft("RGB", (504, 378))
+        im.load()
+        return im
+
+    assert benchmark(run).size == (504, 378)
+
+
+@pytest.mark.benchmark(group="jpeg 12MP: validate+proxy vs decodes")
+def test_pillow_full_decode(benchmark, big) -> None:
+    def run() -> Image.Image:
+        im = Image.open(io.BytesIO(big[JPEG]))
+        im.load()
+        return im
+
+    assert benchmark(run).size == (4032, 3024)
+
+
+@pytest.mark.benchmark(group="jpeg 12MP: validate+proxy vs decodes")
+def test_pyvips_full_decode(benchmark, big) -> None:
+    img = benchmark(lambda: pyvips.Image.jpegload_buffer(big[JPEG]).copy_memory())
+    assert img.width == 4032
+
+
+# --- ingest (no tags) -------------------------------------------------------------------
+
+_ids = itertools.count()
+
+
+def _ingest(ingestor: Ingestor, data: bytes) -> str:
+    r = ingestor.ingest_bytes(data, "photo.jpg", photo_id=f"p{next(_ids)}")
+    assert r.state == "uploaded"
+    return r.id
+
+
+@pytest.mark.benchmark(group="jpeg 12MP: ingest (no tags)")
+def test_ingest_jpeg_upright(benchmark, big, ingestor) -> None:
+    """Upright sRGB: strict 1/8 decode for the verdict and proxy, stream kept as master."""
+    benchmark(_ingest, ingestor, big[JPEG])
+
+
+@pytest.mark.benchmark(group="jpeg 12MP: ingest (no tags)")
+def test_ingest_jpeg_rotated(benchmark, rotated_jpeg, ingestor) -> None:
+    """EXIF orientation 6: one full decode, rotate, re-encode q92."""
+    benchmark(_ingest, ingestor, rotated_jpeg)
+
+
+@pytest.mark.benchmark(group="jpeg 12MP: ingest (no tags)")
+def test_ingest_reference_full_decode_encode(benchmark, big) -> None:
+    """What a naive ingest costs: pyvips full decode + q92 encode, nothing else."""
+    benchmark(lambda: pyvips.Image.jpegload_buffer(big[JPEG]).jpegsave_buffer(Q=92))
+
+
+# --- HEIC -------------------------------------------------------------------------------
+
+
+@pytest.mark.benchmark(group="heic 12MP: ingest vs decode")
+def test_heic_decode_only(benchmark, big) -> None:
+    arr = benchmark(lambda: np.asarray(pillow_heif.open_heif(big[HEIC])))
+    assert arr.shape == (3024, 4032, 3)
+
+
+@pytest.mark.benchmark(group="heic 12MP: ingest vs decode")
+def test_heic_validate(benchmark, big) -> None:
+    verdict, _ = benchmark(validate, big[HEIC])
+    assert verdict.verdict == "accept"
+
+
+@pytest.mark.benchmark(group="heic 12MP: ingest vs decode")
+def test_heic_ingest(benchmark, big, ingestor) -> None:
+    benchmark.pedantic(_ingest, args=(ingestor, big[HEIC]), rounds=5, iterations=1)
