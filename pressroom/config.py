@@ -49,6 +49,14 @@ class Settings:
     # Named option sets ("pr:thumb"), trusted: they skip the size allow-list.
     thumb_presets: tuple[tuple[str, str], ...] = THUMB_PRESETS
     result_prefix: str = "renders"  # blob-store prefix of the thumbnail result cache
+    # AWS (deploy/template.yaml sets these). DynamoDB/SQS endpoint: moto in tests; None = AWS.
+    aws_endpoint: str | None = None
+    print_storage: str | None = None  # "s3://bucket/prefix" for print files; None = storage
+    print_queue_url: str | None = None  # SQS queue of print jobs
+    print_max_receives: int = 3  # = the print queue's maxReceiveCount; then the job fails
+    print_lease: float = 900.0  # seconds a render may take (= the print function's timeout)
+    missing_days: float = 7.0  # cleanup: photos announced but not uploaded for this long
+    result_cache_days: float = 30.0  # cleanup: thumbnail results older than this
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -75,6 +83,13 @@ class Settings:
             thumb_sizes=_sizes(env.get("PRESSROOM_THUMB_SIZES")),
             thumb_presets=_presets(env.get("PRESSROOM_THUMB_PRESETS")),
             result_prefix=env.get("PRESSROOM_RESULT_PREFIX", "renders"),
+            aws_endpoint=env.get("PRESSROOM_AWS_ENDPOINT") or env.get("AWS_ENDPOINT_URL") or None,
+            print_storage=env.get("PRESSROOM_PRINT_STORAGE") or None,
+            print_queue_url=env.get("PRESSROOM_PRINT_QUEUE_URL") or None,
+            print_max_receives=int(env.get("PRESSROOM_PRINT_MAX_RECEIVES", 3)),
+            print_lease=float(env.get("PRESSROOM_PRINT_LEASE", 900)),
+            missing_days=float(env.get("PRESSROOM_MISSING_DAYS", 7)),
+            result_cache_days=float(env.get("PRESSROOM_RESULT_CACHE_DAYS", 30)),
         )
 
 
