@@ -1,0 +1,148 @@
+"""The thumbnail API, one ASGI app for `pressroom serve` (uvicorn) and Lambda (Mangum).
+
+    GET /{signature}/{option}/.../{photo id}   a thumbnail (see render/options.py)
+    GET /{result prefix}/{photo id}/{name}     a cached result (target of oversize redirects)
+    GET /health
+
+Importing this module loads Starlette only; `create_app` loads the engine (pyvips).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from ..catalogue.base import Catalogue
+from ..config import Settings
+from ..render import options as options_mod
+from ..render.negotiate import CONTENT_TYPES, choose_format
+from ..render.signature import UNSIGNED, verify
+from ..storage.base import BlobStore
+from .errors import ApiError, error_response
+from .thumbnails import Thumbnails
+
+log = logging.getLogger(__name__)
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+REDIRECT_CACHE = "public, max-age=3600"  # the result may be pruned later; re-ask hourly
+
+
+def create_app(
+    settings: Settings,
+    store: BlobStore,
+    catalogue: Catalogue,
+    *,
+    max_body: int | None = None,
+) -> Starlette:
+    """`max_body`: larger results are answered with a redirect to the cached result
+    (Lambda's 6 MB response limit); None = no limit."""
+    import pressroom.render.thumbnail  # noqa: F401  (load pyvips now, not on the first request)
+
+    presets = options_mod.parse_presets(settings.thumb_presets)
+    thumbs = Thumbnails(settings, store, catalogue)
+    prefix = settings.result_prefix
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok"}, headers={"Cache-Control": "no-store"})
+
+    async def cached_result(request: Request) -> Response:
+        p = request.path_params
+        data, content_type = await thumbs.result(p["photo_id"], p["name"])
+        etag = '"' + p["name"].split(".")[0] + '"'
+        headers = {"Cache-Control": IMMUTABLE, "ETag": etag}
+        if _etag_matches(request.headers.get("if-none-match"), etag):
+            return Response(status_code=304, headers=headers)
+        return Response(data, media_type=content_type, headers=headers)
+
+    async def thumbnail(request: Request) -> Response:
+        segments = request.path_params["path"].split("/")
+        if len(segments) < 3 or not all(segments):
+            raise ApiError(404, "not_found", "Use /{signature}/{options}/{photo id}.")
+        signature, opts_segments, photo_id = segments[0], segments[1:-1], segments[-1]
+        _check_signature(settings, signature, "/" + "/".join(segments[1:]))
+        try:
+            opts = options_mod.parse(opts_segments, presets, settings.thumb_sizes)
+        except options_mod.BadOptions as exc:
+            raise ApiError(400, "bad_options", str(exc)) from None
+        if opts.expires is not None and opts.expires < time.time():
+            raise ApiError(403, "expired", "This link has expired.")
+        photo = await thumbs.photo(photo_id)
+        thumbs.check_limits(photo)
+        fmt = choose_format(opts.format, request.headers.get("accept"), photo.alpha)
+        headers = {"Cache-Control": IMMUTABLE}
+        if opts.format == "auto":
+            headers["Vary"] = "Accept"
+        key, digest = thumbs.key(photo, opts, fmt)
+        headers["ETag"] = f'"{digest}"'
+        if _etag_matches(request.headers.get("if-none-match"), headers["ETag"]):
+            return Response(status_code=304, headers=headers)
+        result = await thumbs.get(photo, opts, fmt)
+        assert result.data is not None
+        headers["X-Cache"] = result.source
+        if max_body is not None and len(result.data) > max_body:
+            location = f"{request.scope.get('root_path', '')}/{key}"
+            headers["Cache-Control"] = REDIRECT_CACHE
+            return RedirectResponse(location, status_code=302, headers=headers)
+        return Response(result.data, media_type=CONTENT_TYPES[fmt], headers=headers)
+
+    async def api_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ApiError)
+        return error_response(exc.status, exc.code, exc.message)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return error_response(exc.status_code, code, str(exc.detail))
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        log.exception("thumbnail request failed: %s", request.url.path)
+        return error_response(500, "internal", "The server failed to make this image.")
+
+    app = Starlette(
+        routes=[
+            Route("/health", health, methods=["GET"]),
+            Route(f"/{prefix}/{{photo_id}}/{{name}}", cached_result, methods=["GET"]),
+            Route("/{path:path}", thumbnail, methods=["GET"]),
+        ],
+        exception_handlers={
+            ApiError: api_error,
+            HTTPException: http_error,
+            Exception: server_error,
+        },
+    )
+    app.state.thumbnails = thumbs
+    return app
+
+
+def _check_signature(settings: Settings, signature: str, path: str) -> None:
+    if signature in UNSIGNED:
+        if settings.allow_unsigned:
+            return
+        raise ApiError(403, "unsigned", "Unsigned URLs are not accepted.")
+    if not settings.signing_keys or not verify(signature, path, settings.signing_keys):
+        raise ApiError(403, "bad_signature", "The URL's signature is not valid.")
+
+
+def _etag_matches(header: str | None, etag: str) -> bool:
+    """If-None-Match uses weak comparison (RFC 9110 13.1.2): W/ prefixes are ignored."""
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    return any(t.strip().removeprefix("W/") == etag for t in header.split(","))
+
+
+def app_from_env() -> Starlette:
+    """uvicorn factory (`pressroom serve`): settings from PRESSROOM_* variables."""
+    from ..catalogue import open_catalogue
+    from ..storage import open_store
+
+    settings = Settings.from_env()
+    return create_app(settings, open_store(settings), open_catalogue(settings))
+

@@ -1,0 +1,178 @@
+"""The thumbnail service behind the HTTP routes: photo look-up, result cache, renders.
+
+Result-cache keys are `{prefix}/{photo id}/{digest}.{ext}`, the digest an HMAC (with the
+signing key, so knowing a photo id is not enough to name its renders) over the engine
+version, photo id, canonical options, chosen format and, for smart crops, the faces.
+The digest doubles as the strong ETag: same inputs, same bytes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import os
+import re
+import time
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+
+from ..catalogue.base import Catalogue
+from ..config import Settings
+from ..render.negotiate import CONTENT_TYPES
+from ..render.options import ThumbOptions, canonical
+from ..storage.base import BlobNotFound, BlobStore
+from .errors import ApiError
+from .singleflight import SingleFlight
+
+ENGINE_VERSION = "1"  # bump when the engine's output changes: new keys, new ETags
+EXTENSIONS = {"jpeg": "jpg", "webp": "webp", "avif": "avif", "png": "png"}
+PHOTO_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+RESULT_NAME = re.compile(r"^[0-9a-f]{32}\.(jpg|webp|avif|png)$")
+RECORD_TTL = 60.0  # seconds a photo's facts are reused (tags may arrive later)
+RECORD_CACHE_SIZE = 10_000
+
+
+@dataclass(frozen=True)
+class Photo:
+    id: str
+    master: str
+    width: int
+    height: int
+    alpha: bool  # the master keeps an alpha channel (PNG master)
+    faces: tuple[Any, ...]  # render.thumbnail.Face
+    faces_fp: str  # fingerprint of the faces, part of smart-crop cache keys
+
+
+@dataclass(frozen=True)
+class Result:
+    key: str
+    etag: str
+    format: str
+    data: bytes | None  # None when only the ETag was needed
+    source: str  # "hit" | "render" | "shared"
+
+
+class Thumbnails:
+    def __init__(self, settings: Settings, store: BlobStore, catalogue: Catalogue) -> None:
+        self.settings = settings
+        self.store = store
+        self.catalogue = catalogue
+        self._secret = settings.signing_keys[0] if settings.signing_keys else b"pressroom"
+        self._photos: OrderedDict[str, tuple[float, Photo]] = OrderedDict()
+        self._flight: SingleFlight[bytes] = SingleFlight()
+        # Renders are CPU-bound and release the GIL inside libvips: one thread per core.
+        self._pool = ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="render")
+        self.stats = {"renders": 0, "hits": 0, "shared": 0}
+
+    # -- photos ---------------------------------------------------------------------------
+
+    async def photo(self, photo_id: str) -> Photo:
+        if not PHOTO_ID.match(photo_id):
+            raise ApiError(404, "not_found", "No such photo.")
+        now = time.monotonic()
+        cached = self._photos.get(photo_id)
+        if cached and cached[0] > now:
+            return cached[1]
+        record = await run_in_threadpool(self.catalogue.get, photo_id)
+        if record is None or record.state != "uploaded" or not record.data.get("master"):
+            raise ApiError(404, "not_found", "No such photo.")
+        from ..render.thumbnail import faces_from
+
+        d = record.data
+        faces = faces_from(d)
+        photo = Photo(
+            id=photo_id,
+            master=d["master"],
+            width=int(d.get("width") or 0),
+            height=int(d.get("height") or 0),
+            alpha=d.get("master_format") == "png",
+            faces=faces,
+            faces_fp=hashlib.sha256(
+                json.dumps([[*f.box, f.score] for f in faces]).encode()
+            ).hexdigest()[:16]
+            if faces
+            else "",
+        )
+        self._photos[photo_id] = (now + RECORD_TTL, photo)
+        self._photos.move_to_end(photo_id)
+        while len(self._photos) > RECORD_CACHE_SIZE:
+            self._photos.popitem(last=False)
+        return photo
+
+    def check_limits(self, photo: Photo) -> None:
+        limit = self.settings.limits.max_pixels
+        if photo.width * photo.height > limit:
+            raise ApiError(422, "source_too_large", "The photo is over the size limits.")
+
+    # -- results --------------------------------------------------------------------------
+
+    def key(self, photo: Photo, opts: ThumbOptions, fmt: str) -> tuple[str, str]:
+        """(cache key, digest)."""
+        smart = opts.fit == "cover" and opts.gravity == "sm"
+        text = "|".join(
+            (ENGINE_VERSION, photo.id, canonical(opts), fmt, photo.faces_fp if smart else "")
+        )
+        digest = hmac.new(self._secret, text.encode(), hashlib.sha256).hexdigest()[:32]
+        return f"{self.settings.result_prefix}/{photo.id}/{digest}.{EXTENSIONS[fmt]}", digest
+
+    async def get(self, photo: Photo, opts: ThumbOptions, fmt: str) -> Result:
+        key, digest = self.key(photo, opts, fmt)
+        try:
+            data = await run_in_threadpool(self.store.get, key)
+            self.stats["hits"] += 1
+            return Result(key, digest, fmt, data, "hit")
+        except BlobNotFound:
+            pass
+        data, shared = await self._flight.do(key, lambda: self._render(photo, opts, fmt, key))
+        self.stats["shared" if shared else "renders"] += 1
+        return Result(key, digest, fmt, data, "shared" if shared else "render")
+
+    async def _render(self, photo: Photo, opts: ThumbOptions, fmt: str, key: str) -> bytes:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, self._render_sync, photo, opts, fmt, key)
+
+    def _render_sync(self, photo: Photo, opts: ThumbOptions, fmt: str, key: str) -> bytes:
+        from ..render.thumbnail import RenderLimit, render
+
+        try:
+            master = self.store.get(photo.master)
+        except BlobNotFound:
+            raise ApiError(404, "not_found", "No such photo.") from None
+        try:
+            out = render(
+                master,
+                opts,
+                fmt,
+                source_size=(photo.width, photo.height) if photo.width else None,
+                faces=photo.faces,
+                max_pixels=self.settings.limits.max_pixels,
+            )
+        except RenderLimit:
+            raise ApiError(
+                422, "source_too_large", "The result would be over the size limits."
+            ) from None
+        self.store.put(key, out.data, out.content_type)
+        return out.data
+
+    async def result(self, photo_id: str, name: str) -> tuple[bytes, str]:
+        """A cached result by name (the target of oversize redirects)."""
+        if not PHOTO_ID.match(photo_id) or not RESULT_NAME.match(name):
+            raise ApiError(404, "not_found", "No such result.")
+        try:
+            data = await run_in_threadpool(
+                self.store.get, f"{self.settings.result_prefix}/{photo_id}/{name}"
+            )
+        except BlobNotFound:
+            raise ApiError(404, "not_found", "No such result.") from None
+        ext = name.rsplit(".", 1)[1]
+        fmt = next(f for f, e in EXTENSIONS.items() if e == ext)
+        return data, CONTENT_TYPES[fmt]
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
