@@ -26,6 +26,17 @@ def check_key(key: str) -> str:
     return key
 
 
+def check_prefix(prefix: str) -> str:
+    """A listing prefix is valid when some valid key could start with it ("", "a/", "a/b")."""
+    # Appending one safe character turns a prefix of a valid key into a valid key, so prefixes
+    # obey exactly the key rules: "../" or "/abs" cannot point a listing outside the store.
+    try:
+        check_key(prefix + "x")
+    except InvalidKey:
+        raise InvalidKey(f"invalid blob key prefix: {prefix!r}") from None
+    return prefix
+
+
 class BlobStore(Protocol):
     def put(self, key: str, data: bytes, content_type: str | None = None) -> None:
         """Store atomically: readers see the old object or the whole new one, never a part."""
