@@ -1,0 +1,48 @@
+"""pressroom serve : run the thumbnail API under uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from ._common import EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="run the thumbnail API (uvicorn)",
+        description="Serve GET /{signature}/{options}/{photo id} and /health from the data "
+        "folder's masters. Keys come from PRESSROOM_SIGNING_KEY; PRESSROOM_ALLOW_UNSIGNED=1 "
+        "accepts unsigned /_/... URLs (local development only).",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    p.add_argument("--workers", type=int, default=1, help="processes (default 1)")
+    p.add_argument(
+        "--data", type=Path, help="data folder (default $PRESSROOM_DATA or ./pressroom-data)"
+    )
+    p.add_argument("--log-level", default="warning", help="uvicorn log level (default warning)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.data:
+        os.environ["PRESSROOM_DATA"] = str(args.data)  # read by every worker's app factory
+    # Each request renders on its own thread; libvips threads inside one render only add
+    # contention when requests already keep every core busy.
+    os.environ.setdefault("VIPS_CONCURRENCY", "1")
+    import uvicorn
+
+    print(f"pressroom serve: http://{args.host}:{args.port}/health", flush=True)
+    uvicorn.run(
+        "pressroom.api.app:app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers if args.workers > 1 else None,
+        log_level=args.log_level,
+        access_log=False,
+    )
+    return EXIT_OK
