@@ -230,9 +230,9 @@ def start_seaweedfs(
 ) -> tuple[str, subprocess.Popen[bytes]]:
     """Start `weed mini` (master, volume, filer and S3 in one process) on loopback only.
 
-    Returns (S3 endpoint, process); the caller stops it. Every port is chosen free, gRPC
-    ones too (weed otherwise takes port + 10000), and its unix sockets go under data_dir
-    rather than /tmp. The S3 gateway takes the AWS_TEST_ENV keys as its admin identity.
+    Returns (S3 endpoint, process); the caller ends it with stop_seaweedfs. Every port is
+    chosen free, gRPC ones too (weed otherwise takes port + 10000), and the unix sockets that
+    can be placed go under data_dir. The S3 gateway takes AWS_TEST_ENV's keys as its admin.
     """
     import boto3
     from botocore.config import Config
@@ -280,3 +280,12 @@ def start_seaweedfs(
 
     wait_until(ready, proc, log, timeout, "seaweedfs (weed mini)")
     return endpoint, proc
+
+
+def stop_seaweedfs(proc: subprocess.Popen[bytes]) -> None:
+    """stop(), then remove the gRPC sockets weed leaves in /tmp whatever TMPDIR says."""
+    stop(proc)
+    for arg in proc.args:  # type: ignore[union-attr]
+        name, _, port = str(arg).partition(".port.grpc=")
+        if name in ("-admin", "-s3"):
+            Path(f"/tmp/seaweedfs-{name[1:]}-grpc-{port}.sock").unlink(missing_ok=True)

@@ -25,7 +25,7 @@ from tests.aws_server import (
     find_weed,
     moto_endpoint,  # noqa: F401  (a fixture, used by name)
     start_seaweedfs,
-    stop,
+    stop_seaweedfs,
     use_aws_test_env,
 )
 
@@ -390,7 +390,7 @@ def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         yield endpoint
     finally:
-        stop(proc)
+        stop_seaweedfs(proc)
 
 
 def test_seaweedfs_round_trip(seaweedfs: str, monkeypatch: pytest.MonkeyPatch) -> None:
