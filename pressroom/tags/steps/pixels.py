@@ -1,0 +1,39 @@
+"""The proxy as numpy arrays, once: RGB, luma, and luma at a fixed working size."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pyvips
+
+from ..job import TagJob
+
+# Long side of the grey image that sharpness and the screenshot signals read. Proxies are
+# 321-640 px (JPEG shrink-on-load steps), so 320 means every photo is only ever reduced and
+# a value measured on one photo compares with another's.
+WORK_SIZE = 320
+
+
+def to_rgb(img: pyvips.Image) -> np.ndarray:
+    if img.format != "uchar":
+        img = img.cast("uchar")
+    if img.hasalpha():
+        img = img.flatten(background=[255] * (img.bands - 1))  # white: paper
+        img = img.cast("uchar")
+    if img.bands < 3:
+        img = img[0].bandjoin([img[0], img[0]])
+    arr = np.frombuffer(img.write_to_memory(), np.uint8)
+    return arr.reshape(img.height, img.width, img.bands)[:, :, :3]
+
+
+def resize_long(arr: np.ndarray, size: int) -> np.ndarray:
+    h, w = arr.shape[:2]
+    s = size / max(h, w)
+    dsize = (max(1, round(w * s)), max(1, round(h * s)))
+    return cv2.resize(arr, dsize, interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
+
+
+def pixels(job: TagJob) -> None:
+    job.rgb = to_rgb(job.proxy)
+    job.grey = cv2.cvtColor(job.rgb, cv2.COLOR_RGB2GRAY)
+    job.work = resize_long(job.grey, WORK_SIZE)

@@ -1,0 +1,30 @@
+"""Printable: would this photo look acceptable in a printed book? A verdict with reasons.
+
+Reasons: too_small (shorter side < 800 px: under 150 ppi on a 13x13 cm page), blurred,
+too_dark, too_bright, screenshot.
+"""
+
+from __future__ import annotations
+
+from ..job import TagJob
+
+MIN_SHORT_SIDE = 800
+BLURRED = 25.0  # Laplacian variance at WORK_SIZE (see sharpness.py)
+DARK_MEAN, BRIGHT_MEAN = 0.12, 0.9
+SCREENSHOT = 0.5
+
+
+def printable(job: TagJob) -> None:
+    t = job.tags
+    reasons = []
+    if min(job.master_size) < MIN_SHORT_SIDE:
+        reasons.append("too_small")
+    if t["sharpness"] < BLURRED:
+        reasons.append("blurred")
+    if t["exposure"]["mean"] < DARK_MEAN:
+        reasons.append("too_dark")
+    if t["exposure"]["mean"] > BRIGHT_MEAN:
+        reasons.append("too_bright")
+    if t["screenshot"]["score"] >= SCREENSHOT:
+        reasons.append("screenshot")
+    t["printable"] = {"ok": not reasons, "reasons": reasons}
