@@ -7,6 +7,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import boto3
+import numpy as np
 import pytest
 
 from pressroom.catalogue import dynamodb
@@ -76,6 +77,12 @@ def test_values_round_trip_with_their_types() -> None:
     }
     back = from_attr(to_attr(value))
     assert back == value
+    # Taggers hand over numpy values: stored as plain numbers.
+    assert from_attr(to_attr([np.float64(0.43), np.int64(3), np.array([1.5, 2.0])])) == [
+        0.43,
+        3,
+        [1.5, 2.0],
+    ]
     assert type(back["int"]) is int and type(back["float"]) is float
     with pytest.raises(ValueError):
         to_attr(float("nan"))

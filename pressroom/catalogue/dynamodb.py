@@ -55,6 +55,8 @@ def to_attr(value: Any) -> dict[str, Any]:
     """A Python value as a DynamoDB AttributeValue (JSON-like values only)."""
     if value is None:
         return {"NULL": True}
+    if hasattr(value, "tolist"):  # numpy scalars and arrays (taggers' output) -> Python
+        value = value.tolist()
     if isinstance(value, bool):
         return {"BOOL": value}
     if isinstance(value, int):
@@ -62,7 +64,7 @@ def to_attr(value: Any) -> dict[str, Any]:
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"DynamoDB cannot store {value!r}")
-        return {"N": repr(value)}
+        return {"N": repr(float(value))}
     if isinstance(value, str):
         return {"S": value}
     if isinstance(value, dict):
