@@ -11,7 +11,7 @@ import sys
 # Subcommand modules, in the order --help lists them.
 from .commands._common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
 
-COMMANDS = ("validate", "ingest", "demo", "sign", "thumb", "serve")
+COMMANDS = ("validate", "ingest", "tag", "curate", "demo", "sign", "thumb", "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,108 @@
+"""pressroom tag PATH... : per-photo tags (faces, sharpness, exposure, ...) without writing."""
+
+from __future__ import annotations
+
+import argparse
+from contextlib import closing
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from ..config import Settings
+from ._common import (
+    EXIT_OK,
+    EXIT_REJECTED,
+    add_limit_flags,
+    emit_json,
+    expand,
+    progress,
+    settings_from,
+)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "tag",
+        help="tag photos: faces, sharpness, exposure, colours, hashes, screenshot, quality",
+        description="Validate each file (one strict decode, to the 640-px proxy) and tag it. "
+        "Face boxes are [x, y, w, h] in upright pixels of the input; 'faces' is "
+        '"unavailable" when no face detector can run. PRESSROOM_FACE_MODEL=/path/yunet.onnx '
+        "selects the YuNet detector. Exit 0 when all files are photos we accept, 1 when "
+        "any is rejected (its reason is printed), 2 on usage errors.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    p.add_argument("--embeddings", action="store_true", help="include face embeddings (128-D)")
+    p.add_argument("--workers", type=int, default=0, help="processes (default: one per core)")
+    add_limit_flags(p)
+    p.set_defaults(run=run)
+
+
+def tag_file(settings: Settings, path: Path) -> dict[str, Any]:
+    """Validate, then tag validate's proxy: no second decode. Shared with `curate`."""
+    from ..ingest.errors import Rejected
+    from ..ingest.pipeline import validate
+    from ..ingest.service import read_upload
+    from ..ingest.steps.metadata import metadata
+    from ..tags import TagConfig, tag
+
+    try:
+        verdict, job = validate(read_upload(path, settings), settings.limits, settings.proxy_size)
+    except Rejected as r:
+        return {"path": str(path), "verdict": "reject", "reason": r.reason, "message": r.message}
+    if verdict.verdict != "accept":
+        return {"path": str(path), **verdict.__dict__}
+    assert job.proxy is not None
+    metadata(job)  # capture time, GPS, camera: facts the screenshot score and events need
+    record = job.meta
+    tags = tag(job.proxy, record, TagConfig.from_env())
+    keep = ("format", "width", "height", "captured_at", "gps", "camera_make", "camera_model")
+    return {
+        "path": str(path),
+        "verdict": "accept",
+        "record": {k: record.get(k) for k in keep},
+        "tags": tags,
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..batch import run_batch
+
+    settings = settings_from(args)
+    paths = expand(args.paths)
+    results = []
+    with (
+        progress(len(paths), "tagging", not args.json) as bar,
+        closing(run_batch(partial(_setup, settings), tag_file, paths, settings.workers)) as stream,
+    ):
+        task = bar.add_task("tag", total=len(paths))
+        for r in stream:
+            results.append(r)
+            bar.advance(task)
+            _print(r, args)
+    return EXIT_OK if all(r["verdict"] == "accept" for r in results) else EXIT_REJECTED
+
+
+def _setup(settings: Settings) -> Settings:
+    return settings
+
+
+def _print(r: dict[str, Any], args: argparse.Namespace) -> None:
+    if r["verdict"] != "accept":
+        if args.json:
+            emit_json({k: r.get(k) for k in ("path", "verdict", "reason", "message")})
+        else:
+            print(f"reject  {r['reason']:<18} {r['path']}: {r['message']}")
+        return
+    t = r["tags"]
+    faces = t["faces"]
+    if isinstance(faces, list) and not args.embeddings:
+        faces = [{k: v for k, v in f.items() if k != "embedding"} for f in faces]
+    if args.json:
+        emit_json({"path": r["path"], **t, "faces": faces})
+        return
+    n = faces if isinstance(faces, str) else len(faces)
+    reasons = ",".join(t["printable"]["reasons"]) or "printable"
+    print(
+        f"faces {n!s:<3} sharp {t['sharpness']:>8.1f}  quality {t['quality']:.2f}  "
+        f"screenshot {t['screenshot']['score']:.2f}  phash {t['phash']}  {reasons:<20} {r['path']}"
+    )

@@ -1,0 +1,56 @@
+"""Collection-level curation: near-duplicates and bursts, people, events, picks.
+
+    from pressroom.curate import Item, curate
+    c = curate([Item(key, tags, captured_at, gps, width, height), ...])
+    c.duplicates   # [[key, ...], ...] groups of 2+, best first
+    c.people       # [[(key, face_index), ...], ...] one group per person, biggest first
+    c.events       # [[key, ...], ...] in capture order; undated photos last
+    c.picks        # [key, ...] the best of each duplicate group, best first
+    c.unprintable  # {key: [reason, ...]} for photos whose tags say printable: false
+
+Pure numpy on stored tags: no image is decoded here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .duplicates import duplicate_groups, hamming, rank_key
+from .events import events
+from .item import CurateOptions, Item
+from .people import FaceRef, people
+
+__all__ = ["CurateOptions", "Curation", "Item", "curate", "hamming"]
+
+
+@dataclass
+class Curation:
+    duplicates: list[list[str]] = field(default_factory=list)
+    people: list[list[FaceRef]] = field(default_factory=list)
+    events: list[list[str]] = field(default_factory=list)
+    picks: list[str] = field(default_factory=list)
+    unprintable: dict[str, list[str]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["people"] = [[list(ref) for ref in g] for g in self.people]
+        return d
+
+
+def curate(items: Sequence[Item], options: CurateOptions | None = None) -> Curation:
+    opts = options or CurateOptions()
+    groups = duplicate_groups(items, opts)
+    best = sorted((g[0] for g in groups), key=lambda i: rank_key(items[i]))
+    return Curation(
+        duplicates=[[items[i].key for i in g] for g in groups if len(g) > 1],
+        people=people(items, opts),
+        events=[[items[i].key for i in e] for e in events(items, opts)],
+        picks=[items[i].key for i in best],
+        unprintable={
+            it.key: list(it.tags.get("printable", {}).get("reasons", []))
+            for it in items
+            if not it.printable
+        },
+    )
