@@ -33,7 +33,22 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
         "--data", type=Path, help="data folder (default $PRESSROOM_DATA or ./pressroom-data)"
     )
     p.add_argument("--workers", type=int, default=0, help="processes (default: one per core)")
+    p.add_argument(
+        "--no-tags",
+        nargs=0,
+        action=_NoTags,
+        help="skip tagging (faces, quality, hashes); same as PRESSROOM_TAGS=0",
+    )
     add_limit_flags(p)
+
+
+class _NoTags(argparse.Action):
+    """Through the environment, so the spawned ingest workers see it too."""
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option: Any = None) -> None:
+        import os
+
+        os.environ["PRESSROOM_TAGS"] = "0"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -57,11 +72,15 @@ def parser_for_demo() -> argparse.ArgumentParser:
 
 
 def make_ingestor(settings: Settings) -> Any:
+    import os
+
     from ..catalogue import open_catalogue
     from ..ingest.service import Ingestor
     from ..storage import open_store
+    from ..tags import make_tagger  # light: models load when the first photo is tagged
 
-    return Ingestor(open_store(settings), open_catalogue(settings), settings)
+    tagger = None if os.environ.get("PRESSROOM_TAGS", "1") == "0" else make_tagger()
+    return Ingestor(open_store(settings), open_catalogue(settings), settings, tagger=tagger)
 
 
 def ingest_one(ingestor: Any, item: tuple[Path, str | None]) -> dict[str, Any]:
