@@ -1,0 +1,40 @@
+"""Products, layouts and auto-design: photos in, a Book layout model out.
+
+    from pressroom.templates import design, get_product, products
+    book = design(photos, "photobook-21x21", title="Summer")   # photos: PhotoInfo list
+    # then pressroom.render.print.render_book(book, store, "book.pdf", "book-cover.pdf")
+
+Products and layouts are JSON files under products/ and layouts/ (one per id).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .book import Book, Page, Placement, Text
+from .model import Layout, Product, Rect, UnknownProduct, get_product, layouts, products
+
+if TYPE_CHECKING:
+    from .design.job import PhotoInfo
+
+__all__ = [
+    "Book",
+    "Layout",
+    "Page",
+    "Placement",
+    "Product",
+    "Rect",
+    "Text",
+    "UnknownProduct",
+    "design",
+    "get_product",
+    "layouts",
+    "products",
+]
+
+
+def design(photos: list[PhotoInfo], product: str, **options: Any) -> Book:
+    """Auto-design a Book from photos (see pressroom.templates.design.pipeline.design)."""
+    from .design.pipeline import design as _design
+
+    return _design(photos, product, **options)
