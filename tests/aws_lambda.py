@@ -110,6 +110,34 @@ def receive_event(sqs: Any, queue_url: str, batch_size: int = 10) -> dict[str, A
     return {"Records": [_lambda_record(m, arn) for m in response.get("Messages", [])]}
 
 
+def invoke_once(
+    sqs: Any, queue_url: str, handler: Callable[[dict[str, Any], Any], Any], batch_size: int = 10
+) -> tuple[dict[str, Any], Any] | None:
+    """One poll of the event source mapping: (event, response), or None if the queue is empty.
+
+    The response is the handler's return value, or the exception it raised (then every
+    message of the batch failed).
+    """
+    event = receive_event(sqs, queue_url, batch_size)
+    if not event["Records"]:
+        return None
+    try:
+        response = handler(event, LambdaContext())
+    except Exception as error:  # the whole batch failed: every message comes back
+        response = error
+        failed = {r["messageId"] for r in event["Records"]}
+    else:
+        failed = {f["itemIdentifier"] for f in (response or {}).get("batchItemFailures", [])}
+    for record in event["Records"]:
+        if record["messageId"] in failed:
+            sqs.change_message_visibility(
+                QueueUrl=queue_url, ReceiptHandle=record["receiptHandle"], VisibilityTimeout=0
+            )
+        else:
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=record["receiptHandle"])
+    return event, response
+
+
 def drain(
     sqs: Any,
     queue_url: str,
@@ -120,24 +148,10 @@ def drain(
     """Feed the queue to the handler until it is empty; returns (event, response) per batch."""
     calls = []
     for _ in range(max_batches):
-        event = receive_event(sqs, queue_url, batch_size)
-        if not event["Records"]:
+        call = invoke_once(sqs, queue_url, handler, batch_size)
+        if call is None:
             return calls
-        try:
-            response = handler(event, LambdaContext())
-        except Exception as error:  # the whole batch failed: every message comes back
-            response = error
-            failed = {r["messageId"] for r in event["Records"]}
-        else:
-            failed = {f["itemIdentifier"] for f in (response or {}).get("batchItemFailures", [])}
-        calls.append((event, response))
-        for record in event["Records"]:
-            if record["messageId"] in failed:
-                sqs.change_message_visibility(
-                    QueueUrl=queue_url, ReceiptHandle=record["receiptHandle"], VisibilityTimeout=0
-                )
-            else:
-                sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=record["receiptHandle"])
+        calls.append(call)
     raise AssertionError(f"queue {queue_url} not drained after {max_batches} batches")
 
 

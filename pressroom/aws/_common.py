@@ -25,7 +25,7 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 if TYPE_CHECKING:
     from pressroom.catalogue.base import Catalogue
     from pressroom.config import Settings
-    from pressroom.jobs import JobStore
+    from pressroom.jobs import BookRenderer, JobStore
     from pressroom.storage.base import BlobStore
 
 SERVICE = "pressroom"
@@ -138,6 +138,13 @@ class Container:
             logger.warning("pressroom.tags unavailable: photos are ingested without tags")
             return None
         return make_tagger()
+
+    @functools.cached_property
+    def renderer(self) -> BookRenderer:
+        """The book renderer: book spec + masters -> print files (pressroom.render.print)."""
+        from pressroom.render.print import render_book  # type: ignore[attr-defined]
+
+        return render_book
 
     @functools.cached_property
     def ingestor(self) -> Any:

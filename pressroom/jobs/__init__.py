@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:
     from pressroom.config import Settings
+    from pressroom.storage.base import BlobStore
 
 JobState = Literal["queued", "rendering", "ready", "failed"]
 JOB_STATES: tuple[JobState, ...] = ("queued", "rendering", "ready", "failed")
@@ -64,6 +65,24 @@ class PrintRejected(Exception):
     @property
     def message(self) -> str:
         return JOB_REASONS[self.reason]
+
+
+@dataclass
+class RenderedBook:
+    """A renderer's output: print files by name ("interior.pdf", "cover.pdf", ...)."""
+
+    files: dict[str, bytes]
+    pages: int
+
+
+class BookRenderer(Protocol):
+    """Render a job's book from the masters in `store`.
+
+    Raise PrintRejected for books that can never render; any other exception is treated as
+    transient and the job is retried (up to the queue's maxReceiveCount).
+    """
+
+    def __call__(self, book: dict[str, Any], store: BlobStore) -> RenderedBook: ...
 
 
 class JobStore(Protocol):

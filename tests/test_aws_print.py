@@ -1,0 +1,159 @@
+"""The print Lambda on moto's server: job record queued -> rendering -> ready/failed, print
+files in S3, retries through SQS, the DLQ after maxReceiveCount, idempotent replays."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pressroom.aws import _common
+from pressroom.aws import print as print_lambda
+from pressroom.jobs import PrintRejected, RenderedBook
+from pressroom.storage.base import BlobNotFound, BlobStore
+from tests.aws_lambda import (
+    LambdaContext,
+    Output,
+    Stack,
+    drain,
+    invoke_once,
+    load_event,
+    make_stack,
+    queue_depth,
+)
+from tests.aws_server import moto_endpoint  # noqa: F401
+
+
+def pdf_renderer(book: dict[str, Any], store: BlobStore) -> RenderedBook:
+    """A small real renderer: one 300 ppi page per master (Pillow's PDF writer).
+
+    Stands in for pressroom.render.print in these tests of the job machinery.
+    """
+    from PIL import Image
+
+    if book.get("explode"):
+        raise RuntimeError("renderer crashed")
+    pages = []
+    for photo_id in book["photos"]:
+        try:
+            data = store.get(f"masters/{photo_id}.jpg")
+        except BlobNotFound:
+            raise PrintRejected("missing_photo", photo_id) from None
+        pages.append(Image.open(io.BytesIO(data)).convert("RGB"))
+    out = io.BytesIO()
+    pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=300)
+    return RenderedBook({"interior.pdf": out.getvalue()}, pages=len(pages))
+
+
+@pytest.fixture
+def output(capfd: pytest.CaptureFixture[str]):
+    out = Output(capfd)
+    yield out
+    out.close()
+
+
+@pytest.fixture
+def stack(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch, corpus: Path):  # noqa: F811
+    s = make_stack(moto_endpoint, max_receives=2)
+    for name, value in s.environment().items():
+        monkeypatch.setenv(name, value)
+    _common.reset()
+    _common.container().renderer = pdf_renderer
+    for photo_id, name in (("land1", "Landscape_1.jpg"), ("land2", "Landscape_2.jpg")):
+        data = (corpus / "orientation" / name).read_bytes()
+        s.s3.put_object(Bucket=s.media, Key=f"masters/{photo_id}.jpg", Body=data)
+    yield s
+    _common.reset()
+
+
+def pdfinfo(data: bytes, tmp_path: Path) -> dict[str, str]:
+    path = tmp_path / "book.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    return dict(line.split(":", 1) for line in text.stdout.splitlines() if ":" in line)
+
+
+def test_print_job_end_to_end(stack: Stack, output: Output, tmp_path: Path) -> None:
+    job = print_lambda.submit({"photos": ["land1", "land2"]}, job_id="book1", correlation_id="c-77")
+    assert job.state == "queued"
+    calls = drain(stack.sqs, stack.print_queue, print_lambda.handler)
+    assert [resp for _, resp in calls] == [{"batchItemFailures": []}]
+    # The correlation id travelled as a message attribute.
+    record = calls[0][0]["Records"][0]
+    assert record["messageAttributes"]["correlation_id"]["stringValue"] == "c-77"
+
+    job = _common.container().jobs.get("book1")
+    assert job.state == "ready" and job.attempts == 1 and job.reason is None
+    assert job.result["files"] == ["print/book1/interior.pdf"] and job.result["pages"] == 2
+    obj = stack.s3.get_object(Bucket=stack.prints, Key="print/book1/interior.pdf")
+    assert obj["ContentType"] == "application/pdf"
+    info = pdfinfo(obj["Body"].read(), tmp_path)
+    assert info["Pages"].strip() == "2"
+    assert info["Page size"].split("pts")[0].split() == ["432", "x", "288"]  # 6x4 in @300
+
+    metrics = output.metrics()
+    assert ("PagesRendered", [2.0], {"service": "pressroom"}) in metrics
+    assert any(name == "PrintSeconds" for name, _, _ in metrics)
+    ready = output.logged("print job ready")
+    assert ready[0]["correlation_id"] == "c-77" and ready[0]["job_id"] == "book1"
+
+    # Replays (duplicate submit, redelivered message) change nothing.
+    assert print_lambda.submit({"photos": []}, job_id="book1").state == "ready"
+    assert queue_depth(stack.sqs, stack.print_queue) == 0
+    stack.sqs.send_message(QueueUrl=stack.print_queue, MessageBody='{"job_id": "book1"}')
+    drain(stack.sqs, stack.print_queue, print_lambda.handler)
+    assert _common.container().jobs.get("book1") == job
+
+
+def test_unprintable_book_fails_at_once(stack: Stack) -> None:
+    print_lambda.submit({"photos": ["land1", "gone"]}, job_id="book2")
+    calls = drain(stack.sqs, stack.print_queue, print_lambda.handler)
+    assert [resp for _, resp in calls] == [{"batchItemFailures": []}]  # not retried
+    job = _common.container().jobs.get("book2")
+    assert (job.state, job.reason, job.attempts) == ("failed", "missing_photo", 1)
+    assert job.message == "A photo of the book is not available."
+    assert queue_depth(stack.sqs, stack.print_dlq) == 0
+
+
+def test_crashing_render_is_retried_then_failed_and_dead_lettered(stack: Stack) -> None:
+    print_lambda.submit({"photos": ["land1"], "explode": True}, job_id="book3")
+    jobs = _common.container().jobs
+
+    event, response = invoke_once(stack.sqs, stack.print_queue, print_lambda.handler)
+    assert response.__class__.__name__ == "BatchProcessingError"  # its only message failed
+    job = jobs.get("book3")
+    assert (job.state, job.reason, job.attempts) == ("queued", "render_error", 1)
+
+    drain(stack.sqs, stack.print_queue, print_lambda.handler)
+    job = jobs.get("book3")
+    assert (job.state, job.reason, job.attempts) == ("failed", "render_error", 2)
+    dead = stack.sqs.receive_message(QueueUrl=stack.print_dlq, MaxNumberOfMessages=10)
+    assert [json.loads(m["Body"]) for m in dead["Messages"]] == [{"job_id": "book3"}]
+    assert not stack.s3.list_objects_v2(Bucket=stack.prints).get("Contents")
+
+
+def test_message_for_a_leased_job_comes_back_later(stack: Stack) -> None:
+    print_lambda.submit({"photos": ["land1"]}, job_id="book4")
+    jobs = _common.container().jobs
+    jobs.start("book4", lease_seconds=600)  # another worker is on it
+    event, response = invoke_once(stack.sqs, stack.print_queue, print_lambda.handler)
+    assert response.__class__.__name__ == "BatchProcessingError"
+    assert jobs.get("book4").state == "rendering" and jobs.get("book4").attempts == 1
+    assert queue_depth(stack.sqs, stack.print_queue) == 1  # kept for a later delivery
+
+
+def test_full_shape_print_event_and_unknown_job(stack: Stack, output: Output) -> None:
+    """tests/events/sqs_print_job.json: correlation id from the message attribute."""
+    _common.container().jobs.create("book-0001", {"photos": ["land2"]})
+    event = load_event("sqs_print_job.json")
+    assert print_lambda.handler(event, LambdaContext()) == {"batchItemFailures": []}
+    assert _common.container().jobs.get("book-0001").state == "ready"
+    assert output.logged("print job ready")[0]["correlation_id"] == "req-7f3c2a"
+
+    event["Records"][0]["body"] = '{"job_id": "never-submitted"}'
+    assert print_lambda.handler(event, LambdaContext()) == {"batchItemFailures": []}
+    assert output.logged("unknown print job, message dropped")
