@@ -1,0 +1,88 @@
+"""The pixels of one placement: the master cropped and resampled to exactly the target ppi of
+its placed size (never upsampled), JPEG q>=90; or the master's own JPEG bytes when neither a
+crop nor a resample is needed. Masters decode once, shrink-on-load where the JPEG allows it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyvips
+
+from ...templates.book import Placement
+
+JPEG_Q = 92  # >= 90: libvips keeps full chroma resolution
+
+
+@dataclass
+class PlacedImage:
+    data: bytes  # JPEG stream for the PDF
+    width: int
+    height: int
+    bands: int  # 1 grey, 3 sRGB, 4 CMYK
+    passthrough: bool
+    pixels: pyvips.Image  # decoded, for the preview (smaller copies are cheap from here)
+
+
+def _is_jpeg(data: bytes) -> bool:
+    return data[:3] == b"\xff\xd8\xff"
+
+
+def load_crop(
+    data: bytes, src_w: int, crop: tuple[float, float, float, float], out_w: int, out_h: int
+) -> pyvips.Image:
+    """Decode just enough of the master (src_w wide) for an out_w x out_h picture of the crop."""
+    x, y, w, h = crop
+    shrink = 1
+    if _is_jpeg(data):
+        while shrink < 8 and w / (shrink * 2) >= out_w and h / (shrink * 2) >= out_h:
+            shrink *= 2
+    opts = {"shrink": shrink} if shrink > 1 else {}
+    img = pyvips.Image.new_from_buffer(data, "", access="sequential", **opts)
+    sx = sy = img.width / src_w
+    left, top = int(x * sx), int(y * sy)
+    cw = max(1, min(img.width - left, round(w * sx)))
+    ch = max(1, min(img.height - top, round(h * sy)))
+    if (left, top, cw, ch) != (0, 0, img.width, img.height):
+        img = img.crop(left, top, cw, ch)
+    if (cw, ch) != (out_w, out_h):
+        img = img.resize(out_w / cw, vscale=out_h / ch, kernel="lanczos3")
+        if (img.width, img.height) != (out_w, out_h):  # rounding inside resize
+            img = img.gravity("centre", out_w, out_h, extend="copy")
+    return img
+
+
+def _srgb(img: pyvips.Image) -> pyvips.Image:
+    if img.hasalpha():
+        img = img.flatten(background=255)  # PNG masters with alpha: print on white paper
+    if img.bands < 3:
+        img = img.colourspace("srgb")
+    if img.format != "uchar":
+        img = img.cast("uchar")
+    return img
+
+
+def prepare(
+    placement: Placement, master: bytes, target_ppi: float, cmyk: bool = False
+) -> PlacedImage:
+    out_w, out_h = placement.target_px(target_ppi)
+    c = placement.crop
+    whole = (round(c.x), round(c.y), round(c.w), round(c.h)) == (
+        0,
+        0,
+        placement.src_w,
+        placement.src_h,
+    )
+    if whole and (out_w, out_h) == (placement.src_w, placement.src_h) and _is_jpeg(master):
+        img = pyvips.Image.new_from_buffer(master, "")
+        if not cmyk and img.bands in (1, 3) and img.interpretation != "cmyk":
+            return PlacedImage(master, img.width, img.height, img.bands, True, img)
+    img = _srgb(load_crop(master, placement.src_w, (c.x, c.y, c.w, c.h), out_w, out_h))
+    if cmyk:
+        img = img.icc_transform("cmyk", input_profile="srgb", intent="relative", embedded=False)
+        img = img.copy_memory()
+        data = img.jpegsave_buffer(Q=JPEG_Q, keep="none")
+    else:
+        img = img.copy_memory()
+        data = img.jpegsave_buffer(Q=JPEG_Q, keep="none")
+    return PlacedImage(data, img.width, img.height, img.bands, False, img)

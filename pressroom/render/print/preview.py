@@ -1,0 +1,71 @@
+"""A page of the layout model as a PNG, drawn with libvips from the same geometry as the PDF:
+the whole media box (trim + bleed) at `ppi`, so it lines up with a rasterised print page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyvips
+
+from ...templates.book import Page, Text
+from . import fonts
+from .images import PlacedImage
+
+PREVIEW_PPI = 100
+
+
+def _px(mm: float, ppi: float) -> int:
+    return round(mm / 25.4 * ppi)
+
+
+def render_preview(page: Page, images: list[PlacedImage], ppi: float = PREVIEW_PPI) -> pyvips.Image:
+    b = page.bleed
+    width, height = _px(page.width + 2 * b, ppi), _px(page.height + 2 * b, ppi)
+    canvas = (pyvips.Image.black(width, height, bands=3) + 255).cast("uchar")
+    canvas = canvas.copy(interpretation="srgb")
+    for pl, img in zip(page.placements, images, strict=True):
+        r = pl.image
+        x0, y0 = _px(r.x + b, ppi), _px(r.y + b, ppi)
+        w, h = max(1, _px(r.x1 + b, ppi) - x0), max(1, _px(r.y1 + b, ppi) - y0)
+        pix = img.pixels
+        if pix.bands == 1:
+            pix = pix.colourspace("srgb")
+        pix = pix.resize(w / pix.width, vscale=h / pix.height, kernel="lanczos3")
+        canvas = canvas.insert(pix.cast("uchar"), x0, y0)
+    for t in page.texts:
+        canvas = _text(canvas, t, b, ppi)
+    return canvas
+
+
+def _text(canvas: pyvips.Image, t: Text, b: float, ppi: float) -> pyvips.Image:
+    r = t.rect
+    x0, y0 = _px(r.x + b, ppi), _px(r.y + b, ppi)
+    w, h = _px(r.x1 + b, ppi) - x0, _px(r.y1 + b, ppi) - y0
+    if t.box:
+        x, y = max(0, x0), max(0, y0)
+        bw, bh = min(canvas.width, x0 + w) - x, min(canvas.height, y0 + h) - y
+        if bw > 0 and bh > 0:
+            a = t.box[3]
+            band = canvas.crop(x, y, bw, bh) * (1 - a) + [255 * c * a for c in t.box[:3]]
+            canvas = canvas.insert(band.cast("uchar"), x, y)
+    along = r.h if t.rotate else r.w
+    size = fonts.fit_size(t.text, t.size_pt, along * 0.96)
+    mask = pyvips.Image.text(
+        t.text, fontfile=str(fonts.font_path()), font=f"Bitstream Vera Sans {size}", dpi=round(ppi)
+    )
+    if t.rotate == 90:
+        mask = mask.rot90()
+    elif t.rotate == -90 or t.rotate == 270:
+        mask = mask.rot270()
+    mx = x0 + (w - mask.width) // 2
+    my = y0 + (h - mask.height) // 2
+    colour = [255 * c for c in t.colour]
+    ink = (mask.new_from_image(colour).copy(interpretation="srgb")).bandjoin(mask)
+    return canvas.composite2(ink, "over", x=mx, y=my).flatten().cast("uchar")
+
+
+def save_preview(img: pyvips.Image, path: Path) -> Path:
+    tmp = path.with_name(f".{path.name}.tmp.png")
+    img.pngsave(str(tmp), compression=6, keep="none")
+    tmp.replace(path)
+    return path
