@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..job import TagJob
 
 MIN_SHORT_SIDE = 800
-BLURRED = 25.0  # Laplacian variance at WORK_SIZE (see sharpness.py)
+BLURRED = 150.0  # Laplacian variance at WORK_SIZE: under every sharp corpus photo (236+)
 DARK_MEAN, BRIGHT_MEAN = 0.12, 0.9
 SCREENSHOT = 0.5
 
