@@ -6,6 +6,7 @@ lengths are millimetres in page coordinates (origin at the trim's top-left, y do
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,12 @@ class Placement:
         w = min(self.crop.w, self.image.w / 25.4 * target_ppi)
         h = min(self.crop.h, self.image.h / 25.4 * target_ppi)
         scale = min(w / self.crop.w, h / self.crop.h)
-        return max(1, round(self.crop.w * scale)), max(1, round(self.crop.h * scale))
+        # Up to the next whole pixel, so the placement never lands under the target ppi.
+        px = (
+            min(self.crop.w, math.ceil(self.crop.w * scale - 1e-6)),
+            min(self.crop.h, math.ceil(self.crop.h * scale - 1e-6)),
+        )
+        return max(1, round(px[0])), max(1, round(px[1]))
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -1,0 +1,41 @@
+"""Effective resolution of every placed image, from the transform in force where it is drawn
+(rotations and forms included): warn below 300 ppi, fail below 150 (or the product's)."""
+
+from __future__ import annotations
+
+from ..job import FAIL, WARN, PageReport, PreflightJob
+from ..scan import PageScan
+
+
+def page_images(job: PreflightJob, pr: PageReport, scan: PageScan) -> None:
+    r = job.report
+    for img in scan.images:
+        ppi = min(img.ppi)
+        w_pt, h_pt = img.size_pt
+        pr.images.append(
+            {
+                "name": img.name,
+                "px": [img.width, img.height],
+                "placed_mm": [round(w_pt * 25.4 / 72, 1), round(h_pt * 25.4 / 72, 1)],
+                "ppi": round(ppi, 1),
+                "colour_space": img.colour_space,
+                "filters": img.filters,
+            }
+        )
+        if w_pt < 1 or h_pt < 1:
+            continue  # a hairline or invisible draw: no print size to judge
+        # Half a ppi of slack: pixel counts are whole, placed sizes are not.
+        if ppi < job.fail_ppi - 0.5:
+            r.add(
+                FAIL,
+                "low_ppi",
+                f"image {img.name} at {ppi:.0f} ppi < {job.fail_ppi:.0f}",
+                pr.number,
+            )
+        elif ppi < job.warn_ppi - 0.5:
+            r.add(
+                WARN,
+                "low_ppi",
+                f"image {img.name} at {ppi:.0f} ppi < {job.warn_ppi:.0f}",
+                pr.number,
+            )
