@@ -3,7 +3,6 @@ files in S3, retries through SQS, the DLQ after maxReceiveCount, idempotent repl
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 from pathlib import Path
@@ -13,8 +12,6 @@ import pytest
 
 from pressroom.aws import _common
 from pressroom.aws import print as print_lambda
-from pressroom.jobs import PrintRejected, RenderedBook
-from pressroom.storage.base import BlobNotFound, BlobStore
 from tests.aws_lambda import (
     LambdaContext,
     Output,
@@ -28,25 +25,36 @@ from tests.aws_lambda import (
 from tests.aws_server import moto_endpoint  # noqa: F401
 
 
-def pdf_renderer(book: dict[str, Any], store: BlobStore) -> RenderedBook:
-    """A small real renderer: one 300 ppi page per master (Pillow's PDF writer).
+def page(number: int, photo_id: str) -> dict[str, Any]:
+    """A 6x4 in page (3 mm bleed) filled by one 1800x1200 master, cropped to the frame."""
+    frame = [-3.0, -3.0, 158.4, 107.6]
+    crop_w = 1200 * 158.4 / 107.6
+    return {
+        "number": number,
+        "size": [152.4, 101.6],
+        "bleed": 3.0,
+        "layout": "full-bleed",
+        "placements": [
+            {
+                "photo_id": photo_id,
+                "master": f"masters/{photo_id}.jpg",
+                "src": [1800, 1200],
+                "frame": frame,
+                "image": frame,
+                "crop": [(1800 - crop_w) / 2, 0.0, crop_w, 1200.0],
+                "ppi": crop_w / (158.4 / 25.4),
+            }
+        ],
+    }
 
-    Stands in for pressroom.render.print in these tests of the job machinery.
-    """
-    from PIL import Image
 
-    if book.get("explode"):
-        raise RuntimeError("renderer crashed")
-    pages = []
-    for photo_id in book["photos"]:
-        try:
-            data = store.get(f"masters/{photo_id}.jpg")
-        except BlobNotFound:
-            raise PrintRejected("missing_photo", photo_id) from None
-        pages.append(Image.open(io.BytesIO(data)).convert("RGB"))
-    out = io.BytesIO()
-    pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=300)
-    return RenderedBook({"interior.pdf": out.getvalue()}, pages=len(pages))
+def book(*photo_ids: str) -> dict[str, Any]:
+    """A templates.book.Book as the app would submit it (Book.to_dict())."""
+    return {
+        "product": "print-6x4",
+        "title": "Test prints",
+        "pages": [page(i + 1, p) for i, p in enumerate(photo_ids)],
+    }
 
 
 @pytest.fixture
@@ -62,7 +70,6 @@ def stack(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch, corpus: Path):  #
     for name, value in s.environment().items():
         monkeypatch.setenv(name, value)
     _common.reset()
-    _common.container().renderer = pdf_renderer
     for photo_id, name in (("land1", "Landscape_1.jpg"), ("land2", "Landscape_2.jpg")):
         data = (corpus / "orientation" / name).read_bytes()
         s.s3.put_object(Bucket=s.media, Key=f"masters/{photo_id}.jpg", Body=data)
@@ -73,12 +80,14 @@ def stack(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch, corpus: Path):  #
 def pdfinfo(data: bytes, tmp_path: Path) -> dict[str, str]:
     path = tmp_path / "book.pdf"
     path.write_bytes(data)
-    text = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    text = subprocess.run(
+        ["pdfinfo", "-box", str(path)], capture_output=True, text=True, check=True
+    )
     return dict(line.split(":", 1) for line in text.stdout.splitlines() if ":" in line)
 
 
 def test_print_job_end_to_end(stack: Stack, output: Output, tmp_path: Path) -> None:
-    job = print_lambda.submit({"photos": ["land1", "land2"]}, job_id="book1", correlation_id="c-77")
+    job = print_lambda.submit(book("land1", "land2"), job_id="book1", correlation_id="c-77")
     assert job.state == "queued"
     calls = drain(stack.sqs, stack.print_queue, print_lambda.handler)
     assert [resp for _, resp in calls] == [{"batchItemFailures": []}]
@@ -93,7 +102,11 @@ def test_print_job_end_to_end(stack: Stack, output: Output, tmp_path: Path) -> N
     assert obj["ContentType"] == "application/pdf"
     info = pdfinfo(obj["Body"].read(), tmp_path)
     assert info["Pages"].strip() == "2"
-    assert info["Page size"].split("pts")[0].split() == ["432", "x", "288"]  # 6x4 in @300
+    x0, y0, x1, y1 = map(float, info["TrimBox"].split())
+    assert (round(x1 - x0), round(y1 - y0)) == (432, 288)  # 6 x 4 in trim
+    x0, y0, x1, y1 = map(float, info["MediaBox"].split())
+    assert (round(x1 - x0), round(y1 - y0)) == (449, 305)  # + 3 mm bleed each side
+    assert "PDF/X-4" in info["    Abbreviation"]
 
     metrics = output.metrics()
     assert ("PagesRendered", [2.0], {"service": "pressroom"}) in metrics
@@ -102,7 +115,7 @@ def test_print_job_end_to_end(stack: Stack, output: Output, tmp_path: Path) -> N
     assert ready[0]["correlation_id"] == "c-77" and ready[0]["job_id"] == "book1"
 
     # Replays (duplicate submit, redelivered message) change nothing.
-    assert print_lambda.submit({"photos": []}, job_id="book1").state == "ready"
+    assert print_lambda.submit(book(), job_id="book1").state == "ready"
     assert queue_depth(stack.sqs, stack.print_queue) == 0
     stack.sqs.send_message(QueueUrl=stack.print_queue, MessageBody='{"job_id": "book1"}')
     drain(stack.sqs, stack.print_queue, print_lambda.handler)
@@ -110,7 +123,7 @@ def test_print_job_end_to_end(stack: Stack, output: Output, tmp_path: Path) -> N
 
 
 def test_unprintable_book_fails_at_once(stack: Stack) -> None:
-    print_lambda.submit({"photos": ["land1", "gone"]}, job_id="book2")
+    print_lambda.submit(book("land1", "gone"), job_id="book2")
     calls = drain(stack.sqs, stack.print_queue, print_lambda.handler)
     assert [resp for _, resp in calls] == [{"batchItemFailures": []}]  # not retried
     job = _common.container().jobs.get("book2")
@@ -120,7 +133,9 @@ def test_unprintable_book_fails_at_once(stack: Stack) -> None:
 
 
 def test_crashing_render_is_retried_then_failed_and_dead_lettered(stack: Stack) -> None:
-    print_lambda.submit({"photos": ["land1"], "explode": True}, job_id="book3")
+    # A master that cannot be decoded: the renderer raises, which may be transient.
+    stack.s3.put_object(Bucket=stack.media, Key="masters/bad.jpg", Body=b"\xff\xd8garbage")
+    print_lambda.submit(book("bad"), job_id="book3")
     jobs = _common.container().jobs
 
     event, response = invoke_once(stack.sqs, stack.print_queue, print_lambda.handler)
@@ -137,7 +152,7 @@ def test_crashing_render_is_retried_then_failed_and_dead_lettered(stack: Stack) 
 
 
 def test_message_for_a_leased_job_comes_back_later(stack: Stack) -> None:
-    print_lambda.submit({"photos": ["land1"]}, job_id="book4")
+    print_lambda.submit(book("land1"), job_id="book4")
     jobs = _common.container().jobs
     jobs.start("book4", lease_seconds=600)  # another worker is on it
     event, response = invoke_once(stack.sqs, stack.print_queue, print_lambda.handler)
@@ -148,7 +163,7 @@ def test_message_for_a_leased_job_comes_back_later(stack: Stack) -> None:
 
 def test_full_shape_print_event_and_unknown_job(stack: Stack, output: Output) -> None:
     """tests/events/sqs_print_job.json: correlation id from the message attribute."""
-    _common.container().jobs.create("book-0001", {"photos": ["land2"]})
+    _common.container().jobs.create("book-0001", book("land2"))
     event = load_event("sqs_print_job.json")
     assert print_lambda.handler(event, LambdaContext()) == {"batchItemFailures": []}
     assert _common.container().jobs.get("book-0001").state == "ready"

@@ -141,10 +141,10 @@ class Container:
 
     @functools.cached_property
     def renderer(self) -> BookRenderer:
-        """The book renderer: book spec + masters -> print files (pressroom.render.print)."""
-        from pressroom.render.print import render_book  # type: ignore[attr-defined]
+        """The book renderer: book layout + masters -> print PDFs (pressroom.render.print)."""
+        from pressroom.jobs.render import render_print_files
 
-        return render_book
+        return render_print_files
 
     @functools.cached_property
     def ingestor(self) -> Any:
