@@ -1,0 +1,118 @@
+"""Crop a photo to its frame so every face lands inside the frame and inside the safe zone
+(never cut by the trim or lost in the gutter), then check the resolution.
+
+The crop is the largest the photo allows at the frame's aspect, slid along its free axis to
+centre the faces (or the photo) within the limits the faces set. When no crop can keep all
+faces safe, the whole photo is fitted inside the safe part of the frame instead. A photo
+short of the minimum ppi is drawn smaller (about the frame's centre) until it reaches it.
+"""
+
+from __future__ import annotations
+
+from ..book import Placement
+from ..model import Product, Rect
+from .job import PhotoInfo
+
+EPS = 1e-6
+
+
+def _slide(
+    size: float,
+    crop: float,
+    f0: float | None,
+    f1: float | None,
+    frame0: float,
+    allow0: float,
+    allow1: float,
+    k: float,
+) -> float | None:
+    """Start of the crop on one axis (pixels), or None when the faces cannot all be safe.
+    k = millimetres per pixel; the page position of pixel p is frame0 + (p - start) * k."""
+    lo, hi = 0.0, size - crop
+    if f0 is None or f1 is None:
+        return hi / 2
+    lo = max(lo, f1 - (allow1 - frame0) / k)
+    hi = min(hi, f0 - (allow0 - frame0) / k)
+    if lo > hi + EPS:
+        return None
+    want = (f0 + f1) / 2 - crop / 2
+    return min(max(want, lo), hi)
+
+
+def _fit(aspect: float, area: Rect) -> Rect:
+    """The largest rectangle of `aspect` centred in `area`."""
+    if area.aspect > aspect:
+        w = area.h * aspect
+        return Rect(area.x + (area.w - w) / 2, area.y, w, area.h)
+    h = area.w / aspect
+    return Rect(area.x, area.y + (area.h - h) / 2, area.w, h)
+
+
+def _scale_about_centre(r: Rect, s: float) -> Rect:
+    w, h = r.w * s, r.h * s
+    return Rect(r.x + (r.w - w) / 2, r.y + (r.h - h) / 2, w, h)
+
+
+def faces_on_page(faces: list[Rect], crop: Rect, image: Rect) -> list[Rect]:
+    k = image.w / crop.w
+    return [
+        Rect(
+            image.x + (f.x - crop.x) * k,
+            image.y + (f.y - crop.y) * image.h / crop.h,
+            f.w * k,
+            f.h * image.h / crop.h,
+        )
+        for f in faces
+    ]
+
+
+def place(photo: PhotoInfo, frame: Rect, safe: Rect, product: Product) -> Placement:
+    W, H = photo.width, photo.height
+    faces = [f.intersect(Rect(0, 0, W, H)) for f in photo.faces]
+    faces = [f for f in faces if f.w > 0 and f.h > 0]
+    allowed = safe.intersect(frame)
+    flags: list[str] = []
+    if frame.aspect < W / H:
+        cw, ch = H * frame.aspect, float(H)
+    else:
+        cw, ch = float(W), W / frame.aspect
+    k = frame.w / cw
+    fx = (min(f.x for f in faces), max(f.x1 for f in faces)) if faces else (None, None)
+    fy = (min(f.y for f in faces), max(f.y1 for f in faces)) if faces else (None, None)
+    sx = _slide(W, cw, *fx, frame.x, allowed.x, allowed.x1, k)
+    sy = _slide(H, ch, *fy, frame.y, allowed.y, allowed.y1, k)
+    if sx is not None and sy is not None and allowed.w > 0:
+        crop, image = Rect(sx, sy, cw, ch), frame
+    else:  # the whole photo, inside the safe part of the frame
+        crop = Rect(0, 0, W, H)
+        image = _fit(W / H, allowed if allowed.w > 0 and allowed.h > 0 else frame)
+        flags.append("fitted")
+    ppi = crop.w / (image.w / 25.4)
+    if ppi < product.min_ppi - EPS:
+        image = _scale_about_centre(image, ppi / product.min_ppi)
+        ppi = product.min_ppi
+        flags.append("shrunk")
+        on_page = faces_on_page(faces, crop, image)
+        if not all(safe.contains(f) for f in on_page):
+            crop = Rect(0, 0, W, H)
+            area = allowed if allowed.w > 0 and allowed.h > 0 else frame
+            image = _fit(W / H, area)
+            max_w = W / product.min_ppi * 25.4
+            if image.w > max_w:
+                image = _scale_about_centre(image, max_w / image.w)
+            ppi = crop.w / (image.w / 25.4)
+            flags.append("fitted")
+    if ppi < product.target_ppi - 0.5:
+        flags.append("low_ppi")
+    return Placement(
+        photo_id=photo.id,
+        master=photo.master,
+        src_w=W,
+        src_h=H,
+        frame=frame,
+        image=image,
+        crop=crop,
+        ppi=ppi,
+        faces=faces_on_page(faces, crop, image),
+        flags=flags,
+    )

@@ -1,0 +1,56 @@
+"""Page geometry in millimetres: trim-relative frames to page rectangles, safe zones."""
+
+from __future__ import annotations
+
+import math
+
+from ..model import Frame, Product, Rect
+
+
+def page_size(product: Product, aspect: float | None = None) -> tuple[float, float]:
+    """Trim size; products that turn (loose prints) turn to suit the photo."""
+    w, h = product.trim_w, product.trim_h
+    if product.rotatable and aspect is not None and (aspect < 1) != (w < h) and w != h:
+        w, h = h, w
+    return w, h
+
+
+def side(product: Product, number: int) -> str | None:
+    """Page 1 is a right-hand page (bound on its left), as in every book."""
+    if not product.is_book or number <= 0:
+        return None
+    return "right" if number % 2 else "left"
+
+
+def safe_zone(product: Product, w: float, h: float, number: int) -> Rect:
+    """Where faces and text may go: trim inset by the safe margin, plus the gutter on the
+    binding side; a circle's safe zone is the square inscribed in its safe circle."""
+    s = product.safe
+    if product.shape == "circle":
+        d = min(w, h) - 2 * s
+        a = d / math.sqrt(2)
+        return Rect((w - a) / 2, (h - a) / 2, a, a)
+    g = product.gutter
+    which = side(product, number)
+    left = s + (g if which == "right" else 0)
+    right = s + (g if which == "left" else 0)
+    return Rect(0, 0, w, h).inset(left, s, right, s)
+
+
+def frame_rect(frame: Frame, area: Rect, bleed: float, trim: Rect) -> Rect:
+    """A frame's fractions on `area` (the trim or a cover panel), in page millimetres; a bleed
+    frame extends by the bleed over each edge it shares with the trim."""
+    r = Rect(
+        area.x + frame.rect.x * area.w,
+        area.y + frame.rect.y * area.h,
+        frame.rect.w * area.w,
+        frame.rect.h * area.h,
+    )
+    if not frame.bleed:
+        return r
+    eps = 1e-6
+    left = bleed if abs(r.x - trim.x) < eps else 0
+    top = bleed if abs(r.y - trim.y) < eps else 0
+    right = bleed if abs(r.x1 - trim.x1) < eps else 0
+    bottom = bleed if abs(r.y1 - trim.y1) < eps else 0
+    return r.inset(-left, -top, -right, -bottom)

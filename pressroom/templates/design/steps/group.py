@@ -1,0 +1,22 @@
+"""Group the ordered photos into events (pressroom.curate's time and place clustering)."""
+
+from __future__ import annotations
+
+from ..job import DesignJob
+
+
+def group(job: DesignJob) -> None:
+    from ....curate import Item, curate
+
+    if not job.photos:
+        return
+    items = [Item(p.id, p.tags, p.captured_at, None, p.width, p.height) for p in job.photos]
+    rank = {p.id: i for i, p in enumerate(job.photos)}
+    by_id = {p.id: p for p in job.photos}
+    events = [sorted(e, key=rank.__getitem__) for e in curate(items).events if e]
+    seen = {pid for e in events for pid in e}
+    missing = [p.id for p in job.photos if p.id not in seen]
+    if missing:
+        events.append(missing)
+    events.sort(key=lambda e: rank[e[0]])  # events in the book's order
+    job.events = [[by_id[pid] for pid in e] for e in events]

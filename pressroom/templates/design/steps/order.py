@@ -1,0 +1,13 @@
+"""Order by capture time (wall clock); undated photos follow, by name then id."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..job import DesignJob
+
+_LAST = datetime.max
+
+
+def order(job: DesignJob) -> None:
+    job.photos.sort(key=lambda p: (p.time or _LAST, p.source_name, p.id))

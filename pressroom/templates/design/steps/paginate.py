@@ -1,0 +1,92 @@
+"""Meet the product's page rules and split events into pages.
+
+Books: between min and max pages, a multiple of `multiple`; 1-4 photos a page, about two on
+average, each event starting on a new page and getting pages in proportion to its photos.
+Prints and ornaments: one photo a page. Too few photos for the minimum is an error unless
+the caller asked for blank pages (`pad`).
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..job import DesignError, DesignJob, PagePlan
+
+MAX_PER_PAGE = 4
+AVERAGE_PER_PAGE = 2.0
+
+
+def _round_to(p: int, multiple: int, lo: int, hi: int) -> int | None:
+    up = math.ceil(p / multiple) * multiple
+    if up <= hi:
+        return up
+    down = (p // multiple) * multiple
+    return down if down >= lo else None
+
+
+def paginate(job: DesignJob) -> None:
+    prod = job.product
+    n = len(job.photos)
+    if n == 0:
+        raise DesignError("no_photos", f"{len(job.dropped)} dropped")
+    if not prod.is_book:
+        if n > prod.pages_max:
+            for p in job.photos[prod.pages_max :]:
+                job.drop(p, "over_page_limit")
+            job.photos = job.photos[: prod.pages_max]
+        job.plans = [PagePlan([p], event=0) for p in job.photos]
+        return
+    events = job.events or [job.photos]
+    p_lo = sum(math.ceil(len(e) / MAX_PER_PAGE) for e in events)
+    if p_lo > prod.pages_max:  # too many events to give each its own pages: one flow
+        events = [[p for e in events for p in e]]
+        p_lo = math.ceil(n / MAX_PER_PAGE)
+    if p_lo > prod.pages_max:  # more photos than the book can hold: keep the best
+        keep = sorted(job.photos, key=lambda p: (-p.quality, p.id))[: prod.pages_max * 4]
+        keep_ids = {p.id for p in keep}
+        for p in job.photos:
+            if p.id not in keep_ids:
+                job.drop(p, "over_page_limit")
+        job.photos = [p for p in job.photos if p.id in keep_ids]
+        events = [job.photos]
+        n, p_lo = len(job.photos), prod.pages_max
+        job.warnings.append(f"kept the best {n} photos: the book holds at most {n}")
+    lo, hi = max(p_lo, prod.pages_min), min(n, prod.pages_max)
+    content = None
+    if lo <= hi:
+        target = min(max(math.ceil(n / AVERAGE_PER_PAGE), lo), hi)
+        content = _round_to(target, prod.pages_multiple, lo, hi)
+    if content is None:
+        if not job.pad:
+            raise DesignError(
+                "not_enough_photos",
+                f"{prod.id} needs at least {prod.pages_min} pages; {n} usable photos fill "
+                f"at most {n} (pass pad=True / --pad to add blank pages)",
+            )
+        content = min(n, prod.pages_max)
+        total = _round_to(max(content, prod.pages_min), prod.pages_multiple, 0, prod.pages_max)
+        job.blank_pages = (total or prod.pages_max) - content
+        job.warnings.append(f"{job.blank_pages} blank pages added to reach the page rules")
+    counts = _share(content, [len(e) for e in events])
+    job.plans = []
+    for ei, (event, k) in enumerate(zip(events, counts, strict=True)):
+        sizes = sorted(_split(len(event), k))  # the event opens with its emptiest page
+        at = 0
+        for j, size in enumerate(sizes):
+            job.plans.append(PagePlan(event[at : at + size], ei, first_of_event=j == 0))
+            at += size
+
+
+def _share(pages: int, sizes: list[int]) -> list[int]:
+    """Pages per event: at least ceil(n/4), at most n, the rest to the most crowded."""
+    k = [math.ceil(s / MAX_PER_PAGE) for s in sizes]
+    for _ in range(pages - sum(k)):
+        open_ = [i for i, s in enumerate(sizes) if k[i] < s]
+        i = max(open_, key=lambda i: (sizes[i] / k[i], -i))
+        k[i] += 1
+    return k
+
+
+def _split(n: int, k: int) -> list[int]:
+    base, extra = divmod(n, k)
+    return [base + (1 if i < extra else 0) for i in range(k)]
