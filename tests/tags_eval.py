@@ -29,8 +29,8 @@ def tag_file(path: Path, detector: str = "hog") -> tuple[dict[str, Any], dict]:
     return tag_bytes(path.read_bytes(), TagConfig(face_detector=detector, face_model=model))
 
 
-def item(key: str, data: bytes, **record: Any) -> Item:
-    tags, meta = tag_bytes(data)
+def item(key: str, data: bytes, config: TagConfig | None = None, **record: Any) -> Item:
+    tags, meta = tag_bytes(data, config)
     return Item.from_record(key, {**meta, **record, "tags": tags})
 
 

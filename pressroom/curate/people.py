@@ -26,7 +26,7 @@ def collect(items: Sequence[Item]) -> tuple[list[FaceRef], np.ndarray]:
             if f.get("embedding"):
                 refs.append((it.key, i))
                 vecs.append(f["embedding"])
-    return refs, np.asarray(vecs, np.float64).reshape(len(vecs), -1)
+    return refs, np.asarray(vecs, np.float64).reshape(len(vecs), -1 if vecs else 128)
 
 
 def average_linkage(vecs: np.ndarray, threshold: float) -> list[list[int]]:
