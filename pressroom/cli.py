@@ -11,7 +11,10 @@ import sys
 # Subcommand modules, in the order --help lists them.
 from .commands._common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
 
-COMMANDS = ("validate", "ingest", "tag", "curate", "demo", "sign", "thumb", "serve")
+COMMANDS = (
+    "validate", "ingest", "tag", "curate", "products", "book", "preflight", "print", "demo",
+    "sign", "thumb", "serve",
+)  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:

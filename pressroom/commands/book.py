@@ -1,0 +1,177 @@
+"""pressroom book PHOTOS... --product ID -o OUT : auto-design a book (or prints, ornaments)
+from files, folders or ingested photo ids, and write its print files and previews."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from contextlib import closing
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from ..config import Settings
+from ._common import EXIT_OK, EXIT_REJECTED, UsageError, emit_json, settings_from
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "book",
+        help="auto-design a photobook (or prints, ornaments) and write PDF/X print files",
+        description="Ingest and tag the photos (files, folders or ingested photo ids), drop "
+        "blurred, duplicate and screenshot photos, order them by capture time, group them "
+        "into events, lay them out with face-safe crops to the product's page rules, and "
+        "write the interior PDF, the cover PDF (OUT with -cover before the extension) and, "
+        "with --previews, one PNG per page; then preflight them. Exit 0 when the files pass "
+        "preflight (warnings allowed), 1 when the design or preflight fails, 2 on usage errors.",
+    )
+    p.add_argument("photos", nargs="+", metavar="PHOTO", help="files, folders or photo ids")
+    p.add_argument("--product", required=True, help="product id (see `pressroom products`)")
+    p.add_argument("-o", "--output", required=True, type=Path, help="interior PDF path")
+    p.add_argument("--previews", type=Path, help="folder for one preview PNG per page")
+    p.add_argument("--title", help="title on the cover and spine (default: from the dates)")
+    p.add_argument("--pad", action="store_true", help="add blank pages when photos run short")
+    p.add_argument("--pdfx", choices=("4", "1a"), default="4", help="PDF/X-4 (RGB, default) "
+                   "or PDF/X-1a (CMYK through an ICC transform)")
+    p.add_argument("--no-tags", action="store_true", help="skip tagging new photos")
+    p.add_argument("--data", type=Path, help="data folder (default $PRESSROOM_DATA or "
+                   "./pressroom-data)")
+    p.add_argument("--workers", type=int, default=0, help="processes (default: one per core)")
+    p.add_argument("--json", action="store_true", help="one JSON object with the outcome")
+    p.set_defaults(run=run, max_pixels=None, max_bytes=None)
+
+
+def resolve_photos(settings: Settings, inputs: list[str], workers: int = 0,
+                   show_progress: bool = False) -> list[str]:
+    """Photo ids for the inputs: ids as they are, files and folders ingested (and tagged)."""
+    from ..batch import run_batch
+    from ..catalogue import open_catalogue
+    from . import ingest
+    from ._common import expand, progress
+
+    catalogue = open_catalogue(settings)
+    ids: list[str | None] = []
+    paths: list[tuple[int, Path]] = []
+    for raw in inputs:
+        if Path(raw).exists():
+            for f in expand([raw]):
+                paths.append((len(ids), f))
+                ids.append(None)
+        elif catalogue.get(raw) is not None:
+            ids.append(raw)
+        else:
+            raise UsageError(f"no such file, folder or photo id: {raw}")
+    if paths:
+        items = [(f, None) for _, f in paths]
+        setup = partial(ingest.make_ingestor, settings)
+        results: dict[str, str] = {}
+        with (
+            progress(len(items), "ingesting", show_progress) as bar,
+            closing(run_batch(setup, ingest.ingest_one, items, workers)) as stream,
+        ):
+            task = bar.add_task("ingest", total=len(items))
+            for r in stream:
+                results[r["path"]] = r["id"]
+                bar.advance(task)
+        for slot, f in paths:
+            ids[slot] = results[str(f)]
+    return [i for i in ids if i]
+
+
+def build(
+    settings: Settings,
+    photo_ids: list[str],
+    product: str,
+    output: Path,
+    *,
+    previews: Path | None = None,
+    title: str | None = None,
+    pad: bool = False,
+    pdfx: str = "4",
+    workers: int = 1,
+) -> dict[str, Any]:
+    """Design, render and preflight one book; the outcome as a JSON-able dict."""
+    from ..catalogue import open_catalogue
+    from ..preflight import preflight
+    from ..render.print import render_book
+    from ..storage import open_store
+    from ..templates import design
+    from ..templates.design.job import DesignError
+    from ..templates.design.pipeline import photos_from_catalogue
+
+    photos = photos_from_catalogue(open_catalogue(settings), photo_ids)
+    out: dict[str, Any] = {"product": product, "output": str(output), "photos": len(photo_ids)}
+    try:
+        book = design(photos, product, title=title, pad=pad)
+    except DesignError as e:
+        return {**out, "ok": False, "reason": e.reason, "message": str(e)}
+    result = render_book(book, open_store(settings), output, None, previews, pdfx=pdfx,
+                         workers=workers)
+    reports = {"interior": preflight(result.interior, product)}
+    if result.cover:
+        reports["cover"] = preflight(result.cover, product)
+    ok = all(r.ok for r in reports.values())
+    return {
+        **out,
+        "ok": ok,
+        "reason": None if ok else "preflight",
+        "interior": result.interior,
+        "cover": result.cover,
+        "previews": result.previews,
+        "pages": result.pages,
+        "spine_mm": book.spine_mm,
+        "layouts": [p.layout for p in book.pages],
+        "dropped": book.dropped,
+        "warnings": book.warnings,
+        "low_ppi": result.low_ppi,
+        "preflight": {
+            k: {"status": r.status, "findings": [f.__dict__ for f in r.findings]}
+            for k, r in reports.items()
+        },
+        "seconds": result.seconds,
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..templates import UnknownProduct, get_product
+
+    try:
+        get_product(args.product)
+    except UnknownProduct as e:
+        raise UsageError(str(e.args[0])) from None
+    if args.no_tags:
+        os.environ["PRESSROOM_TAGS"] = "0"  # read by the ingest workers
+    settings = settings_from(args)
+    ids = resolve_photos(settings, args.photos, settings.workers, not args.json)
+    out = build(settings, ids, args.product, args.output, previews=args.previews,
+                title=args.title, pad=args.pad, pdfx=args.pdfx, workers=settings.workers or 0)
+    if args.json:
+        emit_json(out)
+    else:
+        print_outcome(out)
+    return EXIT_OK if out["ok"] else EXIT_REJECTED
+
+
+def print_outcome(out: dict[str, Any]) -> None:
+    if "interior" not in out:
+        print(f"not designed: {out['reason']}: {out['message']}")
+        return
+    drops: dict[str, int] = {}
+    for d in out["dropped"]:
+        drops[d["reason"]] = drops.get(d["reason"], 0) + 1
+    dropped = ", ".join(f"{n} {r}" for r, n in sorted(drops.items())) or "none"
+    print(f"designed  {out['pages']} pages of {out['product']} from {out['photos']} photos "
+          f"(dropped: {dropped})")
+    for w in out["warnings"]:
+        print(f"warning   {w}")
+    for low in out["low_ppi"]:
+        print(f"low ppi   {low['photo_id']} at {low['ppi']} ppi {' '.join(low['flags'])}")
+    for kind in ("interior", "cover"):
+        if out.get(kind):
+            pf = out["preflight"][kind]
+            print(f"{kind:<9} {out[kind]}  preflight: {pf['status']}")
+            for f in pf["findings"]:
+                if f["level"] == "fail":
+                    print(f"          fail {f['code']}: {f['message']}")
+    if out["previews"]:
+        print(f"previews  {len(out['previews'])} PNGs in {Path(out['previews'][0]).parent}")
