@@ -101,9 +101,7 @@ def test_upload_to_uploaded_record_with_tags_and_master(
     assert all(line["correlation_id"] for line in ingested)
 
 
-def test_replayed_event_changes_nothing_and_uploads_nothing(
-    stack: Stack, corpus: Path
-) -> None:
+def test_replayed_event_changes_nothing_and_uploads_nothing(stack: Stack, corpus: Path) -> None:
     upload_file(stack, corpus / "orientation/Landscape_3.jpg", "uploads/p42.jpg")
     first = drain(stack.sqs, stack.upload_queue, upload.handler)
     catalogue = _common.container().catalogue
@@ -124,9 +122,7 @@ def test_replayed_event_changes_nothing_and_uploads_nothing(
     assert listed.get("KeyCount", 0) == 0
 
 
-def test_corrupt_upload_is_rejected_with_reason(
-    stack: Stack, corpus: Path, output: Output
-) -> None:
+def test_corrupt_upload_is_rejected_with_reason(stack: Stack, corpus: Path, output: Output) -> None:
     catalogue = _common.container().catalogue
     catalogue.announce("broken1")
     upload_file(stack, corpus / "invalid/truncated_jpeg.jpg", "uploads/u9/broken1.jpg")
@@ -160,12 +156,10 @@ def test_poisoned_message_fails_alone_then_goes_to_dlq(stack: Stack, corpus: Pat
     assert _common.container().catalogue.get("good1").state == "uploaded"
     # After maxReceiveCount receives SQS moved both to the DLQ.
     dead = stack.sqs.receive_message(QueueUrl=stack.upload_dlq, MaxNumberOfMessages=10)
-    assert sorted(m["Body"][:9] for m in dead["Messages"]) == ["{\"Records", "{not json"]
+    assert sorted(m["Body"][:9] for m in dead["Messages"]) == ['{"Records', "{not json"]
 
 
-def test_full_shape_s3_event_fixture(
-    stack: Stack, corpus: Path, output: Output
-) -> None:
+def test_full_shape_s3_event_fixture(stack: Stack, corpus: Path, output: Output) -> None:
     """tests/events/sqs_s3_put.json (SQS record wrapping `sam local generate-event s3 put`)."""
     key = "uploads/user 7/fixture1.jpg"  # a space: S3 sends "user+7", decoded back here
     data = (corpus / "orientation/Portrait_0.jpg").read_bytes()
