@@ -120,6 +120,8 @@ def build(
         "previews": result.previews,
         "pages": result.pages,
         "spine_mm": book.spine_mm,
+        "target_ppi": book.target_ppi,
+        "min_ppi": book.min_ppi,
         "layouts": [p.layout for p in book.pages],
         "dropped": book.dropped,
         "warnings": book.warnings,
@@ -164,8 +166,13 @@ def print_outcome(out: dict[str, Any]) -> None:
           f"(dropped: {dropped})")
     for w in out["warnings"]:
         print(f"warning   {w}")
-    for low in out["low_ppi"]:
-        print(f"low ppi   {low['photo_id']} at {low['ppi']} ppi {' '.join(low['flags'])}")
+    low = out["low_ppi"]
+    if low:
+        ppis = sorted(x["ppi"] for x in low)
+        shrunk = sum("shrunk" in x["flags"] for x in low)
+        print(f"low ppi   {len(low)} placements under {out['target_ppi']:.0f} ppi "
+              f"({ppis[0]}-{ppis[-1]} ppi; {shrunk} drawn smaller than their frame to reach "
+              f"{out['min_ppi']:.0f})")
     for kind in ("interior", "cover"):
         if out.get(kind):
             pf = out["preflight"][kind]
