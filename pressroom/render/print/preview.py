@@ -28,7 +28,9 @@ def render_preview(page: Page, images: list[PlacedImage], ppi: float = PREVIEW_P
         x0, y0 = _px(r.x + b, ppi), _px(r.y + b, ppi)
         w, h = max(1, _px(r.x1 + b, ppi) - x0), max(1, _px(r.y1 + b, ppi) - y0)
         pix = img.pixels
-        if pix.bands == 1:
+        if pix.interpretation == "cmyk":  # PDF/X-1a: show the print colours (soft proof)
+            pix = pix.icc_transform("srgb", input_profile="cmyk", intent="relative")
+        elif pix.bands == 1:
             pix = pix.colourspace("srgb")
         pix = pix.resize(w / pix.width, vscale=h / pix.height, kernel="lanczos3")
         canvas = canvas.insert(pix.cast("uchar"), x0, y0)

@@ -1,0 +1,90 @@
+"""Shared fixtures for the book, PDF and preflight tests: corpus photos ingested (and tagged)
+into a temporary data folder once per session, and the PDF tools from poppler-utils/qpdf."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pressroom.catalogue import open_catalogue
+from pressroom.config import Settings
+from pressroom.ingest.service import Ingestor
+from pressroom.storage import open_store
+from pressroom.templates.design.job import PhotoInfo
+from pressroom.templates.design.pipeline import photos_from_catalogue
+
+BIG = (
+    "olympus_12mp_42_IndexError.jpg",
+    "HMD_Nokia_8.3_5G.jpg",
+    "iphone_hdr_NO.jpg",
+    "pug.heic",
+    "iphone_13_pro_max.HEIC",
+    "jolla.jpg",
+)
+PEOPLE = (
+    "obama_portrait.jpg",
+    "biden_portrait.jpg",
+    "biden_standing.jpg",
+    "obama_biden.jpg",
+    "obama_standing.jpg",
+)
+
+
+def tool(name: str) -> str:
+    """A PDF tool from Debian (apt-get install qpdf poppler-utils); skip when absent."""
+    path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} not installed (apt-get install -y qpdf poppler-utils)")
+    return path
+
+
+def sh(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([tool(args[0]), *args[1:]], capture_output=True, text=True, timeout=120)
+
+
+class Library:
+    """A data folder with ingested, tagged photos: design reads the catalogue, render the store."""
+
+    def __init__(self, root: Path) -> None:
+        self.settings = Settings(data_dir=root)
+        self.store = open_store(self.settings)
+        self.catalogue = open_catalogue(self.settings)
+        from pressroom.tags import make_tagger
+
+        self.ingestor = Ingestor(self.store, self.catalogue, self.settings, tagger=make_tagger())
+        self.ids: dict[str, str] = {}
+
+    def add(self, path: Path) -> str:
+        r = self.ingestor.ingest_path(path)
+        assert r.verdict == "accept", (path, r.reason)
+        assert r.id is not None
+        self.ids[path.name] = r.id
+        return r.id
+
+    def photos(self, names: tuple[str, ...] | list[str]) -> list[PhotoInfo]:
+        return photos_from_catalogue(self.catalogue, [self.ids[n] for n in names])
+
+    def record(self, name: str) -> Any:
+        return self.catalogue.get(self.ids[name])
+
+
+_LIBRARY: list[Library] = []  # one per session, whichever test module asks first
+
+
+@pytest.fixture(scope="session")
+def library(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Library:
+    if _LIBRARY:
+        return _LIBRARY[0]
+    lib = Library(tmp_path_factory.mktemp("library"))
+    _LIBRARY.append(lib)
+    for n in BIG:
+        lib.add(corpus / "big" / n)
+    for n in PEOPLE:
+        lib.add(corpus / "people" / n)
+    for n in ("Landscape_1.jpg", "Landscape_6.jpg", "Portrait_1.jpg", "Portrait_8.jpg"):
+        lib.add(corpus / "orientation" / n)
+    return lib
