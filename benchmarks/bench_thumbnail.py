@@ -69,16 +69,20 @@ def _report(config: pytest.Config) -> None:
     tr = config.pluginmanager.get_plugin("terminalreporter")
     if tr is None or not RESULTS:
         return
-    tr.write_line("")
-    tr.write_line(f"thumbnail engine: CPU ms per 12-MP master -> {SIZE} px, one core")
-    tr.write_line(f"{'contestant':<28}{'jpeg':>10}{'x':>7}{'webp':>10}{'x':>7}")
+    lines: list[str] = [""]
+    lines.append(f"thumbnail engine: CPU ms per 12-MP master -> {SIZE} px, one core")
+    lines.append(f"{'contestant':<28}{'jpeg':>10}{'x':>7}{'webp':>10}{'x':>7}")
     names = sorted({c for c, _ in RESULTS}, key=lambda c: (c != "pressroom", c))
     for c in names:
         row = f"{c:<28}"
         for fmt in ("jpeg", "webp"):
             ms, base = RESULTS.get((c, fmt)), RESULTS.get(("pressroom", fmt))
             row += f"{ms:>10.1f}{ms / base:>7.2f}" if ms and base else f"{'-':>10}{'':>7}"
-        tr.write_line(row)
+        lines.append(row)
+    # Module teardown output is captured like a test's: print past the capture.
+    with config.pluginmanager.get_plugin("capturemanager").global_and_fixture_disabled():
+        for line in lines:
+            tr.write_line(line)
 
 
 def _cpu_children() -> float:
