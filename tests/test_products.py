@@ -9,7 +9,7 @@ import pytest
 
 from pressroom.cli import main
 from pressroom.templates import get_product, layouts, products
-from pressroom.templates.design.geometry import safe_zone
+from pressroom.templates.designer.geometry import safe_zone
 from pressroom.templates.model import UnknownProduct
 
 IDS = {

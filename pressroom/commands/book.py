@@ -96,8 +96,8 @@ def build(
     from ..render.print import render_book
     from ..storage import open_store
     from ..templates import design
-    from ..templates.design.job import DesignError
-    from ..templates.design.pipeline import photos_from_catalogue
+    from ..templates.designer.job import DesignError
+    from ..templates.designer.pipeline import photos_from_catalogue
 
     photos = photos_from_catalogue(open_catalogue(settings), photo_ids)
     out: dict[str, Any] = {"product": product, "output": str(output), "photos": len(photo_ids)}

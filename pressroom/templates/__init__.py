@@ -15,7 +15,7 @@ from .book import Book, Page, Placement, Text
 from .model import Layout, Product, Rect, UnknownProduct, get_product, layouts, products
 
 if TYPE_CHECKING:
-    from .design.job import PhotoInfo
+    from .designer.job import PhotoInfo
 
 __all__ = [
     "Book",
@@ -34,7 +34,7 @@ __all__ = [
 
 
 def design(photos: list[PhotoInfo], product: str, **options: Any) -> Book:
-    """Auto-design a Book from photos (see pressroom.templates.design.pipeline.design)."""
-    from .design.pipeline import design as _design
+    """Auto-design a Book from photos (see pressroom.templates.designer.pipeline.design)."""
+    from .designer.pipeline import design as _design
 
     return _design(photos, product, **options)
