@@ -61,6 +61,8 @@ DISTINCT_PHOTOS = (
     "people/biden_standing.jpg",
     "people/obama_standing.jpg",
     "hostile/PHP_exif_system.jpg",
+    "valid/jpeg/app13-multiple.jpg",
+    "valid/webp/hopper.webp",
 )
 
 # Faces counted by looking at each photo (frontal or three-quarter human faces big enough to
@@ -75,6 +77,8 @@ FACES = {
     "people/obama_standing.jpg": 1,
     "valid/jpeg/image00971.jpg": 1,  # a girl cheering; a man seen from behind
     "hostile/PHP_exif_system.jpg": 1,  # a painted portrait of Einstein
+    "valid/webp/hopper.webp": 1,  # Grace Hopper, 128x128
+    # valid/jpeg/app13-multiple.jpg: three puppies facing the camera, no person
 }
 UNCOUNTED = ("big/olympus_12mp_42_IndexError.jpg",)
 

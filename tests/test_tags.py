@@ -85,12 +85,14 @@ def test_photos_without_people_have_no_faces(corpus: Path, rel: str) -> None:
 
 
 def test_face_counts_on_labelled_photos(corpus: Path) -> None:
-    """All 46 labelled photos: HOG finds every labelled face and nothing else."""
+    """48 labelled photos, 10 faces: HOG finds every real person's face and nothing else; it
+    misses the painted Einstein (margin ~0, found only when the 281-px picture is enlarged
+    2.1x or more, where it also takes the puppies for people)."""
     counts = _counts(corpus, "hog")
     wrong = {k: v for k, v in counts.items() if v[0] != v[1]}
     precision, recall, faces = _precision_recall(counts)
-    assert faces == 9 and not wrong, wrong
-    assert (precision, recall) == (1.0, 1.0)
+    assert faces == 10 and wrong == {"hostile/PHP_exif_system.jpg": (0, 1)}, wrong
+    assert (precision, recall) == (1.0, 0.9)
 
 
 def test_boxes_are_in_upright_master_pixels(corpus: Path) -> None:

@@ -16,6 +16,7 @@ from .landmarks import Landmarker
 
 class HogDetector:
     name = "dlib-hog"
+    max_upscale = 2.0
 
     def __init__(self, threshold: float = 0.0) -> None:
         self.threshold = threshold

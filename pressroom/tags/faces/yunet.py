@@ -15,6 +15,7 @@ _NAMES = ("right_eye", "left_eye", "nose", "mouth_right", "mouth_left")  # the s
 
 class YuNetDetector:
     name = "yunet"
+    max_upscale = 1.0
 
     def __init__(self, model: str, threshold: float = 0.8) -> None:
         self._net = cv2.FaceDetectorYN.create(model, "", (320, 320), threshold, 0.3, 5000)

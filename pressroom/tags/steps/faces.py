@@ -1,16 +1,21 @@
 """Faces: boxes, scores and landmarks in upright MASTER pixels, plus a 128-D embedding each.
 
 The proxy is scaled to a fixed long side (config.face_size) before detection so the smallest
-face found is the same share of every photo. No detector means "unavailable", never [].
+face found is the same share of every photo (small photos are enlarged at most
+detector.max_upscale). No detector means "unavailable", never [].
 """
 
 from __future__ import annotations
+
+import logging
 
 import numpy as np
 
 from ..faces import Face, open_detector
 from ..job import TagJob
 from .pixels import resize_long
+
+log = logging.getLogger(__name__)
 
 
 def faces(job: TagJob) -> None:
@@ -20,7 +25,9 @@ def faces(job: TagJob) -> None:
         job.tags["faces"] = "unavailable"
         job.tags["face_detector"] = None
         return
-    img = resize_long(job.rgb, job.config.face_size)
+    long_side = max(job.rgb.shape[:2])
+    size = round(min(job.config.face_size, long_side * detector.max_upscale))
+    img = job.rgb if size == long_side else resize_long(job.rgb, size)
     found = detector.detect(img)
     mw, mh = job.master_size
     sx, sy = mw / img.shape[1], mh / img.shape[0]
@@ -50,8 +57,12 @@ def _box(f: Face, sx: float, sy: float, mw: int, mh: int) -> list[int]:
 def _embeddings(img: np.ndarray, found: list[Face], job: TagJob) -> dict[int, np.ndarray]:
     if not found:
         return {}
-    from ..faces.landmarks import Embedder  # dlib's ResNet: loaded only once a face is seen
+    try:
+        from ..faces.landmarks import Embedder  # dlib's ResNet: loaded once a face is seen
 
+        embedder = Embedder.shared()
+    except Exception:  # dlib or its weights missing: faces without embeddings, logged
+        log.warning("face embeddings unavailable", exc_info=True)
+        return {}
     largest = sorted(range(len(found)), key=lambda i: -found[i].box[2] * found[i].box[3])
-    embedder = Embedder.shared()
     return {i: embedder.embed(img, found[i].box) for i in largest[: job.config.max_embedded_faces]}
