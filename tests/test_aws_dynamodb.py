@@ -241,3 +241,21 @@ def test_job_lease_retry_and_fail(jobs, clock: Clock) -> None:
     assert [j.id for j in jobs.list("failed")] == ["j2"]
     assert jobs.get("missing") is None
     assert jobs.start("missing", 60) == (None, False)
+
+
+def test_open_by_settings(tmp_path, ddb, moto_endpoint: str) -> None:  # noqa: F811
+    from pressroom.catalogue import open_catalogue
+    from pressroom.config import Settings
+    from pressroom.jobs import open_jobs
+
+    aws = Settings.from_env(
+        {"PRESSROOM_CATALOGUE": f"dynamodb://{PREFIX}", "PRESSROOM_AWS_ENDPOINT": moto_endpoint}
+    )
+    catalogue, jobs = open_catalogue(aws), open_jobs(aws)
+    assert isinstance(catalogue, DynamoCatalogue) and isinstance(jobs, DynamoJobs)
+    catalogue.announce("via-settings")
+    assert catalogue.get("via-settings").state == "missing"
+    assert jobs.create("j", {})[1] is True
+    local = Settings(data_dir=tmp_path, catalogue="sqlite")
+    assert isinstance(open_jobs(local), SqliteJobs)
+    assert (tmp_path / "catalogue.sqlite3").exists() or open_jobs(local).create("j", {})[1]
