@@ -257,5 +257,7 @@ def test_open_by_settings(tmp_path, ddb, moto_endpoint: str) -> None:  # noqa: F
     assert catalogue.get("via-settings").state == "missing"
     assert jobs.create("j", {})[1] is True
     local = Settings(data_dir=tmp_path, catalogue="sqlite")
-    assert isinstance(open_jobs(local), SqliteJobs)
-    assert (tmp_path / "catalogue.sqlite3").exists() or open_jobs(local).create("j", {})[1]
+    local_jobs = open_jobs(local)
+    assert isinstance(local_jobs, SqliteJobs)
+    assert local_jobs.create("j", {})[1] is True
+    assert (tmp_path / "catalogue.sqlite3").exists()
