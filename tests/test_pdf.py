@@ -1,0 +1,249 @@
+# ruff: noqa: F811  (the `library` fixture is imported, then requested by name)
+"""Print files of every product, checked by our preflight and by independent tools: qpdf
+--check, pdfinfo (PDF/X subtype, boxes), pdffonts (embedded), pdfimages (ppi); a page
+rasterised by pdftoppm matches its preview PNG; passthrough and exact resampling."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pikepdf
+import pytest
+import pyvips
+
+from pressroom.cli import main
+from pressroom.preflight import preflight
+from pressroom.render.print import RenderResult, render_book
+from pressroom.templates import design, get_product, products
+from pressroom.templates.book import Book, Page, Placement
+from pressroom.templates.model import PT_PER_MM, Rect
+from tests.test_book_fixtures import PEOPLE, Library, library, sh  # noqa: F401
+
+_RENDERED: dict[str, tuple[Book, RenderResult]] = {}
+
+
+def rendered(library: Library, product: str, tmp: Path) -> tuple[Book, RenderResult]:
+    """Each product's files, rendered once for all the checks below."""
+    if product not in _RENDERED:
+        names = [*PEOPLE, "pug.heic", "jolla.jpg"]  # faces, a 12-MP HEIC, a phone JPEG
+        if not get_product(product).is_book:
+            names = ["obama_biden.jpg", "pug.heic", "Portrait_1.jpg"]
+        book = design(library.photos(names), product, title="Test book", pad=True)
+        out = tmp / product / "book.pdf"
+        result = render_book(
+            book, library.store, out, previews_dir=tmp / product / "previews", workers=2
+        )
+        _RENDERED[product] = (book, result)
+    return _RENDERED[product]
+
+
+@pytest.fixture(scope="module")
+def out_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("pdf")
+
+
+def files(result: RenderResult) -> list[str]:
+    return [result.interior] + ([result.cover] if result.cover else [])
+
+
+PRODUCTS = sorted(products())
+
+
+@pytest.mark.parametrize("product", PRODUCTS)
+def test_every_product_passes_preflight_and_qpdf(
+    library: Library, out_dir: Path, product: str
+) -> None:
+    book, result = rendered(library, product, out_dir)
+    assert (result.cover is not None) == get_product(product).is_book
+    for f in files(result):
+        report = preflight(f, product)
+        assert report.ok, [(x.code, x.message) for x in report.findings]
+        assert report.pdfx == "PDF/X-4" and report.output_intent == "RGB"
+        check = sh("qpdf", "--check", f)
+        assert check.returncode == 0, check.stdout + check.stderr
+        assert "No syntax or stream encoding errors" in check.stdout
+
+
+@pytest.mark.parametrize("product", PRODUCTS)
+def test_pdfinfo_reports_pdfx_and_boxes(library: Library, out_dir: Path, product: str) -> None:
+    book, result = rendered(library, product, out_dir)
+    prod = get_product(product)
+    info = sh("pdfinfo", "-box", "-f", "1", "-l", "2", result.interior).stdout
+    assert re.search(r"PDF subtype:\s+PDF/X-4", info), info
+    assert re.search(rf"Pages:\s+{len(book.pages)}\b", info)
+    page = book.pages[0]
+    b = prod.bleed * PT_PER_MM
+    w, h = page.width * PT_PER_MM, page.height * PT_PER_MM
+    trim = [float(v) for v in re.search(r"Page\s+1 TrimBox:\s+(.*)", info).group(1).split()]
+    bleed = [float(v) for v in re.search(r"Page\s+1 BleedBox:\s+(.*)", info).group(1).split()]
+    media = [float(v) for v in re.search(r"Page\s+1 MediaBox:\s+(.*)", info).group(1).split()]
+    assert trim == pytest.approx([b, b, b + w, b + h], abs=0.01)
+    assert media == pytest.approx([0, 0, w + 2 * b, h + 2 * b], abs=0.01)
+    assert bleed == pytest.approx(media, abs=0.01)
+    if result.cover:
+        cinfo = sh("pdfinfo", "-box", result.cover).stdout
+        ctrim = [float(v) for v in re.search(r"TrimBox:\s+(.*)", cinfo).group(1).split()]
+        spine = prod.spine_mm(len(book.pages))
+        assert (ctrim[2] - ctrim[0]) / PT_PER_MM == pytest.approx(2 * prod.trim_w + spine, abs=0.01)
+
+
+@pytest.mark.parametrize("product", ["photobook-21x21", "print-6x4"])
+def test_fonts_embedded_and_images_at_300_ppi(
+    library: Library, out_dir: Path, product: str
+) -> None:
+    book, result = rendered(library, product, out_dir)
+    for f in files(result):
+        fonts = sh("pdffonts", f).stdout.splitlines()[2:]
+        for line in fonts:
+            assert " yes yes " in line or re.search(r"\byes\s+yes\s+yes\b", line), line
+        assert "Helvetica" not in "\n".join(fonts)
+        raw = pikepdf.open(f)
+        assert not any(
+            "/ASCII85Decode" in str(o.get("/Filter", ""))
+            for o in raw.objects
+            if isinstance(o, pikepdf.Stream)
+        )
+    if result.cover:
+        assert len(sh("pdffonts", result.cover).stdout.splitlines()) > 2, "the cover has a title"
+    rows = [r.split() for r in sh("pdfimages", "-list", result.interior).stdout.splitlines()[2:]]
+    placed = [pl for page in book.pages for pl in page.placements]
+    assert len(rows) == len(placed)
+    for row, pl in zip(rows, placed, strict=True):
+        x_ppi, y_ppi = int(row[12]), int(row[13])
+        assert row[5] == "icc" and row[8] == "jpeg"
+        if "low_ppi" in pl.flags:  # flagged by design: as many pixels as the photo has
+            assert 150 <= min(x_ppi, y_ppi) < 300
+        else:
+            assert min(x_ppi, y_ppi) >= 300 and max(x_ppi, y_ppi) <= 301  # resampled to 300
+
+
+@pytest.mark.parametrize("product", ["photobook-28x21", "ornament-round-8"])
+def test_pdftoppm_page_matches_its_preview(library: Library, out_dir: Path, product: str) -> None:
+    book, result = rendered(library, product, out_dir)
+    pairs = [(result.interior, 1, result.previews[1 if result.cover else 0])]
+    if result.cover:
+        pairs.append((result.cover, 1, result.previews[0]))
+    for pdf, page, png in pairs:
+        prefix = out_dir / f"{product}-{Path(png).stem}"
+        r = sh(
+            "pdftoppm",
+            "-r",
+            "100",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-png",
+            "-singlefile",
+            pdf,
+            str(prefix),
+        )
+        assert r.returncode == 0, r.stderr
+        ras = pyvips.Image.new_from_file(f"{prefix}.png")
+        pre = pyvips.Image.new_from_file(png)
+        assert abs(ras.width - pre.width) <= 1 and abs(ras.height - pre.height) <= 1
+        ras = ras.resize(pre.width / ras.width, vscale=pre.height / ras.height)
+        diff = (ras.cast("float") - pre.cast("float")).abs().avg()
+        assert diff < 5, (png, diff)
+        assert pre.deviate() > 20, "a real picture, not a blank page"
+
+
+def _manual_book(
+    lib: Library,
+    name: str,
+    image_mm: tuple[float, float],
+    crop: Rect | None = None,
+    bleed: float = 3.0,
+) -> Book:
+    rec = lib.record(name)
+    w, h = rec.data["width"], rec.data["height"]
+    r = Rect(10, 10, *image_mm)
+    c = crop or Rect(0, 0, w, h)
+    pl = Placement(rec.id, rec.data["master"], w, h, r, r, c, c.w / (r.w / 25.4))
+    return Book("photobook-21x21", "manual", [Page(1, 210, 210, bleed, "1-up-square", [pl])])
+
+
+def test_jpeg_passthrough_when_no_crop_or_resample(library: Library, tmp_path: Path) -> None:
+    rec = library.record("jolla.jpg")
+    w, h = rec.data["width"], rec.data["height"]
+    # placed exactly at 300 ppi: the master's bytes go into the PDF untouched
+    book = _manual_book(library, "jolla.jpg", (w / 300 * 25.4, h / 300 * 25.4))
+    result = render_book(book, library.store, tmp_path / "p.pdf")
+    assert result.passthrough == 1
+    pdf = pikepdf.open(tmp_path / "p.pdf")
+    (img,) = pdf.pages[0].Resources.XObject.values()
+    assert img.read_raw_bytes() == library.store.get(rec.data["master"])
+
+
+def test_crop_and_resample_to_exactly_target_ppi(library: Library, tmp_path: Path) -> None:
+    rec = library.record("olympus_12mp_42_IndexError.jpg")
+    w, h = rec.data["width"], rec.data["height"]
+    crop = Rect(500, 300, 2000, 1500)
+    book = _manual_book(library, "olympus_12mp_42_IndexError.jpg", (80, 60), crop)
+    render_book(book, library.store, tmp_path / "r.pdf")
+    pdf = pikepdf.open(tmp_path / "r.pdf")
+    (img,) = pdf.pages[0].Resources.XObject.values()
+    assert (int(img.Width), int(img.Height)) == (945, 709)  # ceil(80|60 mm / 25.4 * 300)
+    assert [str(f) for f in img.Filter] == ["/DCTDecode"] and w > 945 and h > 709
+    # the right pixels: the crop of the master, resampled
+    got = pyvips.Image.new_from_buffer(img.read_raw_bytes(), "")
+    master = pyvips.Image.new_from_buffer(library.store.get(rec.data["master"]), "")
+    want = master.crop(500, 300, 2000, 1500).resize(945 / 2000, vscale=709 / 1500)
+    assert (got.cast("float") - want.cast("float")).abs().avg() < 4
+
+
+def test_pdfx_1a_is_cmyk(library: Library, tmp_path: Path) -> None:
+    book = design(library.photos(["pug.heic", "jolla.jpg"]), "print-6x4")
+    out = tmp_path / "cmyk.pdf"
+    result = render_book(book, library.store, out, previews_dir=tmp_path / "pv", pdfx="1a")
+    report = preflight(out, "print-6x4")
+    assert report.ok and report.pdfx == "PDF/X-1a:2003" and report.output_intent == "CMYK"
+    assert re.search(r"PDF subtype:\s+PDF/X-1a", sh("pdfinfo", str(out)).stdout)
+    rows = sh("pdfimages", "-list", str(out)).stdout.splitlines()[2:]
+    assert rows and all(r.split()[5] == "cmyk" for r in rows)
+    # CMYK JPEGs are easy to print inverted: the raster must still look like the preview
+    sh("pdftoppm", "-r", "60", "-png", "-singlefile", str(out), str(tmp_path / "ras"))
+    ras = pyvips.Image.new_from_file(str(tmp_path / "ras.png"))
+    pre = pyvips.Image.new_from_file(result.previews[0]).resize(60 / 100)
+    ras = ras.resize(pre.width / ras.width, vscale=pre.height / ras.height)
+    assert (ras.cast("float") - pre.cast("float")).abs().avg() < 12
+
+
+def test_print_jobs_one_failure_does_not_stop_the_others(
+    library: Library, tmp_path: Path, corpus: Path, capsys
+) -> None:
+    jobs = [
+        {
+            "job_id": "a",
+            "product": "print-6x4",
+            "photos": [library.ids["pug.heic"]],
+            "output": "out/a.pdf",
+        },
+        {
+            "job_id": "b",
+            "product": "photobook-21x21",
+            "photos": [library.ids["jolla.jpg"]],
+            "output": "out/b.pdf",
+        },  # one photo cannot fill a 20-page book
+        {
+            "job_id": "c",
+            "product": "ornament-round-8",
+            "photos": [str(corpus / "people" / "obama_portrait.jpg")],
+            "output": "out/c.pdf",
+            "previews": "out/c-previews",
+        },
+    ]
+    path = tmp_path / "jobs.json"
+    path.write_text(json.dumps({"jobs": jobs}))
+    rc = main(
+        ["print", str(path), "--data", str(library.settings.data_dir), "--workers", "2", "--json"]
+    )
+    assert rc == 1
+    results = {r["job_id"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert results["a"]["ok"] and results["c"]["ok"]
+    assert not results["b"]["ok"] and results["b"]["reason"] == "not_enough_photos"
+    assert (tmp_path / "out" / "a.pdf").exists() and (tmp_path / "out" / "c.pdf").exists()
+    assert len(list((tmp_path / "out" / "c-previews").glob("*.png"))) == 1
+    assert not (tmp_path / "out" / "b.pdf").exists()
