@@ -202,7 +202,7 @@ def render_document(seed: int, size: tuple[int, int] = (1240, 1754)) -> Image.Im
 
 def png_bytes(im: Image.Image) -> bytes:
     buf = io.BytesIO()
-    im.save(buf, "PNG")
+    im.save(buf, "PNG", compress_level=1)
     return buf.getvalue()
 
 

@@ -21,13 +21,12 @@ from pressroom.curate import CurateOptions, Item, curate, hamming
 from pressroom.ingest.service import Ingestor
 from pressroom.storage.local import LocalStore
 from pressroom.tags import TagConfig, make_tagger
-from tests.tags_eval import item, tag_file
+from tests.tags_eval import item, tag_file, upright
 from tests.tags_samples import (
     ASTRONAUT,
     DISTINCT_PHOTOS,
     blurred,
     jpeg_bytes,
-    load_upright,
     variants,
 )
 
@@ -43,7 +42,7 @@ def collection(corpus: Path) -> tuple[list[Item], dict[str, str]]:
         data = (corpus / rel).read_bytes()
         items.append(item(rel, data, NO_FACES))
         source[rel] = rel
-        im = load_upright(data)
+        im = upright(corpus / rel)
         for name, copy in variants(im).items():
             if name in COPIES:
                 items.append(item(f"{rel}:{name}", copy, NO_FACES))
@@ -96,7 +95,7 @@ def test_bursts_group_within_a_short_time(corpus: Path) -> None:
     """A 6% camera move between two frames: grouped when shot seconds apart, not when hours."""
     grouped_close = grouped_far = 0
     for rel in DISTINCT_PHOTOS[:10]:
-        im = load_upright((corpus / rel).read_bytes())
+        im = upright(corpus / rel)
         w, h = im.size
         moved = ImageOps.fit(im.crop((round(0.06 * w), 0, w, h)), (w, h))
         a = item("a", jpeg_bytes(im), NO_FACES, captured_at="2024-05-01T10:00:00")

@@ -20,7 +20,7 @@ from pressroom.ingest.service import Ingestor
 from pressroom.storage.local import LocalStore
 from pressroom.tags import TagConfig, make_tagger
 from pressroom.tags.steps.screenshot import SCREEN_SIZES
-from tests.tags_eval import YUNET, iou, tag_bytes, tag_file
+from tests.tags_eval import YUNET, iou, tag_bytes, tag_file, upright
 from tests.tags_samples import (
     ASTRONAUT,
     DISTINCT_PHOTOS,
@@ -30,7 +30,6 @@ from tests.tags_samples import (
     UNCOUNTED,
     blurred,
     jpeg_bytes,
-    load_upright,
     png_bytes,
     render_document,
     render_ui,
@@ -156,7 +155,7 @@ def test_blurred_copies_score_lower_sharpness_and_quality(corpus: Path) -> None:
     none = TagConfig(face_detector="none")
     flagged = strong_flagged = 0
     for rel in BLUR_SET:
-        im = load_upright((corpus / rel).read_bytes())
+        im = upright(corpus / rel)
         sharp = tag_bytes(jpeg_bytes(im), none)[0]
         soft = tag_bytes(blurred(im, 0.004), none)[0]
         assert soft["sharpness"] < sharp["sharpness"] / 2.5, rel
@@ -231,7 +230,7 @@ def test_exposure_colourfulness_and_palette() -> None:
 
 
 def test_darker_copy_measures_darker(corpus: Path) -> None:
-    im = load_upright((corpus / "big/jolla.jpg").read_bytes())
+    im = upright(corpus / "big/jolla.jpg")
     base = tag_bytes(jpeg_bytes(im), TagConfig(face_detector="none"))[0]["exposure"]
     dark = Image.eval(im, lambda v: v // 5)
     d = tag_bytes(jpeg_bytes(dark), TagConfig(face_detector="none"))[0]
