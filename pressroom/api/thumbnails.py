@@ -134,16 +134,24 @@ class Thumbnails:
         return Result(key, digest, fmt, data, "shared" if shared else "render")
 
     async def _render(self, photo: Photo, opts: ThumbOptions, fmt: str, key: str) -> bytes:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, self._render_sync, photo, opts, fmt, key)
-
-    def _render_sync(self, photo: Photo, opts: ThumbOptions, fmt: str, key: str) -> bytes:
-        from ..render.thumbnail import RenderLimit, render
-
+        # Reads and writes (files, S3) run on the I/O threads, so render threads only ever
+        # compute; the flight ends once the result is in the cache.
         try:
-            master = self.store.get(photo.master)
+            master = await run_in_threadpool(self.store.get, photo.master)
         except BlobNotFound:
             raise ApiError(404, "not_found", "No such photo.") from None
+        loop = asyncio.get_running_loop()
+        data, content_type = await loop.run_in_executor(
+            self._pool, self._render_sync, master, photo, opts, fmt
+        )
+        await run_in_threadpool(self.store.put, key, data, content_type)
+        return data
+
+    def _render_sync(
+        self, master: bytes, photo: Photo, opts: ThumbOptions, fmt: str
+    ) -> tuple[bytes, str]:
+        from ..render.thumbnail import RenderLimit, render
+
         try:
             out = render(
                 master,
@@ -157,8 +165,7 @@ class Thumbnails:
             raise ApiError(
                 422, "source_too_large", "The result would be over the size limits."
             ) from None
-        self.store.put(key, out.data, out.content_type)
-        return out.data
+        return out.data, out.content_type
 
     async def result(self, photo_id: str, name: str) -> tuple[bytes, str]:
         """A cached result by name (the target of oversize redirects)."""
