@@ -117,7 +117,7 @@ def test_a_plain_pdf_from_elsewhere_fails_for_every_missing_piece(tmp_path: Path
         "font_not_embedded",
         "colour_space",
     } <= reasons
-    assert "low_ppi" not in reasons + set(report.reasons("warn"))
+    assert "low_ppi" not in reasons | set(report.reasons("warn"))
     assert report.pages[0].images[0]["ppi"] == pytest.approx(300.0)
     assert any(f["name"] == "Helvetica" and not f["embedded"] for f in report.pages[0].fonts)
 
