@@ -21,4 +21,4 @@ def proxy(job: Job) -> None:
         img = to_srgb(img, None)  # grey JPEGs decode to one band
     if max(img.width, img.height) > job.proxy_size:
         img = img.thumbnail_image(job.proxy_size, height=job.proxy_size, size="down")
-    job.proxy = img
+    job.proxy = img.copy_memory()  # computed once: the proxy JPEG and the tagger both read it
