@@ -31,6 +31,7 @@ CONCURRENCY = int(os.environ.get("BENCH_HTTP_CONCURRENCY", "8"))
 WARM_SECONDS = int(os.environ.get("BENCH_HTTP_SECONDS", "8"))
 WIDTHS = [400 + 8 * i for i in range(16)]  # distinct sizes: distinct renders when cold
 RESULTS: dict[tuple[str, str, str], http_load.Stats] = {}  # (server, format, phase)
+RSS: dict[tuple[str, str], float] = {}  # (server, format) -> MB after cold + warm
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +89,8 @@ def report(request: pytest.FixtureRequest):
             server == "thumbor" and ("pressroom", fmt, phase) in RESULTS and other) else ""
         lines.append(f"{server:<11}{fmt:<7}{phase:<6}{s.rps:>9.1f}{s.p50_ms:>9.1f}"
                       f"{s.p99_ms:>9.1f}{s.errors:>8}{ratio}")  # fmt: skip
+    lines.append("resident memory after both runs (all processes): " + ", ".join(
+        f"{s} {f} {mb:.0f} MB" for (s, f), mb in sorted(RSS.items())))  # fmt: skip
     # Module teardown output is captured like a test's: print past the capture.
     with request.config.pluginmanager.get_plugin("capturemanager").global_and_fixture_disabled():
         for line in lines:
@@ -98,9 +101,10 @@ def report(request: pytest.FixtureRequest):
 def test_pressroom_serve(benchmark, library, tmp_path: Path, fmt: str) -> None:
     data, ids = library
     port = http_servers.free_port()
-    with http_servers.pressroom(data, port, WORKERS, tmp_path / "serve.log") as base:
-        benchmark.pedantic(_run, (base, pressroom_paths(ids, fmt), fmt, "pressroom", tmp_path),
-                           rounds=1, iterations=1)  # fmt: skip
+    with http_servers.pressroom(data, port, WORKERS, tmp_path / "serve.log") as server:
+        benchmark.pedantic(_run, (server.base, pressroom_paths(ids, fmt), fmt, "pressroom",
+                                  tmp_path), rounds=1, iterations=1)  # fmt: skip
+        RSS[("pressroom", fmt)] = server.rss_mb()
     for phase in ("cold", "warm"):
         s = RESULTS[("pressroom", fmt, phase)]
         assert s.errors == 0, (phase, s)
@@ -117,9 +121,10 @@ def test_thumbor(benchmark, library, tmp_path: Path, fmt: str) -> None:
     port = http_servers.free_port()
     results = tmp_path / "thumbor-results"
     with http_servers.thumbor(data / "masters-folder", results, port, WORKERS,
-                              tmp_path / "thumbor.log") as base:  # fmt: skip
-        benchmark.pedantic(_run, (base, thumbor_paths(ids, fmt), fmt, "thumbor", tmp_path),
-                           rounds=1, iterations=1)  # fmt: skip
+                              tmp_path / "thumbor.log") as server:  # fmt: skip
+        benchmark.pedantic(_run, (server.base, thumbor_paths(ids, fmt), fmt, "thumbor",
+                                  tmp_path), rounds=1, iterations=1)  # fmt: skip
+        RSS[("thumbor", fmt)] = server.rss_mb()
     for phase in ("cold", "warm"):
         s = RESULTS[("thumbor", fmt, phase)]
         benchmark.extra_info[f"{phase}_rps"] = round(s.rps, 1)

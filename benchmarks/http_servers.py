@@ -24,8 +24,25 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class Server:
+    def __init__(self, base: str, pid: int) -> None:
+        self.base, self.pid = base, pid
+
+    def rss_mb(self) -> float:
+        """Resident memory of the server and its workers (its process group)."""
+        total = 0
+        for status in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = status.read_text().rsplit(")", 1)[1].split()
+                if int(fields[2]) == self.pid:  # field 5 (pgrp), counted after "pid (comm)"
+                    total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE")  # rss pages
+            except (OSError, IndexError, ValueError):
+                continue
+        return total / 1e6
+
+
 @contextmanager
-def _process(cmd: list[str], env: dict[str, str], health: str, log: Path) -> Iterator[None]:
+def _process(cmd: list[str], env: dict[str, str], health: str, log: Path) -> Iterator[int]:
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)  # fmt: skip
@@ -42,7 +59,7 @@ def _process(cmd: list[str], env: dict[str, str], health: str, log: Path) -> Ite
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{cmd[0]} did not start: {log.read_text()[-2000:]}")
             time.sleep(0.2)
-        yield
+        yield proc.pid
     finally:
         # Our own process group (start_new_session): uvicorn/thumbor workers go with it.
         os.killpg(proc.pid, signal.SIGTERM)
@@ -54,14 +71,14 @@ def _process(cmd: list[str], env: dict[str, str], health: str, log: Path) -> Ite
 
 
 @contextmanager
-def pressroom(data: Path, port: int, workers: int, log: Path) -> Iterator[str]:
+def pressroom(data: Path, port: int, workers: int, log: Path) -> Iterator[Server]:
     env = {**os.environ, "PRESSROOM_DATA": str(data), "PRESSROOM_ALLOW_UNSIGNED": "1",
            "PRESSROOM_THUMB_SIZES": "*", "PYTHONPATH": str(ROOT)}  # fmt: skip
     cmd = [sys.executable, "-m", "pressroom", "serve", "--port", str(port),
            "--workers", str(workers)]  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    with _process(cmd, env, f"{base}/health", log):
-        yield base
+    with _process(cmd, env, f"{base}/health", log) as pid:
+        yield Server(base, pid)
 
 
 def thumbor_available() -> bool:
@@ -69,7 +86,7 @@ def thumbor_available() -> bool:
 
 
 @contextmanager
-def thumbor(root: Path, results: Path, port: int, processes: int, log: Path) -> Iterator[str]:
+def thumbor(root: Path, results: Path, port: int, processes: int, log: Path) -> Iterator[Server]:
     """thumbor with its file loader and PIL engine, result storage on disk (warm hits)."""
     conf = results.parent / "thumbor.conf"
     conf.write_text(
@@ -97,5 +114,5 @@ def thumbor(root: Path, results: Path, port: int, processes: int, log: Path) -> 
     cmd = [str(THUMBOR_VENV / "bin" / "thumbor"), "-i", "127.0.0.1", "-p", str(port),
            "-c", str(conf), "--processes", str(processes), "-l", "error"]  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    with _process(cmd, dict(os.environ), f"{base}/healthcheck", log):
-        yield base
+    with _process(cmd, dict(os.environ), f"{base}/healthcheck", log) as pid:
+        yield Server(base, pid)
