@@ -360,3 +360,20 @@ def test_thumb_cli_usage_errors(tmp_path: Path, corpus: Path) -> None:
     assert main(["thumb", src, "-w", "200", "-o", str(tmp_path / "x.gif")]) == 2
     assert main(["thumb", src, "-w", "99999", "-o", str(tmp_path / "x.jpg")]) == 2
     assert main(["thumb", str(tmp_path / "missing.jpg"), "-w", "9", "-o", "x.jpg"]) == 2
+
+
+def _small_accepts() -> list[dict[str, str]]:
+    from .conftest import MANIFEST
+
+    return [r for r in MANIFEST if r["expected"] == "accept"
+            and int(r["width"]) * int(r["height"]) <= 4_000_000]  # fmt: skip
+
+
+@pytest.mark.parametrize("row", _small_accepts(), ids=lambda r: r["path"])
+def test_every_accepted_upload_thumbnails_upright(corpus: Path, row: dict[str, str]) -> None:
+    """Every format and orientation the validator accepts, to the exact upright size."""
+    uw, uh = (int(v) for v in row["upright_wxh"].split("x"))
+    out = render_file((corpus / row["path"]).read_bytes(), parse(["w:80"]), "webp")
+    assert (out.width, out.height) == (80, max(1, round(uh * 80 / uw)))
+    img = _decode(out.data)
+    assert (img.width, img.height) == (out.width, out.height)

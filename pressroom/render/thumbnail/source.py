@@ -44,5 +44,8 @@ def render_file(
     job.proxy_size = decode_target(job, max(rw, rh))
     run_ingest((decode_proxy, orient, colour), job)
     assert job.image is not None
-    # Shrink-on-load changed the pixel count, not the picture: plan against upright pixels.
-    return render(None, opts, fmt, image=job.image, max_pixels=job.limits.max_pixels)
+    # Plan against the file's true upright size: a DCT-scaled decode rounds its sides up,
+    # which would shift the aspect ratio by a pixel.
+    return render(
+        None, opts, fmt, image=job.image, source_size=upright, max_pixels=job.limits.max_pixels
+    )
