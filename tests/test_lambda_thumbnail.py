@@ -10,6 +10,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from pressroom.aws import thumbnail
 from pressroom.render.signature import signed_path
 from pressroom.storage import open_store
 
+from .aws_server import moto_endpoint  # noqa: F401  (a fixture, used by name)
 from .thumbnail_fixtures import KEY, Library, library  # noqa: F401
 
 CHROME_ACCEPT = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8"
@@ -235,3 +237,49 @@ def test_import_is_cheap() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_s3_store_on_moto(
+    corpus: Path, tmp_path: Path, moto_endpoint: str, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    """Deployed shape: masters and results in S3 (moto server over HTTP), the handler
+    configured only through PRESSROOM_* variables."""
+    import boto3
+
+    from pressroom.catalogue import open_catalogue
+    from pressroom.config import Settings
+    from pressroom.ingest.service import Ingestor
+
+    bucket = f"thumbs-{uuid.uuid4().hex[:10]}"
+    boto3.client("s3", endpoint_url=moto_endpoint).create_bucket(Bucket=bucket)
+    env = {
+        "PRESSROOM_DATA": str(tmp_path),
+        "PRESSROOM_STORAGE": f"s3://{bucket}/tenant",
+        "PRESSROOM_S3_ENDPOINT": moto_endpoint,
+        "PRESSROOM_SIGNING_KEY": KEY.hex(),
+    }
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    settings = Settings.from_env()
+    store = open_store(settings)
+    photo = Ingestor(store, open_catalogue(settings), settings).ingest_path(
+        corpus / "orientation/Portrait_6.jpg"
+    )
+    assert photo.verdict == "accept" and photo.id
+    thumbnail.reset()
+    try:
+        path = signed_path(f"/w:200/h:300/fit:cover/{photo.id}", KEY)
+        resp = thumbnail.handler(function_url_v2_event(path, "image/webp,*/*"), Context())
+        assert resp["statusCode"] == 200 and resp["isBase64Encoded"] is True
+        assert _headers(resp)["x-cache"] == "render"
+        img = pyvips.Image.new_from_buffer(base64.b64decode(resp["body"]), "")
+        assert (img.width, img.height) == (200, 300)
+        listed = boto3.client("s3", endpoint_url=moto_endpoint).list_objects_v2(
+            Bucket=bucket, Prefix=f"tenant/renders/{photo.id}/"
+        )
+        objects = [o["Key"] for o in listed.get("Contents", [])]
+        assert len(objects) == 1 and objects[0].endswith(".webp")
+        again = thumbnail.handler(rest_v1_event(path, "image/webp"), Context())
+        assert _headers(again)["x-cache"] == "hit" and again["body"] == resp["body"]
+    finally:
+        thumbnail.reset()

@@ -49,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
         workers=args.workers,
         log_level=args.log_level,
         access_log=False,
+        server_header=False,
     )
     if args.workers <= 1:
         uvicorn.Server(config).run()
