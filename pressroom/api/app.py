@@ -83,7 +83,6 @@ def create_app(
         if _etag_matches(request.headers.get("if-none-match"), headers["ETag"]):
             return Response(status_code=304, headers=headers)
         result = await thumbs.get(photo, opts, fmt)
-        assert result.data is not None
         headers["X-Cache"] = result.source
         if max_body is not None and len(result.data) > max_body:
             location = f"{request.scope.get('root_path', '')}/{key}"

@@ -54,7 +54,7 @@ class Result:
     key: str
     etag: str
     format: str
-    data: bytes | None  # None when only the ETag was needed
+    data: bytes
     source: str  # "hit" | "render" | "shared"
 
 
@@ -93,11 +93,7 @@ class Thumbnails:
             height=int(d.get("height") or 0),
             alpha=d.get("master_format") == "png",
             faces=faces,
-            faces_fp=hashlib.sha256(
-                json.dumps([[*f.box, f.score] for f in faces]).encode()
-            ).hexdigest()[:16]
-            if faces
-            else "",
+            faces_fp=_fingerprint(faces),
         )
         self._photos[photo_id] = (now + RECORD_TTL, photo)
         self._photos.move_to_end(photo_id)
@@ -183,3 +179,9 @@ class Thumbnails:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _fingerprint(faces: tuple[Any, ...]) -> str:
+    if not faces:
+        return ""
+    return hashlib.sha256(json.dumps([[*f.box, f.score] for f in faces]).encode()).hexdigest()[:16]
