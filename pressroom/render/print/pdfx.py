@@ -102,7 +102,8 @@ class PdfxWriter:
         self.cs = self.pdf.make_indirect(Array([Name.ICCBased, self.icc]))
 
     def add(self, page_pdf: Path, bleed_mm: float) -> None:
-        src = pikepdf.open(page_pdf)
+        # Read by file streams, not mmap: a mapped source would count its pictures in our RSS.
+        src = pikepdf.open(page_pdf, access_mode=pikepdf.AccessMode.stream)
         self._sources.append(src)
         self.pdf.pages.append(src.pages[0])
         page = self.pdf.pages[-1]
