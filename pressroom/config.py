@@ -41,6 +41,11 @@ class Settings:
     master_quality: int = 92  # JPEG masters: print-grade, no chroma subsampling at >= 90
     proxy_size: int = 640  # long side of the tagging/preview proxy
     workers: int = 0  # 0 = one per core
+    # Per-file budget of the untrusted decode, in a killable worker (pressroom.batch): CPU
+    # seconds and MB beyond the worker's baseline, scaled up for files that declare more than
+    # 16 / 32 MP (ingest/guard.py). 0 = no limit. Over time -> "timeout"; see RELIABILITY.md.
+    file_timeout: float = 2.0
+    file_memory_mb: int = 512
     # Thumbnail API. Keys sign URLs (the first signs, any verifies, so keys can rotate).
     signing_keys: tuple[bytes, ...] = ()
     allow_unsigned: bool = False  # local development only: accept "/_/..." paths
@@ -74,6 +79,8 @@ class Settings:
             master_quality=int(env.get("PRESSROOM_MASTER_QUALITY", 92)),
             proxy_size=int(env.get("PRESSROOM_PROXY_SIZE", 640)),
             workers=int(env.get("PRESSROOM_WORKERS", 0)),
+            file_timeout=float(env.get("PRESSROOM_FILE_TIMEOUT", 2.0)),
+            file_memory_mb=int(env.get("PRESSROOM_FILE_MEMORY_MB", 512)),
             signing_keys=tuple(
                 bytes.fromhex(k.strip())
                 for k in env.get("PRESSROOM_SIGNING_KEY", "").split(",")

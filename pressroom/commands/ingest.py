@@ -97,12 +97,25 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--id names one record, so it takes exactly one file")
     items = [(p, args.photo_id) for p in paths]
     results: list[dict[str, Any]] = []
-    with (
-        progress(len(items), "ingesting", True) as bar,
-        closing(
-            run_batch(partial(make_ingestor, settings), ingest_one, items, settings.workers)
-        ) as stream,
-    ):
+    catalogue: list[Any] = []  # the parent's, opened for the first killed worker only
+
+    def failed(item: tuple[Path, str | None], failure: Any) -> dict[str, Any]:
+        from ..catalogue import open_catalogue
+        from ..ingest.guard import record_failure
+
+        catalogue[:] = catalogue or [open_catalogue(settings)]
+        return record_failure(catalogue[0], item[0], item[1], failure).to_dict()
+
+    batch = run_batch(
+        partial(make_ingestor, settings),
+        ingest_one,
+        items,
+        settings.workers,
+        timeout=settings.file_timeout or None,
+        memory_mb=settings.file_memory_mb or None,
+        on_failure=failed,
+    )
+    with progress(len(items), "ingesting", True) as bar, closing(batch) as stream:
         task = bar.add_task("ingest", total=len(items))
         for r in stream:
             results.append(r)

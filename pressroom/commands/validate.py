@@ -54,14 +54,26 @@ def run(args: argparse.Namespace) -> int:
     from functools import partial
 
     from ..batch import run_batch
+    from ..ingest.guard import rejected
 
     settings = settings_from(args)
     paths = expand(args.paths)
     results = []
-    with (
-        progress(len(paths), "validating", not args.json) as bar,
-        closing(run_batch(partial(_setup, settings), check_one, paths, settings.workers)) as stream,
-    ):
+
+    def failed(path: Path, failure: Any) -> dict[str, Any]:  # a killed or crashed worker
+        r = rejected(failure)
+        return {"path": str(path), "verdict": "reject", "reason": r.reason, "message": r.message}
+
+    batch = run_batch(
+        partial(_setup, settings),
+        check_one,
+        paths,
+        settings.workers,
+        timeout=settings.file_timeout or None,
+        memory_mb=settings.file_memory_mb or None,
+        on_failure=failed,
+    )
+    with progress(len(paths), "validating", not args.json) as bar, closing(batch) as stream:
         task = bar.add_task("validate", total=len(paths))
         for r in stream:
             results.append(r)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pyvips
 
 from ..config import Limits
+from . import guard
 from .errors import Rejected
 from .job import Job
 from .steps.colour import colour
@@ -36,10 +37,13 @@ NORMALISE: tuple[Step, ...] = (sniff, probe, decode_master, orient, colour, prox
 
 def run(steps: Sequence[Step], job: Job) -> Job:
     """Run the steps; any failure becomes a Rejected with a stable reason."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # Pillow warns about malformed metadata; not our verdict
-        for step in steps:
-            _run_step(step, job)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Pillow warns about malformed metadata
+            for step in steps:
+                _run_step(step, job)
+    finally:
+        guard.trusted()  # the untrusted decode is over: what follows must not be killed
     return job
 
 

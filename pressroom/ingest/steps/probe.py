@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import guard
 from ..errors import Rejected
 from ..job import Job
 
@@ -16,4 +17,5 @@ def probe(job: Job) -> None:
             f"{header.width}x{header.height} = {pixels / 1e6:.1f} MP "
             f"> {job.limits.max_pixels / 1e6:.0f} MP",
         )
+    guard.declared(pixels)  # a big (allowed) image gets a time/memory budget in proportion
     job.header = header
