@@ -109,29 +109,37 @@ def render_book(
         prev.mkdir(parents=True, exist_ok=True)
     result = RenderResult(str(out_interior), str(out_cover) if book.cover else None)
     setup = partial(_setup, store, book.target_ppi, PDFX[pdfx]["cmyk"], preview_ppi)
+    all_pages = ([book.cover] if book.cover else []) + book.pages
     with tempfile.TemporaryDirectory(prefix=".pages-", dir=out_interior.parent) as tmp:
-        jobs: list[tuple[Page, Path, tuple[dict[str, Any], str, str | None]]] = []
-        for i, page in enumerate(([book.cover] if book.cover else []) + book.pages):
+        tasks = []
+        for i, page in enumerate(all_pages):
             name = "cover" if page.number == 0 else f"page-{page.number:03d}"
             pv = str(prev / f"{name}.png") if prev else None
-            path = Path(tmp) / f"{i:05d}.pdf"
-            jobs.append((page, path, (page.to_dict(), str(path), pv)))
+            tasks.append((page.to_dict(), str(Path(tmp) / f"{i:05d}.pdf"), pv))
             if pv:
                 result.previews.append(pv)
-        for r in run_batch(setup, render_page, [j[2] for j in jobs], workers):
-            result.images += r["images"]
-            result.passthrough += r["passthrough"]
-        if book.cover is not None:
-            cover_page, cover_pdf, _ = jobs.pop(0)
-            w = PdfxWriter(f"{book.title} (cover)", pdfx)
-            w.add(cover_pdf, cover_page.bleed)
-            w.save(Path(out_cover))
-            w.close()
-        w = PdfxWriter(book.title, pdfx)
-        for page, path, _ in jobs:
-            w.add(path, page.bleed)
-        w.save(out_interior)
-        w.close()
+        cover = PdfxWriter(f"{book.title} (cover)", pdfx, Path(out_cover)) if book.cover else None
+        interior = PdfxWriter(book.title, pdfx, out_interior)
+        index = {t[1]: i for i, t in enumerate(tasks)}
+        done: set[int] = set()
+        at = 0  # the next page to write: pages arrive in completion order, go out in order
+        try:
+            for r in run_batch(setup, render_page, tasks, workers):
+                result.images += r["images"]
+                result.passthrough += r["passthrough"]
+                done.add(index[r["pdf"]])
+                while at in done:
+                    page, path = all_pages[at], Path(tasks[at][1])
+                    (cover if page.number == 0 and cover else interior).add(path, page.bleed)
+                    path.unlink()  # written out: the disk holds only pages still waiting
+                    at += 1
+            if cover:
+                cover.save()
+            interior.save()
+        finally:
+            interior.close()
+            if cover:
+                cover.close()
     result.pages = len(book.pages)
     result.low_ppi = [
         {"photo_id": p.photo_id, "ppi": round(p.ppi), "flags": p.flags}

@@ -1,4 +1,4 @@
-"""Assemble one-page PDFs into a PDF/X file with pikepdf.
+"""Assemble one-page PDFs (from reportlab) into a PDF/X file, streaming.
 
 PDF/X-4 (default): OutputIntent /GTS_PDFX with the embedded sRGB profile, images and page
 DeviceRGB mapped to ICCBased sRGB (DefaultRGB), MediaBox = trim + bleed with TrimBox and
@@ -6,8 +6,9 @@ BleedBox on every page, Info and XMP naming the PDF/X version, /Trapped /False, 
 PDF/X-1a: the same with a CMYK output intent (libvips' built-in CMYK profile), CMYK images,
 no transparency, PDF 1.4.
 
-Sources stay open until the save, so qpdf copies their streams straight from disk: memory
-holds the object skeleton of the book, not its pictures.
+Each page is read with pikepdf, its objects renumbered and written to the output at once, and
+the page file closed: memory holds one page, whatever the page count. (Assembling with
+pikepdf's page copy held every picture in memory until the save: 2 MB a page.)
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+import zlib
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import IO, Any
 from xml.sax.saxutils import escape
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name
+from pikepdf import Name
 
 from ...templates.model import PT_PER_MM, icc_path
 
@@ -28,6 +32,8 @@ PDFX = {
     "4": {"version": "PDF/X-4", "pdf": "1.6", "cmyk": False},
     "1a": {"version": "PDF/X-1a:2003", "pdf": "1.4", "cmyk": True},
 }
+CATALOG, PAGES, ICC, CS, INFO, META = 1, 2, 3, 4, 5, 6  # objects written at the end
+ICC_PLACEHOLDER = "/PressroomICCBased"
 
 
 @cache
@@ -39,11 +45,6 @@ def cmyk_profile() -> bytes:
     return img.icc_transform("cmyk", input_profile="srgb").get("icc-profile-data")
 
 
-def _pdf_date(t: float) -> tuple[str, str]:
-    g = time.gmtime(t)
-    return time.strftime("D:%Y%m%d%H%M%SZ", g), time.strftime("%Y-%m-%dT%H:%M:%SZ", g)
-
-
 def _now() -> float:
     # SOURCE_DATE_EPOCH makes files byte-for-byte reproducible (as Debian builds do).
     return float(os.environ.get("SOURCE_DATE_EPOCH", time.time()))
@@ -51,9 +52,9 @@ def _now() -> float:
 
 def _xmp(title: str, version: str, created: str, doc_id: str) -> bytes:
     t = escape(title)
-    x1a = f"<pdfxid:GTS_PDFXVersion>{version}</pdfxid:GTS_PDFXVersion>"
+    ids = f"<pdfxid:GTS_PDFXVersion>{version}</pdfxid:GTS_PDFXVersion>"
     if "1a" in version:
-        x1a += f"<pdfx:GTS_PDFXConformance>{version}</pdfx:GTS_PDFXConformance>"
+        ids += f"<pdfx:GTS_PDFXConformance>{version}</pdfx:GTS_PDFXConformance>"
     xml = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
@@ -76,7 +77,7 @@ def _xmp(title: str, version: str, created: str, doc_id: str) -> bytes:
    <xmpMM:InstanceID>uuid:{doc_id}</xmpMM:InstanceID>
    <xmpMM:VersionID>1</xmpMM:VersionID>
    <xmpMM:RenditionClass>default</xmpMM:RenditionClass>
-   {x1a}
+   {ids}
   </rdf:Description>
  </rdf:RDF>
 </x:xmpmeta>
@@ -84,95 +85,204 @@ def _xmp(title: str, version: str, created: str, doc_id: str) -> bytes:
     return xml.encode()
 
 
-class PdfxWriter:
-    """Collect pages (one-page PDF files, in order), then save as PDF/X."""
+def _pdf_string(s: str) -> bytes:
+    return bytes(pikepdf.String(s).unparse())
 
-    def __init__(self, title: str, pdfx: str = "4") -> None:
+
+class PdfxWriter:
+    """add() one-page PDF files in order, then save(); the output is written as pages come."""
+
+    def __init__(self, title: str, pdfx: str = "4", path: Path | None = None) -> None:
         if pdfx not in PDFX:
             raise ValueError(f"unsupported PDF/X flavour {pdfx!r} (use 4 or 1a)")
         self.spec = PDFX[pdfx]
         self.title = title
-        self.pdf = pikepdf.new()
-        self._sources: list[pikepdf.Pdf] = []
-        cmyk = self.spec["cmyk"]
-        icc = cmyk_profile() if cmyk else icc_path().read_bytes()
-        self.icc = self.pdf.make_stream(icc)
-        self.icc.N = 4 if cmyk else 3
-        self.icc.Alternate = Name.DeviceCMYK if cmyk else Name.DeviceRGB
-        self.cs = self.pdf.make_indirect(Array([Name.ICCBased, self.icc]))
+        self.path = path
+        self._out: IO[bytes] | None = None
+        self._tmp: Path | None = None
+        self._offsets: dict[int, int] = {}
+        self._pos = 0
+        self._hash = hashlib.md5(usedforsecurity=False)
+        self._next = META + 1
+        self._pages: list[int] = []
+
+    # -- output -------------------------------------------------------------------------
+    def _open(self, path: Path) -> None:
+        self._tmp = path.with_name(f".{path.name}.tmp")
+        self._out = self._tmp.open("wb")
+        self._write(f"%PDF-{self.spec['pdf']}\n".encode() + b"%\xe2\xe3\xcf\xd3\n")
+
+    def _write(self, data: bytes) -> None:
+        assert self._out is not None
+        self._out.write(data)
+        self._hash.update(data)
+        self._pos += len(data)
+
+    def _object(self, num: int, body: bytes, stream: bytes | None = None) -> None:
+        self._offsets[num] = self._pos
+        self._write(f"{num} 0 obj\n".encode() + body)
+        if stream is not None:
+            self._write(b"\nstream\n" + stream + b"\nendstream")
+        self._write(b"\nendobj\n")
+
+    # -- serialising a source page's objects with new numbers ------------------------------
+    def _ser(self, o: Any, refs: dict[tuple[int, int], int], todo: list[Any]) -> bytes:
+        if isinstance(o, pikepdf.Object) and o.is_indirect:
+            key = o.objgen
+            if key not in refs:
+                refs[key] = self._next
+                self._next += 1
+                todo.append(o)
+            return f"{refs[key]} 0 R".encode()
+        return self._direct(o, refs, todo)
+
+    def _direct(self, o: Any, refs: dict[tuple[int, int], int], todo: list[Any]) -> bytes:
+        if isinstance(o, bool):
+            return b"true" if o else b"false"
+        if isinstance(o, int):
+            return str(o).encode()
+        if isinstance(o, (float, Decimal)):
+            return f"{Decimal(str(o)).normalize():f}".encode()
+        if o is None:
+            return b"null"
+        if isinstance(o, (pikepdf.Dictionary, pikepdf.Stream)):
+            items = []
+            for k, v in o.items():
+                if k == "/Length" and isinstance(o, pikepdf.Stream):
+                    continue
+                items.append(bytes(Name(k).unparse()) + b" " + self._ser(v, refs, todo))
+            return b"<<" + b" ".join(items) + b">>"
+        if isinstance(o, pikepdf.Array):
+            return b"[" + b" ".join(self._ser(v, refs, todo) for v in o) + b"]"
+        if isinstance(o, pikepdf.Name) and o == ICC_PLACEHOLDER:
+            return f"{CS} 0 R".encode()
+        return bytes(o.unparse())  # names, strings, operators
+
+    def _emit(self, num: int, o: Any, refs: dict[tuple[int, int], int], todo: list[Any]) -> None:
+        if isinstance(o, pikepdf.Stream):
+            raw = o.read_raw_bytes()
+            body = self._direct(o, refs, todo)
+            self._object(num, body[:-2] + f" /Length {len(raw)}>>".encode(), raw)
+        else:
+            self._object(num, self._direct(o, refs, todo))
 
     def add(self, page_pdf: Path, bleed_mm: float) -> None:
-        # Read by file streams, not mmap: a mapped source would count its pictures in our RSS.
-        src = pikepdf.open(page_pdf, access_mode=pikepdf.AccessMode.stream)
-        self._sources.append(src)
-        self.pdf.pages.append(src.pages[0])
-        page = self.pdf.pages[-1]
-        x0, y0, x1, y1 = (float(v) for v in page.obj.MediaBox)
-        b = bleed_mm * PT_PER_MM
-        page.obj.MediaBox = Array([x0, y0, x1, y1])
-        page.obj.BleedBox = Array([x0, y0, x1, y1])
-        page.obj.TrimBox = Array([x0 + b, y0 + b, x1 - b, y1 - b])
-        if not self.spec["cmyk"]:
-            self._tag_rgb(page)
+        if self._out is None:
+            if self.path is None:
+                raise ValueError("PdfxWriter needs the output path before the first page")
+            self._open(self.path)
+        with pikepdf.open(page_pdf, access_mode=pikepdf.AccessMode.stream) as src:
+            page = src.pages[0].obj
+            x0, y0, x1, y1 = (float(v) for v in page.MediaBox)
+            b = bleed_mm * PT_PER_MM
+            page.MediaBox = pikepdf.Array([x0, y0, x1, y1])
+            page.BleedBox = pikepdf.Array([x0, y0, x1, y1])
+            page.TrimBox = pikepdf.Array([x0 + b, y0 + b, x1 - b, y1 - b])
+            if not self.spec["cmyk"]:
+                self._tag_rgb(page)
+            del page["/Parent"]
+            num = self._next
+            self._next += 1
+            refs: dict[tuple[int, int], int] = {page.objgen: num}
+            todo: list[Any] = []
+            body = self._direct(page, refs, todo)
+            self._object(num, body[:-2] + f" /Parent {PAGES} 0 R>>".encode())
+            while todo:  # everything the page reaches, each object once
+                o = todo.pop()
+                self._emit(refs[o.objgen], o, refs, todo)
+            self._pages.append(num)
 
-    def _tag_rgb(self, page: pikepdf.Page) -> None:
-        res = page.obj.Resources
-        for _, xobj in (res.get("/XObject") or Dictionary()).items():
+    def _tag_rgb(self, page: pikepdf.Dictionary) -> None:
+        cs = pikepdf.Name(ICC_PLACEHOLDER)  # written as a reference to object CS
+        res = page.Resources
+        for _, xobj in (res.get("/XObject") or pikepdf.Dictionary()).items():
             if xobj.get("/Subtype") == Name.Image and xobj.get("/ColorSpace") == Name.DeviceRGB:
-                xobj.ColorSpace = self.cs
+                xobj.ColorSpace = cs
         # Text and fills drawn in DeviceRGB are sRGB too.
-        cs = res.get("/ColorSpace") or Dictionary()
-        cs.DefaultRGB = self.cs
-        res.ColorSpace = cs
+        spaces = res.get("/ColorSpace") or pikepdf.Dictionary()
+        spaces.DefaultRGB = cs
+        res.ColorSpace = spaces
 
-    def save(self, path: Path) -> Path:
-        pdf = self.pdf
-        spec = self.spec
+    def save(self, path: Path | None = None) -> Path:
+        path = Path(path or self.path or "")
+        if self._out is None:
+            self.path = path
+            self._open(path)
+        assert self._out is not None and self._tmp is not None
+        spec, cmyk = self.spec, self.spec["cmyk"]
         created = _now()
-        pdf_date, xmp_date = _pdf_date(created)
-        pdf.Root.OutputIntents = Array(
-            [
-                Dictionary(
-                    Type=Name.OutputIntent,
-                    S=Name.GTS_PDFX,
-                    OutputConditionIdentifier="CGATS TR 001" if spec["cmyk"] else "sRGB",
-                    OutputCondition="CMYK (libvips)" if spec["cmyk"] else "sRGB IEC61966-2.1",
-                    RegistryName="http://www.color.org",
-                    Info="CMYK" if spec["cmyk"] else "sRGB IEC61966-2.1",
-                    DestOutputProfile=self.icc,
-                )
-            ]
+        g = time.gmtime(created)
+        pdf_date, xmp_date = (
+            time.strftime("D:%Y%m%d%H%M%SZ", g),
+            time.strftime("%Y-%m-%dT%H:%M:%SZ", g),
         )
-        doc_id = hashlib.sha256(f"{self.title}|{len(pdf.pages)}|{created}".encode()).hexdigest()
-        uuid = f"{doc_id[:8]}-{doc_id[8:12]}-{doc_id[12:16]}-{doc_id[16:20]}-{doc_id[20:32]}"
-        meta = pdf.make_stream(_xmp(self.title, spec["version"], xmp_date, uuid))
-        meta.Type, meta.Subtype = Name.Metadata, Name.XML
-        pdf.Root.Metadata = meta
-        info = Dictionary(
-            Title=self.title,
-            Creator="pressroom",
-            Producer="pressroom (reportlab, pikepdf)",
-            CreationDate=pdf_date,
-            ModDate=pdf_date,
-            Trapped=Name("/False"),
-            GTS_PDFXVersion=spec["version"],
+        icc = cmyk_profile() if cmyk else icc_path().read_bytes()
+        alt = "/DeviceCMYK" if cmyk else "/DeviceRGB"
+        self._object(
+            ICC,
+            f"<</N {4 if cmyk else 3} /Alternate {alt} /Filter /FlateDecode /Length ".encode()
+            + str(len(packed := zlib.compress(icc, 9))).encode()
+            + b">>",
+            packed,
         )
-        if spec["cmyk"]:
-            info.GTS_PDFXConformance = spec["version"]
-        pdf.trailer.Info = pdf.make_indirect(info)
-        tmp = path.with_name(f".{path.name}.tmp")
-        pdf.save(
-            tmp,
-            min_version=spec["pdf"],
-            force_version=spec["pdf"] if spec["cmyk"] else None,
-            deterministic_id=True,
-            object_stream_mode=pikepdf.ObjectStreamMode.disable,
+        self._object(CS, f"[/ICCBased {ICC} 0 R]".encode())
+        digest = self._hash.hexdigest()  # everything written so far: the pages
+        seed = hashlib.sha256(f"{digest}|{self.title}|{created}".encode()).hexdigest()
+        uuid = f"{seed[:8]}-{seed[8:12]}-{seed[12:16]}-{seed[16:20]}-{seed[20:32]}"
+        xmp = _xmp(self.title, spec["version"], xmp_date, uuid)
+        self._object(META, f"<</Type /Metadata /Subtype /XML /Length {len(xmp)}>>".encode(), xmp)
+        info = (
+            b"<</Title " + _pdf_string(self.title) + b" /Creator (pressroom)"
+            b" /Producer (pressroom \\(reportlab, pikepdf\\))"
+            + f" /CreationDate ({pdf_date}) /ModDate ({pdf_date}) /Trapped /False".encode()
+            + b" /GTS_PDFXVersion "
+            + _pdf_string(spec["version"])
+            + ((b" /GTS_PDFXConformance " + _pdf_string(spec["version"])) if cmyk else b"")
+            + b">>"
         )
-        os.replace(tmp, path)  # readers never see half a print file
+        self._object(INFO, info)
+        kids = " ".join(f"{n} 0 R" for n in self._pages)
+        self._object(PAGES, f"<</Type /Pages /Kids [{kids}] /Count {len(self._pages)}>>".encode())
+        condition = "CMYK (libvips)" if cmyk else "sRGB IEC61966-2.1"
+        intent = (
+            b"<</Type /OutputIntent /S /GTS_PDFX /OutputConditionIdentifier "
+            + _pdf_string("Custom" if cmyk else "sRGB")
+            + b" /OutputCondition "
+            + _pdf_string(condition)
+            + b" /RegistryName (http://www.color.org) /Info "
+            + _pdf_string(condition)
+            + f" /DestOutputProfile {ICC} 0 R>>".encode()
+        )
+        self._object(
+            CATALOG,
+            f"<</Type /Catalog /Pages {PAGES} 0 R /Metadata {META} 0 R /OutputIntents [".encode()
+            + intent
+            + b"]>>",
+        )
+        self._xref(seed[:32])
+        self._out.close()
+        self._out = None
+        os.replace(self._tmp, path)  # readers never see half a print file
         return path
 
-    def close(self) -> None:
-        for src in self._sources:
-            src.close()
-        self.pdf.close()
+    def _xref(self, doc_id: str) -> None:
+        start = self._pos
+        size = self._next
+        lines = [f"xref\n0 {size}\n".encode(), b"0000000000 65535 f \n"]
+        for n in range(1, size):
+            off = self._offsets.get(n)
+            lines.append(
+                f"{off:010d} 00000 n \n".encode() if off is not None else b"0000000000 65535 f \n"
+            )
+        self._write(b"".join(lines))
+        self._write(
+            f"trailer\n<</Size {size} /Root {CATALOG} 0 R /Info {INFO} 0 R "
+            f"/ID [<{doc_id}> <{doc_id}>]>>\nstartxref\n{start}\n%%EOF\n".encode()
+        )
 
+    def close(self) -> None:
+        if self._out is not None:  # abandoned before save: leave nothing behind
+            self._out.close()
+            self._out = None
+            if self._tmp is not None:
+                self._tmp.unlink(missing_ok=True)
