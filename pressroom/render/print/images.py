@@ -21,7 +21,14 @@ class PlacedImage:
     height: int
     bands: int  # 1 grey, 3 sRGB, 4 CMYK
     passthrough: bool
-    pixels: pyvips.Image  # decoded, for the preview (smaller copies are cheap from here)
+
+    def pixels(self, max_side: int = 0) -> pyvips.Image:
+        """Decoded again for the preview, shrinking on load to about max_side."""
+        shrink = 1
+        while max_side and shrink < 8 and max(self.width, self.height) / (shrink * 2) >= max_side:
+            shrink *= 2
+        opts = {"shrink": shrink} if shrink > 1 else {}
+        return pyvips.Image.new_from_buffer(self.data, "", **opts)
 
 
 def _is_jpeg(data: bytes) -> bool:
@@ -76,13 +83,10 @@ def prepare(
     if whole and (out_w, out_h) == (placement.src_w, placement.src_h) and _is_jpeg(master):
         img = pyvips.Image.new_from_buffer(master, "")
         if not cmyk and img.bands in (1, 3) and img.interpretation != "cmyk":
-            return PlacedImage(master, img.width, img.height, img.bands, True, img)
+            return PlacedImage(master, img.width, img.height, img.bands, True)
     img = _srgb(load_crop(master, placement.src_w, (c.x, c.y, c.w, c.h), out_w, out_h))
     if cmyk:
         img = img.icc_transform("cmyk", input_profile="srgb", intent="relative", embedded=False)
-        img = img.copy_memory()
-        data = img.jpegsave_buffer(Q=JPEG_Q, keep="none")
-    else:
-        img = img.copy_memory()
-        data = img.jpegsave_buffer(Q=JPEG_Q, keep="none")
-    return PlacedImage(data, img.width, img.height, img.bands, False, img)
+    # Straight from the decode through the resample into the encoder: no full copy in memory.
+    data = img.jpegsave_buffer(Q=JPEG_Q, keep="none")
+    return PlacedImage(data, out_w, out_h, img.bands, False)

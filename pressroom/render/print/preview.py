@@ -27,7 +27,7 @@ def render_preview(page: Page, images: list[PlacedImage], ppi: float = PREVIEW_P
         r = pl.image
         x0, y0 = _px(r.x + b, ppi), _px(r.y + b, ppi)
         w, h = max(1, _px(r.x1 + b, ppi) - x0), max(1, _px(r.y1 + b, ppi) - y0)
-        pix = img.pixels
+        pix = img.pixels(max(w, h))
         if pix.interpretation == "cmyk":  # PDF/X-1a: show the print colours (soft proof)
             pix = pix.icc_transform("srgb", input_profile="cmyk", intent="relative")
         elif pix.bands == 1:
