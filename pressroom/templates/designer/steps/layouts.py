@@ -30,7 +30,7 @@ def _cost(lay: Layout, plan: PagePlan, job: DesignJob, perm: tuple[int, ...]) ->
         if ppi < prod.target_ppi:
             cost += 2 * (prod.target_ppi / ppi - 1)
     if plan.first_of_event and any(f.bleed for f in lay.frames):
-        cost -= 0.15  # an event opens on a full-bleed picture when it can
+        cost -= 0.3  # an event opens on a full-bleed picture when it can
     return cost
 
 

@@ -70,7 +70,7 @@ def paginate(job: DesignJob) -> None:
     counts = _share(content, [len(e) for e in events])
     job.plans = []
     for ei, (event, k) in enumerate(zip(events, counts, strict=True)):
-        sizes = sorted(_split(len(event), k))  # the event opens with its emptiest page
+        sizes = _rhythm(sorted(_split(len(event), k)))  # opens with its emptiest page
         at = 0
         for j, size in enumerate(sizes):
             job.plans.append(PagePlan(event[at : at + size], ei, first_of_event=j == 0))
@@ -85,6 +85,19 @@ def _share(pages: int, sizes: list[int]) -> list[int]:
         i = max(open_, key=lambda i: (sizes[i] / k[i], -i))
         k[i] += 1
     return k
+
+
+def _rhythm(sizes: list[int]) -> list[int]:
+    """Vary neighbouring pages (2+2 -> 1+3, 3+3 -> 2+4) so a book does not read as one grid;
+    the photo count and the page count stay the same, and the event still opens lightest."""
+    out = list(sizes)
+    for pair, j in enumerate(range(1, len(out) - 1, 2)):  # page 0 stays the opener
+        a, b = out[j], out[j + 1]
+        if a == b and 2 <= a <= 3 and pair % 2 == 0:
+            out[j], out[j + 1] = (a - 1, b + 1) if pair % 4 == 0 else (a + 1, b - 1)
+    i = out.index(min(out))
+    out[0], out[i] = out[i], out[0]
+    return out
 
 
 def _split(n: int, k: int) -> list[int]:
