@@ -102,6 +102,12 @@ def run_job(settings: Settings, job: dict[str, Any]) -> dict[str, Any]:
         }
 
 
+def job_died(job: dict[str, Any], failure: Any) -> dict[str, Any]:
+    """A worker that crashed or was killed (OOM) fails its book, not the batch."""
+    head = {"job_id": job["job_id"], "product": job["product"], "output": job["output"]}
+    return {**head, "ok": False, "reason": "render_error", "message": failure.detail}
+
+
 def run(args: argparse.Namespace) -> int:
     from ..batch import run_batch
     from ..templates import products
@@ -115,7 +121,9 @@ def run(args: argparse.Namespace) -> int:
     fn = run_job
     with (
         progress(len(jobs), "printing", not args.json) as bar,
-        closing(run_batch(partial(_setup, settings), fn, jobs, settings.workers)) as stream,
+        closing(
+            run_batch(partial(_setup, settings), fn, jobs, settings.workers, on_failure=job_died)
+        ) as stream,
     ):
         task = bar.add_task("print", total=len(jobs))
         for r in stream:
