@@ -28,17 +28,23 @@ class Server:
     def __init__(self, base: str, pid: int) -> None:
         self.base, self.pid = base, pid
 
-    def rss_mb(self) -> float:
-        """Resident memory of the server and its workers (its process group)."""
-        total = 0
-        for status in Path("/proc").glob("[0-9]*/stat"):
+    def _group(self) -> Iterator[list[str]]:
+        """/proc/<pid>/stat fields (after "pid (comm)") of the server's process group."""
+        for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
-                fields = status.read_text().rsplit(")", 1)[1].split()
-                if int(fields[2]) == self.pid:  # field 5 (pgrp), counted after "pid (comm)"
-                    total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE")  # rss pages
-            except (OSError, IndexError, ValueError):
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
                 continue
-        return total / 1e6
+            if int(fields[2]) == self.pid:  # pgrp: the server and all its workers
+                yield fields
+
+    def rss_mb(self) -> float:
+        return sum(int(f[21]) for f in self._group()) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the live processes of the group (workers are long-lived)."""
+        ticks = sum(int(f[11]) + int(f[12]) for f in self._group())
+        return ticks / os.sysconf("SC_CLK_TCK")
 
 
 @contextmanager
