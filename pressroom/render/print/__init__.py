@@ -11,6 +11,7 @@ does not grow with the page count.
 
 from __future__ import annotations
 
+import pickle
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
@@ -91,8 +92,9 @@ def render_book(
 ) -> RenderResult:
     """Write the interior PDF, the cover PDF (books) and previews; return where they are.
 
-    store: a BlobStore holding the masters the placements name. workers > 1 renders pages in
-    a spawned process pool (the store must pickle: LocalStore does).
+    store: a BlobStore holding the masters the placements name. workers > 1 (0 = one per
+    core) renders pages in spawned processes when the store pickles (LocalStore does), else
+    here. Lambda: keep workers=1 (no /dev/shm for process pools).
     """
     from ...batch import run_batch
     from .pdfx import PDFX, PdfxWriter
@@ -108,6 +110,11 @@ def render_book(
     if prev:
         prev.mkdir(parents=True, exist_ok=True)
     result = RenderResult(str(out_interior), str(out_cover) if book.cover else None)
+    if workers != 1:
+        try:  # workers are spawned processes: the store travels to them pickled
+            pickle.dumps(store)
+        except Exception:  # noqa: BLE001 - e.g. a boto3 client: render in this process
+            workers = 1
     setup = partial(_setup, store, book.target_ppi, PDFX[pdfx]["cmyk"], preview_ppi)
     all_pages = ([book.cover] if book.cover else []) + book.pages
     with tempfile.TemporaryDirectory(prefix=".pages-", dir=out_interior.parent) as tmp:
