@@ -277,3 +277,26 @@ def test_never_5xx_for_bad_input(library: Library) -> None:  # noqa: F811
     assert_error(r, 405, "method_not_allowed")
     head = asyncio.run(_send(app, [("HEAD", url(library, "w:200"), {})]))[0]
     assert head.status_code == 200 and head.content == b""
+
+
+def test_sign_cli_paths_are_accepted(
+    library: Library,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+) -> None:
+    from pressroom.cli import main
+
+    monkeypatch.setenv("PRESSROOM_SIGNING_KEY", f"{KEY.hex()},{OLD_KEY.hex()}")
+    photo = library.ids["big"]
+    assert main(["sign", "--width", "300", "--height", "200", "--fit", "cover",
+                 "--gravity", "fp:0.5:0.2", "--format", "webp", "--expires", "600", photo]) == 0
+    path = capsys.readouterr().out.strip()
+    assert "/w:300/h:200/fit:cover/g:fp:0.5:0.2/f:webp/exp:" in path and path.endswith(f"/{photo}")
+    r = get(fresh(library), path)
+    assert r.status_code == 200 and r.headers["content-type"] == "image/webp"
+    assert "vary" not in r.headers
+    assert main(["sign", "--preset", "thumb", photo]) == 0
+    assert get(fresh(library), capsys.readouterr().out.strip()).status_code == 200
+    assert main(["sign", "--width", "333", photo]) == 2  # not an allowed size
+    monkeypatch.delenv("PRESSROOM_SIGNING_KEY")
+    assert main(["sign", "--width", "400", photo]) == 2  # no key to sign with
