@@ -300,3 +300,14 @@ def test_sign_cli_paths_are_accepted(
     assert main(["sign", "--width", "333", photo]) == 2  # not an allowed size
     monkeypatch.delenv("PRESSROOM_SIGNING_KEY")
     assert main(["sign", "--width", "400", photo]) == 2  # no key to sign with
+
+
+def test_smart_gravity_uses_the_recorded_faces(library: Library) -> None:  # noqa: F811
+    from .thumbnail_fixtures import detect_faces
+
+    app = fresh(library)
+    smart = get(app, url(library, "w:400/h:160/g:sm/f:png", "standing"))
+    centre = get(app, url(library, "w:400/h:160/g:ce/f:png", "standing"))
+    assert smart.status_code == centre.status_code == 200
+    assert detect_faces(pyvips.Image.new_from_buffer(smart.content, "").numpy())
+    assert not detect_faces(pyvips.Image.new_from_buffer(centre.content, "").numpy())
