@@ -311,3 +311,28 @@ def test_smart_gravity_uses_the_recorded_faces(library: Library) -> None:  # noq
     assert smart.status_code == centre.status_code == 200
     assert detect_faces(pyvips.Image.new_from_buffer(smart.content, "").numpy())
     assert not detect_faces(pyvips.Image.new_from_buffer(centre.content, "").numpy())
+
+
+def test_smart_gravity_centres_on_recorded_face_boxes(library: Library, corpus: Any) -> None:  # noqa: F811
+    """Wiring, exactly: a face recorded at the left edge makes `sm` crop at the left edge."""
+    import numpy as np
+
+    from pressroom.catalogue import open_catalogue
+    from pressroom.ingest.service import Ingestor
+
+    s = library.settings
+    catalogue = open_catalogue(s)
+    photo = "face-wiring"
+    Ingestor(open_store(s), catalogue, s).ingest_path(corpus / "orientation/Landscape_1.jpg", photo)
+    catalogue.update_data(photo, {"tags": {"faces": [{"box": [100, 900, 200, 200], "score": 0.9}]}})
+    app = fresh(library)  # 1800x1200 -> cover 200x200: resized to 300x200, face centre x = 33
+
+    def px(options: str) -> Any:
+        r = get(app, signed_path(f"/{options}/{photo}", KEY))
+        return pyvips.Image.new_from_buffer(r.content, "").numpy().astype(int)
+
+    smart = px("w:200/h:200/g:sm/f:png")
+    left = px("w:200/h:200/g:fp:0:0.5/f:png")
+    centre = px("w:200/h:200/f:png")
+    assert np.array_equal(smart, left)
+    assert np.abs(smart - centre).mean() > 10
