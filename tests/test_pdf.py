@@ -250,3 +250,16 @@ def test_print_jobs_one_failure_does_not_stop_the_others(
     assert (tmp_path / "out" / "a.pdf").exists() and (tmp_path / "out" / "c.pdf").exists()
     assert len(list((tmp_path / "out" / "c-previews").glob("*.png"))) == 1
     assert not (tmp_path / "out" / "b.pdf").exists()
+
+
+def test_same_book_same_bytes(library: Library, tmp_path: Path, monkeypatch) -> None:
+    """With SOURCE_DATE_EPOCH fixed (as reproducible builds do) a book renders to identical
+    files: same design, same pixels, same object numbers, same /ID."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    outs = []
+    for i in range(2):
+        book = design(library.photos(["jolla.jpg", "obama_biden.jpg"]), "print-6x4")
+        render_book(book, library.store, tmp_path / f"{i}.pdf")
+        outs.append((tmp_path / f"{i}.pdf").read_bytes())
+    assert outs[0] == outs[1]
+    assert b"/CreationDate (D:20231114221320Z)" in outs[0]

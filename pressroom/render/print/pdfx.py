@@ -89,6 +89,22 @@ def _pdf_string(s: str) -> bytes:
     return bytes(pikepdf.String(s).unparse())
 
 
+def _rename_xobjects(src: pikepdf.Pdf, page: pikepdf.Dictionary) -> None:
+    """reportlab names a picture after the md5 of its temporary file's path; name them Im0,
+    Im1, ... instead, so the same book gives the same bytes wherever it was rendered."""
+    xobjects = page.Resources.get("/XObject")
+    if not xobjects:
+        return
+    names = {k: f"/Im{i}" for i, k in enumerate(sorted(xobjects.keys()))}
+    page.Resources.XObject = pikepdf.Dictionary({names[k]: v for k, v in xobjects.items()})
+    ops = []
+    for operands, op in pikepdf.parse_content_stream(pikepdf.Page(page)):
+        if str(op) == "Do" and operands and str(operands[0]) in names:
+            operands = [Name(names[str(operands[0])])]
+        ops.append((operands, op))
+    page.Contents = src.make_stream(pikepdf.unparse_content_stream(ops))
+
+
 class PdfxWriter:
     """add() one-page PDF files in order, then save(); the output is written as pages come."""
 
@@ -180,6 +196,7 @@ class PdfxWriter:
             page.TrimBox = pikepdf.Array([x0 + b, y0 + b, x1 - b, y1 - b])
             if not self.spec["cmyk"]:
                 self._tag_rgb(page)
+            _rename_xobjects(src, page)
             del page["/Parent"]
             num = self._next
             self._next += 1
