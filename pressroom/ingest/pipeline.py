@@ -37,12 +37,18 @@ NORMALISE: tuple[Step, ...] = (sniff, probe, decode_master, orient, colour, prox
 
 def run(steps: Sequence[Step], job: Job) -> Job:
     """Run the steps; any failure becomes a Rejected with a stable reason."""
+    # libvips keeps error text in a process-wide buffer that pyvips decodes as strict UTF-8
+    # before clearing it: one file whose error text is not UTF-8 would make every later
+    # libvips call in this process fail (found by fuzzing, tests/regressions). Start and end
+    # every file with an empty buffer.
+    pyvips.vips_lib.vips_error_clear()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # Pillow warns about malformed metadata
             for step in steps:
                 _run_step(step, job)
     finally:
+        pyvips.vips_lib.vips_error_clear()
         guard.trusted()  # the untrusted decode is over: what follows must not be killed
     return job
 

@@ -106,6 +106,8 @@ def probe(data: bytes) -> Header:
         info = heif.info
     except (ValueError, RuntimeError, OSError, SyntaxError) as exc:
         raise decode_failure(exc) from None
+    except IndexError:  # pillow-heif: a container with no decodable image (fuzzing)
+        raise Rejected("corrupt", "no image in the HEIF container") from None
     exif = info.get("exif") or None
     return Header(
         format="HEIF",

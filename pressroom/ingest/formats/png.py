@@ -4,6 +4,7 @@ chunks inflating past MAX_TEXT_CHUNK); libvips (libspng) decodes, 16-bit and ICC
 from __future__ import annotations
 
 import io
+import struct
 import warnings
 
 import pyvips
@@ -30,6 +31,10 @@ def probe(data: bytes) -> Header:
         raise Rejected("too_many_pixels", str(exc)) from None
     except (OSError, SyntaxError, Image.UnidentifiedImageError, EOFError) as exc:
         raise decode_failure(exc) from None
+    except (IndexError, KeyError, TypeError, struct.error) as exc:
+        # Pillow's parser trips on structure it never expected (fuzzing: a PNG whose IDAT
+        # chunk is renamed has no image data, and verify() indexes an empty tile list).
+        raise Rejected("corrupt", f"{type(exc).__name__}: {exc}") from None
     if animated:
         raise Rejected("unsupported_format", "animated PNG")
     try:

@@ -1,0 +1,1 @@
+"""Fuzzing of validate/ingest: see fuzz/README.md."""
