@@ -145,3 +145,15 @@ def test_unreadable_and_missing_files(tmp_path: Path, capsys) -> None:
     assert main(["preflight", str(jpeg)]) == 1
     assert main(["preflight", str(tmp_path / "absent.pdf")]) == 2
     assert main(["preflight", str(jpeg), "--product", "mug"]) == 2
+
+
+def test_pdfx_1a_allows_no_transparency(library: Library, tmp_path: Path) -> None:
+    out = tmp_path / "x1a.pdf"
+    render_book(manual(library, "jolla.jpg", 300), library.store, out, pdfx="1a")
+    assert preflight(out).ok and preflight(out).pdfx == "PDF/X-1a:2003"
+    with pikepdf.open(out) as pdf:  # someone adds a translucent fill afterwards
+        page = pdf.pages[0]
+        page.Resources.ExtGState = pikepdf.Dictionary(GS0=pikepdf.Dictionary(ca=0.5))
+        pdf.save(tmp_path / "x1a-alpha.pdf")
+    report = preflight(tmp_path / "x1a-alpha.pdf")
+    assert report.reasons() == ["transparency"]

@@ -10,14 +10,14 @@ import pikepdf
 
 from ..templates.model import get_product
 from .checks.boxes import check_size, page_boxes
-from .checks.colour import page_colour
+from .checks.colour import page_colour, page_transparency
 from .checks.fonts import page_fonts
 from .checks.identify import identify
 from .checks.images import page_images
 from .job import FAIL, PreflightJob, Report
 from .scan import scan_page
 
-PAGE_CHECKS = (page_images, page_fonts, page_colour)
+PAGE_CHECKS = (page_images, page_fonts, page_colour, page_transparency)
 
 
 def run(path: Path, product_id: str | None = None, **options: Any) -> Report:

@@ -39,3 +39,24 @@ def page_colour(job: PreflightJob, pr: PageReport, scan: PageScan) -> None:
             bad = f"DeviceCMYK with a {intent or 'missing'} output intent"
         if bad:
             r.add(FAIL, "colour_space", f"{cs}: {bad}", pr.number)
+
+
+def page_transparency(job: PreflightJob, pr: PageReport, scan: PageScan) -> None:
+    """PDF/X-1a and X-3 allow no transparency: soft masks, blend alpha below 1."""
+    pdfx = job.report.pdfx or ""
+    if not (pdfx.startswith("PDF/X-1") or pdfx.startswith("PDF/X-3")):
+        return
+    found = []
+    for res in scan.resources:
+        for name, gs in (res.get("/ExtGState") or {}).items():
+            alpha = [float(gs.get(k, 1)) for k in ("/ca", "/CA")]
+            smask = gs.get("/SMask")
+            if min(alpha) < 1 or (smask is not None and str(smask) != "/None"):
+                found.append(str(name))
+        for name, x in (res.get("/XObject") or {}).items():
+            if x.get("/SMask") is not None:
+                found.append(str(name))
+    if found:
+        job.report.add(
+            FAIL, "transparency", f"{pdfx} allows no transparency: {', '.join(found)}", pr.number
+        )
