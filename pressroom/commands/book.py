@@ -92,6 +92,7 @@ def build(
 ) -> dict[str, Any]:
     """Design, render and preflight one book; the outcome as a JSON-able dict."""
     from ..catalogue import open_catalogue
+    from ..console.bookstore import publish_book
     from ..preflight import preflight
     from ..render.print import render_book
     from ..storage import open_store
@@ -105,15 +106,19 @@ def build(
         book = design(photos, product, title=title, pad=pad)
     except DesignError as e:
         return {**out, "ok": False, "reason": e.reason, "message": str(e)}
-    result = render_book(book, open_store(settings), output, None, previews, pdfx=pdfx,
-                         workers=workers)
+    store = open_store(settings)
+    result = render_book(book, store, output, None, previews, pdfx=pdfx, workers=workers)
     reports = {"interior": preflight(result.interior, product)}
     if result.cover:
         reports["cover"] = preflight(result.cover, product)
     ok = all(r.ok for r in reports.values())
+    # Designed books live in the blob store too (books/{id}/), where the console shows them.
+    book_id = publish_book(store, book.to_dict(), previews=result.previews, preflight=reports,
+                           files={"interior": result.interior, "cover": result.cover or ""})
     return {
         **out,
         "ok": ok,
+        "book_id": book_id,
         "reason": None if ok else "preflight",
         "interior": result.interior,
         "cover": result.cover,

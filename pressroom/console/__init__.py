@@ -1,0 +1,34 @@
+"""The customer-success console: server-rendered pages under /console/ of the thumbnail API.
+
+    Photos   a grid (signed thumbnails) filtered by state and reason; a photo's master with
+             its face boxes, metadata, tags and, for a rejected upload, why in plain words
+    Books    a designed book's pages as spreads, each photo's effective ppi, preflight warnings
+             on the page they concern (books are read from the blob store: bookstore.py)
+    Jobs     print jobs, newest first, with their states and failure reasons
+
+Off unless PRESSROOM_CONSOLE_TOKEN is set; every URL then needs that token (login form,
+session cookie, or `Authorization: Bearer`). Importing this package loads nothing heavy.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp
+
+    from ..catalogue.base import Catalogue
+    from ..config import Settings
+    from ..storage.base import BlobStore
+
+__all__ = ["create_console"]
+
+
+def create_console(
+    settings: Settings, store: BlobStore, catalogue: Catalogue, jobs: Any = None
+) -> ASGIApp:
+    """The console as an ASGI app (mount it at /console). jobs: a JobStore (default: the one
+    beside the settings' catalogue, opened on first use)."""
+    from .app import create_console as _create
+
+    return _create(settings, store, catalogue, jobs)
