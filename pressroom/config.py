@@ -62,6 +62,8 @@ class Settings:
     print_lease: float = 900.0  # seconds a render may take (= the print function's timeout)
     missing_days: float = 7.0  # cleanup: photos announced but not uploaded for this long
     result_cache_days: float = 30.0  # cleanup: thumbnail results older than this
+    # Customer-success console at /console/ of the API: off unless a token is set.
+    console_token: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -97,6 +99,7 @@ class Settings:
             print_lease=float(env.get("PRESSROOM_PRINT_LEASE", 900)),
             missing_days=float(env.get("PRESSROOM_MISSING_DAYS", 7)),
             result_cache_days=float(env.get("PRESSROOM_RESULT_CACHE_DAYS", 30)),
+            console_token=env.get("PRESSROOM_CONSOLE_TOKEN") or None,
         )
 
 
