@@ -69,6 +69,9 @@ class Ctx:
 
 
 def setup(paths: list[str], seed: int, normalise: bool) -> Ctx:
+    from pressroom.ingest.guard import warm_up
+
+    warm_up()
     return Ctx(paths, seed, normalise)
 
 

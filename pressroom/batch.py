@@ -45,7 +45,9 @@ MB = 1024 * 1024
 class Failure:
     """Why a worker gave no result for an item."""
 
-    kind: str  # "timeout" (killed over its time budget) | "died" (crashed or was killed)
+    # "timeout": killed over its time budget; "memory": MemoryError over its allowance;
+    # "died": crashed or was killed (segfault, abort, the kernel's OOM killer)
+    kind: str
     seconds: float  # how long the item ran
     exitcode: int | None = None  # negative: the signal that ended the worker
 
@@ -53,6 +55,8 @@ class Failure:
     def detail(self) -> str:
         if self.kind == "timeout":
             return f"killed after {self.seconds:.1f} s over its time budget"
+        if self.kind == "memory":
+            return f"out of memory after {self.seconds:.1f} s"
         if self.exitcode is not None and self.exitcode < 0:
             try:
                 name = signal.Signals(-self.exitcode).name
@@ -95,10 +99,10 @@ def item_limits(timeout: float | None, memory_mb: int | None) -> None:
     timeout: CPU seconds counted from the item's start; None lifts the budget (and memory_mb
     None the memory limit) for the rest of the item.
     """
-    conn = _worker.get("conn")
-    if conn is None:
+    conn, baseline = _worker.get("conn"), _worker.get("baseline")
+    if conn is None or baseline is None:  # not in a worker, or not on an item (setup)
         return
-    _set_memory(memory_mb, _worker["baseline"])
+    _set_memory(memory_mb, baseline)
     conn.send(("limits", timeout))
 
 
@@ -134,7 +138,10 @@ def _worker_main(
     memory_mb: int | None,
 ) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    os.environ.setdefault("VIPS_CONCURRENCY", "1")  # the pool is the parallelism
+    # The pool is the parallelism; one thread each also keeps the memory a worker reserves
+    # (OpenBLAS: a buffer per thread) independent of the machine's core count.
+    for var in ("VIPS_CONCURRENCY", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
     _worker.update(conn=conn, timeout=timeout, memory_mb=memory_mb)
     ctx = setup()
     conn.send(("ready", None))
@@ -149,8 +156,11 @@ def _worker_main(
         _set_memory(memory_mb, _worker["baseline"])
         try:
             msg: tuple[str, Any] = ("done", fn(ctx, item))
+        except MemoryError:  # over its allowance (or the machine's): the item failed, not fn
+            msg = ("memory", None)
         except Exception as exc:  # travels to the parent, which raises it there
             msg = ("error", _portable(exc))
+        _worker["baseline"] = None
         _set_memory(None)  # trusted code between items (pickling the result, say)
         conn.send(msg)
 
@@ -284,11 +294,12 @@ class _Pool(Generic[T, R]):
                     w.ready = True
                 elif kind == "limits":
                     w.budget = value
-                elif kind in ("done", "error"):
+                elif kind in ("done", "error", "memory"):
+                    item, seconds = w.item, time.monotonic() - w.started
                     w.busy, w.item, w.budget = False, None, None
                     if kind == "error":
                         raise value
-                    yield value
+                    yield value if kind == "done" else self._failed(item, "memory", seconds)
                 if kind != "gone":
                     continue
             if not w.proc.is_alive():
@@ -304,10 +315,13 @@ class _Pool(Generic[T, R]):
             raise RuntimeError(f"a batch worker died during setup (exit {w.proc.exitcode})")
         if not w.busy:
             return
-        failure = Failure(kind, time.monotonic() - w.started, w.proc.exitcode)
+        yield self._failed(w.item, kind, time.monotonic() - w.started, w.proc.exitcode)
+
+    def _failed(self, item: Any, kind: str, seconds: float, exitcode: int | None = None) -> R:
+        failure = Failure(kind, seconds, exitcode)
         if self.on_failure is None:
-            raise WorkerFailed(w.item, failure)
-        yield self.on_failure(w.item, failure)
+            raise WorkerFailed(item, failure)
+        return self.on_failure(item, failure)
 
     def drain(self) -> None:
         """Let the items in flight finish (budgets still hold), then stop every worker."""

@@ -75,10 +75,12 @@ def make_ingestor(settings: Settings) -> Any:
     import os
 
     from ..catalogue import open_catalogue
+    from ..ingest.guard import warm_up
     from ..ingest.service import Ingestor
     from ..storage import open_store
     from ..tags import make_tagger  # light: models load when the first photo is tagged
 
+    warm_up()  # one-time start-up work, outside the first file's time budget
     tagger = None if os.environ.get("PRESSROOM_TAGS", "1") == "0" else make_tagger()
     return Ingestor(open_store(settings), open_catalogue(settings), settings, tagger=tagger)
 

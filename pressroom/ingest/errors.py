@@ -42,10 +42,17 @@ _TRUNCATION_HINTS = (
 )
 
 
+# A decoder that ran out of its memory budget (pressroom.batch's RLIMIT_DATA) says so in
+# its own words; like MemoryError, that means the image needs more than a file may take.
+_MEMORY_HINTS = ("out of memory", "memory allocation", "cannot allocate memory", "bad_alloc")
+
+
 def decode_failure(exc: BaseException) -> Rejected:
-    """Classify a decoder's complaint: a cut-off file or damaged data."""
+    """Classify a decoder's complaint: a cut-off file, damaged data, or out of memory."""
     text = str(exc).strip().splitlines()
     detail = " | ".join(line.strip() for line in text if line.strip())[:300]
     lowered = detail.lower()
+    if any(h in lowered for h in _MEMORY_HINTS):
+        return Rejected("too_many_pixels", detail)
     reason = "truncated" if any(h in lowered for h in _TRUNCATION_HINTS) else "corrupt"
     return Rejected(reason, detail or type(exc).__name__)

@@ -16,6 +16,7 @@ half-way. Outside a worker, or in a pool without limits, these calls do nothing.
 from __future__ import annotations
 
 import hashlib
+import io
 import signal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,14 +53,34 @@ def trusted() -> None:
         batch.item_limits(None, None)
 
 
+def warm_up() -> None:
+    """Load and initialise every decoder (libmagic's database, libvips, libheif, libjpeg,
+    libspng, numpy's BLAS) on tiny images, so that a worker's first file does not spend its
+    budget on one-time start-up work. Call it from a batch worker's setup."""
+    import pillow_heif
+    import pyvips
+
+    from ..config import Limits
+    from .pipeline import validate
+
+    img = pyvips.Image.black(16, 16, bands=3)
+    samples = [img.jpegsave_buffer(), img.pngsave_buffer(), img.webpsave_buffer()]
+    heif = pillow_heif.from_bytes(mode="RGB", size=(16, 16), data=bytes(16 * 16 * 3))
+    buf = io.BytesIO()
+    heif.save(buf, quality=50)
+    samples.append(buf.getvalue())
+    for data in samples:
+        validate(data, Limits())
+
+
 def rejected(failure: batch.Failure) -> Rejected:
-    """A file whose worker gave no verdict. Over budget: `timeout`. A worker the kernel killed
-    (SIGKILL that was not ours: the OOM killer) ran out of memory: `too_many_pixels`, as
-    MemoryError is. Any other death (SIGSEGV, SIGABRT) is a decoder choking on the file's
-    data: `corrupt`; the file is refused either way and the batch goes on."""
+    """A file whose worker gave no verdict. Over budget: `timeout`. Out of memory (a
+    MemoryError, or a SIGKILL that was not ours: the OOM killer): `too_many_pixels`, as the
+    pipeline says for a MemoryError inside a step. Any other death (SIGSEGV, SIGABRT) is a
+    decoder choking on the file's data: `corrupt`. Refused either way; the batch goes on."""
     if failure.kind == "timeout":
         return Rejected("timeout", failure.detail)
-    if failure.exitcode == -signal.SIGKILL:
+    if failure.kind == "memory" or failure.exitcode == -signal.SIGKILL:
         return Rejected("too_many_pixels", failure.detail)
     return Rejected("corrupt", failure.detail)
 

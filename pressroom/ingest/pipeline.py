@@ -16,7 +16,7 @@ import pyvips
 
 from ..config import Limits
 from . import guard
-from .errors import Rejected
+from .errors import Rejected, decode_failure
 from .job import Job
 from .steps.colour import colour
 from .steps.decode import decode_master, decode_proxy
@@ -63,7 +63,9 @@ def _run_step(step: Step, job: Job) -> None:
     except (pyvips.Error, ValueError, OSError, EOFError, SyntaxError) as exc:
         # A decoder tripped over something no earlier step caught.
         log.debug("step %s failed", step.__name__, exc_info=True)
-        raise Rejected("corrupt", f"{step.__name__}: {exc}"[:300]) from None
+        r = decode_failure(exc)
+        reason = "too_many_pixels" if r.reason == "too_many_pixels" else "corrupt"
+        raise Rejected(reason, f"{step.__name__}: {exc}"[:300]) from None
 
 
 @dataclass
