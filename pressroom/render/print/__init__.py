@@ -4,18 +4,20 @@ on request, one preview PNG per page from the same geometry.
     from pressroom.render.print import render_book
     result = render_book(book, store, "book.pdf", "book-cover.pdf", previews_dir="previews")
 
-Pages are rendered and written one at a time (in a process pool when workers > 1): each page
-becomes a small PDF file on disk, and the final save copies their streams from disk, so memory
-does not grow with the page count.
+Pages are rendered a few at a time (on threads when workers > 1) and written in order as they
+come: each page becomes a small PDF file on disk whose objects go straight into the output, so
+memory does not grow with the page count.
 """
 
 from __future__ import annotations
 
-import pickle
+import os
 import tempfile
 import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -53,10 +55,6 @@ class _Ctx:
     preview_ppi: float
 
 
-def _setup(store: Any, target_ppi: float, cmyk: bool, preview_ppi: float) -> _Ctx:
-    return _Ctx(store, target_ppi, cmyk, preview_ppi)
-
-
 def render_page(ctx: _Ctx, task: tuple[dict[str, Any], str, str | None]) -> dict[str, Any]:
     """One page: its pictures prepared, its PDF written, its preview saved. Runs in workers."""
     from .images import prepare
@@ -92,11 +90,10 @@ def render_book(
 ) -> RenderResult:
     """Write the interior PDF, the cover PDF (books) and previews; return where they are.
 
-    store: a BlobStore holding the masters the placements name. workers > 1 (0 = one per
-    core) renders pages in spawned processes when the store pickles (LocalStore does), else
-    here. Lambda: keep workers=1 (no /dev/shm for process pools).
+    store: a BlobStore holding the masters the placements name (read from several threads).
+    workers: pages rendered at once, on threads (0 = one per core); threads need no
+    /dev/shm, so this works on Lambda too.
     """
-    from ...batch import run_batch
     from .pdfx import PDFX, PdfxWriter
 
     started = time.perf_counter()
@@ -110,14 +107,13 @@ def render_book(
     if prev:
         prev.mkdir(parents=True, exist_ok=True)
     result = RenderResult(str(out_interior), str(out_cover) if book.cover else None)
-    if workers != 1:
-        try:  # workers are spawned processes: the store travels to them pickled
-            pickle.dumps(store)
-        except Exception:  # noqa: BLE001 - e.g. a boto3 client: render in this process
-            workers = 1
-    setup = partial(_setup, store, book.target_ppi, PDFX[pdfx]["cmyk"], preview_ppi)
+    ctx = _Ctx(store, book.target_ppi, PDFX[pdfx]["cmyk"], preview_ppi)
+    workers = workers or len(os.sched_getaffinity(0))
     all_pages = ([book.cover] if book.cover else []) + book.pages
-    with tempfile.TemporaryDirectory(prefix=".pages-", dir=out_interior.parent) as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix=".pages-", dir=out_interior.parent) as tmp,
+        ThreadPoolExecutor(workers, thread_name_prefix="page") as pool,
+    ):
         tasks = []
         for i, page in enumerate(all_pages):
             name = "cover" if page.number == 0 else f"page-{page.number:03d}"
@@ -127,23 +123,29 @@ def render_book(
                 result.previews.append(pv)
         cover = PdfxWriter(f"{book.title} (cover)", pdfx, Path(out_cover)) if book.cover else None
         interior = PdfxWriter(book.title, pdfx, out_interior)
-        index = {t[1]: i for i, t in enumerate(tasks)}
-        done: set[int] = set()
-        at = 0  # the next page to write: pages arrive in completion order, go out in order
+        # Pages render on threads (libvips and the JPEG codecs run without the GIL) a few
+        # ahead of the writer, which takes them in order and deletes each once written.
+        queue = iter(enumerate(tasks))
+        ahead: deque[tuple[int, Future[dict[str, Any]]]] = deque()
         try:
-            for r in run_batch(setup, render_page, tasks, workers):
+            for i, task in islice(queue, 2 * workers):
+                ahead.append((i, pool.submit(render_page, ctx, task)))
+            while ahead:
+                i, fut = ahead.popleft()
+                r = fut.result()
                 result.images += r["images"]
                 result.passthrough += r["passthrough"]
-                done.add(index[r["pdf"]])
-                while at in done:
-                    page, path = all_pages[at], Path(tasks[at][1])
-                    (cover if page.number == 0 and cover else interior).add(path, page.bleed)
-                    path.unlink()  # written out: the disk holds only pages still waiting
-                    at += 1
+                page, path = all_pages[i], Path(r["pdf"])
+                (cover if page.number == 0 and cover else interior).add(path, page.bleed)
+                path.unlink()
+                for j, task in islice(queue, 1):
+                    ahead.append((j, pool.submit(render_page, ctx, task)))
             if cover:
                 cover.save()
             interior.save()
         finally:
+            for _, fut in ahead:
+                fut.cancel()
             interior.close()
             if cover:
                 cover.close()

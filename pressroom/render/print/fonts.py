@@ -3,6 +3,7 @@ licence), embedded (subset) in every PDF and drawn by libvips for the previews."
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -15,12 +16,17 @@ def font_path() -> Path:
     return Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"
 
 
+_lock = threading.Lock()
+
+
 @cache
 def register() -> str:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    pdfmetrics.registerFont(TTFont(FONT, str(font_path())))
+    with _lock:  # pages render on several threads
+        if FONT not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(FONT, str(font_path())))
     return FONT
 
 
