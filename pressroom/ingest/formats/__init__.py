@@ -3,7 +3,8 @@
     probe(data: bytes) -> Header          header facts, no pixel decode; strict structure checks
     decode(data, header, target) -> pyvips.Image
         strict decode of the whole file; `target` (long side, px) lets a format that can shrink
-        on load (JPEG DCT scaling, WebP) decode at the smallest size still >= what is needed;
+        on load (JPEG DCT scaling, WebP) decode at the largest size that still fits `target`
+        (a 12-MP JPEG proxy is its 1/8 decode, 504 px: the cheapest decode that answers);
         None means full resolution. The result is as stored: orientation and colour are the
         pipeline's next steps.
 """
