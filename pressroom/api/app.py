@@ -20,6 +20,7 @@ from starlette.routing import Route
 
 from ..catalogue.base import Catalogue
 from ..config import Settings
+from ..console import console_routes
 from ..render import options as options_mod
 from ..render.negotiate import CONTENT_TYPES, choose_format
 from ..render.signature import UNSIGNED, verify
@@ -107,6 +108,7 @@ def create_app(
         routes=[
             Route("/health", health, methods=["GET"]),
             Route(f"/{prefix}/{{photo_id}}/{{name}}", cached_result, methods=["GET"]),
+            *console_routes(settings, store, catalogue),  # /console/ when a token is set
             Route("/{path:path}", thumbnail, methods=["GET"]),
         ],
         exception_handlers={

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ..config import Settings
     from ..storage.base import BlobStore
 
-__all__ = ["create_console"]
+__all__ = ["console_routes", "create_console"]
 
 
 def create_console(
@@ -32,3 +32,16 @@ def create_console(
     from .app import create_console as _create
 
     return _create(settings, store, catalogue, jobs)
+
+
+def console_routes(settings: Settings, store: BlobStore, catalogue: Catalogue) -> list[Any]:
+    """Routes to put in the API app before its catch-all: none unless a token is configured."""
+    if not settings.console_token:
+        return []
+    from starlette.responses import RedirectResponse
+    from starlette.routing import Mount, Route
+
+    def home(request: Any) -> RedirectResponse:
+        return RedirectResponse(f"{request.scope.get('root_path', '')}/console/", 308)
+
+    return [Route("/console", home), Mount("/console", create_console(settings, store, catalogue))]

@@ -1,0 +1,258 @@
+"""The console's routes (Starlette, server-rendered), behind the token gate.
+
+    /                    overview: photos, books and print jobs by state
+    /photos              grid, ?state=missing|uploaded|rejected &reason=CODE, ?id=PHOTO to open
+    /photos/{id}         the master with face boxes, metadata, tags, look-alikes, or the verdict
+    /books               designed books (bookstore.py), newest first
+    /books/{id}          spreads with per-photo ppi and preflight findings on their page
+    /books/{id}/pages/{name}.jpg   a page preview
+    /jobs                print jobs, newest first, ?state=queued|rendering|ready|failed
+    /jobs/{id}           one job: state, attempts, failure reason in plain words, result
+
+Handlers are plain functions (Starlette runs them on its thread pool), since the catalogue,
+job store and blob store are blocking clients.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+from urllib.parse import quote
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp
+
+from ..catalogue.base import STATES, Catalogue
+from ..config import Settings
+from ..ingest.errors import REASONS as UPLOAD_REASONS
+from ..jobs import JOB_STATES
+from ..render.signature import signed_path
+from ..storage.base import BlobStore
+from . import bookstore, photos, words
+from .auth import TokenGate
+from .books import book_view
+from .static import CSS, JS
+from .templates import render
+
+log = logging.getLogger(__name__)
+
+BOOK_BADGE_MM = 22.0  # width of the "300 ppi" label drawn on a page, in page millimetres
+JOB_LIMIT = 200
+
+
+class Console:
+    def __init__(
+        self, settings: Settings, store: BlobStore, catalogue: Catalogue, jobs: Any = None
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.catalogue = catalogue
+        self._jobs = jobs
+        self._jobs_lock = threading.Lock()
+        self.lookalikes = photos.Lookalikes(catalogue)
+        key = settings.signing_keys[0] if settings.signing_keys else None
+        self._key = key
+        self.thumbs_on = key is not None or settings.allow_unsigned
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def jobs(self) -> Any:
+        with self._jobs_lock:
+            if self._jobs is None:
+                from ..jobs import open_jobs
+
+                self._jobs = open_jobs(self.settings)
+            return self._jobs
+
+    def page(
+        self, request: Request, template: str, /, http_status: int = 200, **context: Any
+    ) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        app_root = request.scope.get("app_root_path", "")
+
+        def thumb(photo_id: str, options: str) -> str:
+            # The signed thumbnail API of the app the console is mounted in.
+            return app_root + signed_path(f"/{options}/{quote(photo_id, safe='')}", self._key)
+
+        html = render(template, root=root, thumb=thumb, thumbs_on=self.thumbs_on, signed_in=True,
+                      **context)
+        return HTMLResponse(html, status_code=http_status)
+
+    # -- pages --------------------------------------------------------------------------------
+
+    def home(self, request: Request) -> Response:
+        job_counts: dict[str, int] | None = None
+        try:
+            job_counts = {s: 0 for s in JOB_STATES}
+            for job in self.jobs().list(limit=1000):
+                job_counts[job.state] = job_counts.get(job.state, 0) + 1
+        except Exception:  # noqa: BLE001 - the overview still shows photos and books
+            log.exception("console: print jobs unavailable")
+            job_counts = None
+        return self.page(
+            request, "home.html", title="Overview", section="",
+            photo_counts=photos.counts(self.catalogue),
+            books=bookstore.list_books(self.store, limit=5),
+            job_counts=job_counts,
+        )
+
+    def photo_grid(self, request: Request) -> Response:
+        q = request.query_params
+        find = q.get("id", "").strip()
+        if find and self.catalogue.get(find) is not None:
+            root = request.scope.get("root_path", "")
+            return RedirectResponse(f"{root}/photos/{quote(find, safe='')}", status_code=303)
+        state, reason = q.get("state", ""), q.get("reason", "")
+        notices = []
+        if find:
+            notices.append(f"No photo has the id “{find}”.")
+        if state and state not in STATES:
+            notices.append(f"“{state}” is not a photo state; showing every state.")
+            state = ""
+        if reason and reason not in UPLOAD_REASONS:
+            notices.append(f"“{reason}” is not a rejection reason; showing every reason.")
+            reason = ""
+        counts = photos.counts(self.catalogue)
+        tabs = [("", "All", sum(counts.values()))] + [
+            (s, words.state(s).capitalize(), counts[s]) for s in STATES
+        ]
+        records = self.catalogue.list(state or None, reason or None, limit=photos.GRID_LIMIT)  # type: ignore[arg-type]
+        return self.page(
+            request, "photos.html", title="Photos", section="photos",
+            cards=[photos.card(r) for r in records], tabs=tabs, states=STATES,
+            reasons=sorted(UPLOAD_REASONS), state=state, reason=reason, find=find,
+            notices=notices, limit=photos.GRID_LIMIT,
+        )
+
+    def photo(self, request: Request) -> Response:
+        rec = self.catalogue.get(request.path_params["photo_id"])
+        if rec is None:
+            raise HTTPException(404, "No photo has this id.")
+        width, height = int(rec.data.get("width") or 0), int(rec.data.get("height") or 0)
+        faces = photos.faces(rec)
+        tags = photos.tag_rows(rec)
+        return self.page(
+            request, "photo.html", title=photos.display_name(rec), section="photos",
+            rec=rec, name=photos.display_name(rec), story=photos.summary(rec),
+            width=width or 1, height=height or 1, faces=faces,
+            label_size=round(max(width, height, 1) * 0.03, 1),
+            facts=photos.facts(rec), tags=tags, colours=photos.colours(rec),
+            lookalikes=self.lookalikes.of(rec) if tags else [],
+            missing_days=self.settings.missing_days,
+        )
+
+    def books(self, request: Request) -> Response:
+        return self.page(request, "books.html", title="Books", section="books",
+                         books=bookstore.list_books(self.store))
+
+    def book(self, request: Request) -> Response:
+        stored = bookstore.load_book(self.store, request.path_params["book_id"])
+        if stored is None:
+            raise HTTPException(404, "No book has this id.")
+        view = book_view(stored)
+        return self.page(
+            request, "book.html", title=view.title or "Book", section="books", book=view,
+            badge_w=BOOK_BADGE_MM, warned_pages=sum(1 for p in view.pages if p.findings),
+        )
+
+    def book_page(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        data = None
+        if name.endswith(".jpg"):
+            data = bookstore.read_page(self.store, request.path_params["book_id"], name[:-4])
+        if data is None:
+            raise HTTPException(404, "No such page preview.")
+        return Response(data, media_type="image/jpeg",
+                        headers={"Cache-Control": "private, max-age=3600"})
+
+    def job_list(self, request: Request) -> Response:
+        state = request.query_params.get("state", "")
+        notices = []
+        if state and state not in JOB_STATES:
+            notices.append(f"“{state}” is not a job state; showing every state.")
+            state = ""
+        try:
+            store = self.jobs()
+            jobs = list(store.list(state or None, limit=JOB_LIMIT))
+            every = jobs if not state else list(store.list(None, limit=JOB_LIMIT))
+        except Exception as e:  # noqa: BLE001 - say so on the page
+            log.exception("console: print jobs unavailable")
+            return self.page(request, "jobs.html", title="Print jobs", section="jobs",
+                             error=type(e).__name__)
+        counts = {s: sum(j.state == s for j in every) for s in JOB_STATES}
+        tabs = [("", "All", len(every))] + [
+            (s, words.state(s).capitalize(), counts[s]) for s in JOB_STATES
+        ]
+        return self.page(
+            request, "jobs.html", title="Print jobs", section="jobs", jobs=jobs, tabs=tabs,
+            state=state, notices=notices, error=None,
+            job_words=lambda j: words.job_reason(j.reason, j.message),
+        )
+
+    def job(self, request: Request) -> Response:
+        job = self.jobs().get(request.path_params["job_id"])
+        if job is None:
+            raise HTTPException(404, "No print job has this id.")
+        book_id = None
+        if job.book:
+            candidate = bookstore.book_id_for(job.book)
+            if self.store.exists(bookstore.key(candidate, "summary.json")):
+                book_id = candidate
+        return self.page(
+            request, "job.html", title=f"Print job {job.id}", section="jobs", job=job,
+            story=words.job_reason(job.reason, job.message), book_id=book_id,
+        )
+
+    def error(self, request: Request, exc: Exception) -> Response:
+        if isinstance(exc, HTTPException):
+            status, message = exc.status_code, str(exc.detail)
+        else:
+            log.exception("console page failed: %s", request.url.path)
+            status, message = 500, "This page could not be shown. The error has been logged."
+        heading = {404: "Not found", 405: "Not allowed"}.get(status, "Something went wrong")
+        return self.page(request, "error.html", http_status=status, title=heading, section="",
+                         heading=heading, message=message, status=status)
+
+
+def _static(body: str, media_type: str) -> Any:
+    data = body.encode()
+
+    def endpoint(request: Request) -> Response:
+        return Response(data, media_type=media_type,
+                        headers={"Cache-Control": "private, max-age=300"})
+
+    return endpoint
+
+
+def create_console(
+    settings: Settings, store: BlobStore, catalogue: Catalogue, jobs: Any = None
+) -> ASGIApp:
+    if not settings.console_token:
+        raise ValueError("the console is off: set PRESSROOM_CONSOLE_TOKEN")
+    c = Console(settings, store, catalogue, jobs)
+    app = Starlette(
+        routes=[
+            Route("/", c.home),
+            Route("/photos", c.photo_grid),
+            Route("/photos/{photo_id}", c.photo),
+            Route("/books", c.books),
+            Route("/books/{book_id}", c.book),
+            Route("/books/{book_id}/pages/{name}", c.book_page),
+            Route("/jobs", c.job_list),
+            Route("/jobs/{job_id}", c.job),
+            Route("/static/console.css", _static(CSS, "text/css")),
+            Route("/static/console.js", _static(JS, "text/javascript")),
+        ],
+        exception_handlers={HTTPException: c.error, Exception: c.error},
+    )
+
+    def login_page(root: str, wanted: str, error: str | None) -> str:
+        return render("login.html", root=root, next=wanted, error=error, title="Sign in",
+                      section="", signed_in=False)
+
+    return TokenGate(app, settings.console_token, login_page)

@@ -1,0 +1,197 @@
+"""What the book page shows: the pages as spreads, each placed photo's effective ppi, and the
+preflight findings beside the page they concern."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import words
+from .bookstore import StoredBook
+
+_PPI = re.compile(r"at (\d+(?:\.\d+)?) ppi")
+
+
+@dataclass
+class PlacementView:
+    photo_id: str
+    x: float  # where the pixels land on the page (mm, trim origin)
+    y: float
+    w: float
+    h: float
+    ppi: float
+    level: str  # ok | low (under target) | bad (under minimum)
+    flags: list[str]
+
+
+@dataclass
+class FindingView:
+    level: str  # warn | fail
+    code: str
+    words: str
+    message: str
+    file: str  # interior | cover
+
+
+@dataclass
+class PageView:
+    key: str  # cover | page-001 ...: the preview's name
+    number: int  # 0 = cover
+    label: str
+    layout: str
+    width: float  # trim, mm
+    height: float
+    bleed: float
+    side: str | None
+    preview: bool
+    placements: list[PlacementView] = field(default_factory=list)
+    findings: list[FindingView] = field(default_factory=list)
+    spine: tuple[float, float] | None = None  # cover: spine's left and right edge (mm)
+
+    @property
+    def viewbox(self) -> str:
+        b = self.bleed
+        return f"{-b:g} {-b:g} {self.width + 2 * b:g} {self.height + 2 * b:g}"
+
+    @property
+    def grouped(self) -> list[tuple[FindingView, int]]:
+        """Findings that say the same thing once, with how often."""
+        seen: dict[tuple[str, str], list[Any]] = {}
+        for f in self.findings:
+            seen.setdefault((f.level, f.words), [f, 0])[1] += 1
+        return [(f, n) for f, n in seen.values()]
+
+    @property
+    def level(self) -> str:
+        levels = {f.level for f in self.findings}
+        return "fail" if "fail" in levels else "warn" if "warn" in levels else ""
+
+
+@dataclass
+class BookView:
+    id: str
+    summary: dict[str, Any]
+    title: str
+    product: str
+    target_ppi: float
+    min_ppi: float
+    spine_mm: float | None
+    status: str | None  # pass | warn | fail (worst of the files), None without preflight
+    spreads: list[list[PageView | None]]  # None: the empty side of a spread
+    pages: list[PageView]
+    general: list[FindingView]  # findings about a whole file, not one page
+    dropped: list[dict[str, str]]
+    warnings: list[str]
+    files: dict[str, str]
+    report_status: dict[str, str]  # file -> pass | warn | fail
+
+
+def book_view(stored: StoredBook) -> BookView:
+    layout = stored.layout
+    ppi = layout.get("ppi") or {}
+    target, minimum = float(ppi.get("target", 300)), float(ppi.get("min", 150))
+    previews = set(stored.summary.get("previews") or [])
+    pages: list[PageView] = []
+    if layout.get("cover"):
+        cover = _page(layout["cover"], "cover", "Cover", previews, target, minimum)
+        spine = layout.get("spine_mm")
+        if spine:
+            mid = cover.width / 2
+            cover.spine = (mid - float(spine) / 2, mid + float(spine) / 2)
+        pages.append(cover)
+    for p in layout.get("pages", []):
+        n = int(p["number"])
+        pages.append(_page(p, f"page-{n:03d}", f"Page {n}", previews, target, minimum))
+
+    general: list[FindingView] = []
+    by_key = {pg.key: pg for pg in pages}
+    interior = [pg for pg in pages if pg.number > 0]
+    statuses: dict[str, str] = {}
+    for file, report in (stored.preflight or {}).items():
+        statuses[file] = str(report.get("status") or "")
+        for f in report.get("findings") or []:
+            view = _finding(f, file, target)
+            page = f.get("page")
+            target_page = None
+            if page is not None:
+                if file == "cover":
+                    target_page = by_key.get("cover")
+                elif 1 <= int(page) <= len(interior):
+                    target_page = interior[int(page) - 1]
+            (target_page.findings if target_page else general).append(view)
+
+    levels = set(statuses.values())
+    status = "fail" if "fail" in levels else "warn" if "warn" in levels else \
+        "pass" if levels else None
+    return BookView(
+        id=stored.id,
+        summary=stored.summary,
+        title=str(layout.get("title") or ""),
+        product=str(layout.get("product") or ""),
+        target_ppi=target,
+        min_ppi=minimum,
+        spine_mm=layout.get("spine_mm"),
+        status=status,
+        spreads=spreads(pages),
+        pages=pages,
+        general=general,
+        dropped=[
+            {"photo_id": str(d.get("photo_id", "")), "words": words.dropped(str(d.get("reason")))}
+            for d in layout.get("dropped") or []
+        ],
+        warnings=[str(w) for w in layout.get("warnings") or []],
+        files={k: str(v) for k, v in (stored.summary.get("files") or {}).items() if v},
+        report_status=statuses,
+    )
+
+
+def spreads(pages: list[PageView]) -> list[list[PageView | None]]:
+    """How the book opens: the cover alone, then left + right pages. Page 1 is a right-hand
+    page (the left of its spread is the inside of the cover); pages without a side (prints,
+    ornaments) are shown one by one."""
+    out: list[list[PageView | None]] = []
+    current: list[PageView | None] = []
+    for pg in pages:
+        if pg.number == 0 or pg.side is None:
+            if current:
+                out.append(current)
+                current = []
+            out.append([pg])
+        elif pg.side == "left":
+            if current:
+                out.append(current)
+            current = [pg]
+        else:  # right: closes the spread
+            out.append(current + [pg] if current else [None, pg])
+            current = []
+    if current:
+        out.append(current + [None])
+    return out
+
+
+def _page(
+    p: dict[str, Any], key: str, label: str, previews: set[str], target: float, minimum: float
+) -> PageView:
+    w, h = (float(v) for v in p["size"])
+    view = PageView(key, int(p["number"]), label, str(p.get("layout", "")), w, h,
+                    float(p.get("bleed", 0)), p.get("side"), key in previews)
+    for pl in p.get("placements") or []:
+        x, y, iw, ih = (float(v) for v in pl["image"])
+        ppi = float(pl.get("ppi", 0))
+        level = "bad" if ppi < minimum - 0.5 else "low" if ppi < target - 0.5 else "ok"
+        view.placements.append(
+            PlacementView(str(pl["photo_id"]), x, y, iw, ih, ppi, level, list(pl.get("flags", [])))
+        )
+    return view
+
+
+def _finding(f: dict[str, Any], file: str, target: float) -> FindingView:
+    code = str(f.get("code", ""))
+    message = str(f.get("message", ""))
+    said = words.PREFLIGHT.get(code, "")
+    m = _PPI.search(message) if code == "low_ppi" else None
+    if m:
+        said = (f"A photo prints at {float(m.group(1)):.0f} ppi (target {target:.0f}): "
+                "it may look soft up close.")
+    return FindingView(str(f.get("level", "warn")), code, said or message, message, file)
