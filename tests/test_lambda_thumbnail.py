@@ -16,9 +16,13 @@ from typing import Any
 import pytest
 import pyvips
 
+# Powertools' log handler keeps the stdout it saw first: make that the real one, not a
+# capture that a finished test has closed.
+import pressroom.aws._common  # noqa: F401, E402
 from pressroom.aws import thumbnail
 from pressroom.render.signature import signed_path
 from pressroom.storage import open_store
+from tests.aws_lambda import Output  # noqa: E402
 
 from .aws_server import moto_endpoint  # noqa: F401  (a fixture, used by name)
 from .thumbnail_fixtures import KEY, Library, library  # noqa: F401
@@ -283,3 +287,25 @@ def test_s3_store_on_moto(
         assert _headers(again)["x-cache"] == "hit" and again["body"] == resp["body"]
     finally:
         thumbnail.reset()
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_thumbnail_logs_and_metrics(library: Library, env: str, shape: str, capfd) -> None:  # noqa: F811
+    """Every invocation logs with the HTTP request id and counts renders and cache hits."""
+
+    out = Output(capfd)
+    try:
+        path = signed_path(f"/w:120/h:90/fit:cover/{library.ids['big']}", KEY)
+        event = SHAPES[shape](path, "*/*")
+        first = thumbnail.handler(event, Context())
+        metrics_first = {name for name, _, _ in out.metrics()}
+        second = thumbnail.handler(event, Context())
+        metrics_second = {name for name, _, _ in out.metrics()}
+        logged = out.logged("thumbnail")
+    finally:
+        out.close()
+    assert (first["statusCode"], second["statusCode"]) == (200, 200)
+    assert "ThumbnailsRendered" in metrics_first and "ThumbnailCacheHits" not in metrics_first
+    assert "ThumbnailCacheHits" in metrics_second
+    assert [line["cache"] for line in logged] == ["render", "hit"]
+    assert {line["correlation_id"] for line in logged} == {event["requestContext"]["requestId"]}

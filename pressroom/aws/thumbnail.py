@@ -6,8 +6,11 @@ Lambda's synchronous response limit is 6 MB after base64, so results over MAX_BO
 (4.5 MB raw) are answered with a 302 to the cached result under /{result prefix}/...
 (CloudFront serves that path straight from the bucket; see the README).
 
-Importing this module is cheap: the app, pyvips and boto3 load on the first invocation
-(or at init, when the function calls `warm()` from its init code).
+Every invocation logs with the HTTP request id as correlation id and counts
+ThumbnailsRendered / ThumbnailCacheHits (EMF) from the app's X-Cache answer.
+
+Importing this module is cheap: the app, Powertools, pyvips and boto3 load on the first
+invocation (or at init, when the function calls `warm()` from its init code).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 MAX_BODY = 4_500_000  # 4.5 MB raw = 6 MB base64, Lambda's response payload limit
 
 _adapter: Any = None
+_handle: Any = None
 
 
 def build(settings: Any = None, store: Any = None, catalogue: Any = None) -> Any:
@@ -40,18 +44,42 @@ def build(settings: Any = None, store: Any = None, catalogue: Any = None) -> Any
     return Mangum(app, lifespan="off", text_mime_types=["application/json", "text/"])
 
 
+def _instrumented(adapter: Any) -> Any:
+    from aws_lambda_powertools.logging import correlation_paths
+
+    from ._common import count, logger, metrics
+
+    @metrics.log_metrics
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+    def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        response = adapter(event, context)
+        headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
+        for k, v in (response.get("multiValueHeaders") or {}).items():  # REST v1 shape
+            headers[k.lower()] = v[0]
+        outcome = headers.get("x-cache")
+        if outcome == "hit":
+            count("ThumbnailCacheHits")
+        elif outcome in ("render", "shared"):
+            count("ThumbnailsRendered")
+        logger.info("thumbnail", extra={"status": response.get("statusCode"), "cache": outcome})
+        return response
+
+    return handle
+
+
 def warm() -> None:
-    global _adapter
+    global _adapter, _handle
     if _adapter is None:
         _adapter = build()
+        _handle = _instrumented(_adapter)
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     warm()
-    return _adapter(event, context)
+    return _handle(event, context)
 
 
 def reset() -> None:
     """Forget the adapter (tests change the settings between cases)."""
-    global _adapter
-    _adapter = None
+    global _adapter, _handle
+    _adapter = _handle = None
