@@ -23,6 +23,7 @@ from pressroom.catalogue import open_catalogue
 from pressroom.config import Settings
 from pressroom.ingest.service import Ingestor, master_key, proxy_key
 from pressroom.storage import open_store
+from tests.aws_server import moto_endpoint  # noqa: F401  (fixture)
 
 # --------------------------------------------------------------------------- the pool
 
@@ -286,3 +287,146 @@ def test_same_file_twice_at_once_is_one_record(corpus: Path, tmp_path: Path) -> 
     assert len({row["id"] for row in rows}) == 1
     assert sum(row["changed"] for row in rows) == 1  # exactly one call made the record
     _assert_once(s, rows[0]["id"])
+
+
+# --------------------------------------------------------------------------- print faults
+
+
+class Killed(BaseException):
+    """The process is gone at this point: no handler, no finally, nothing after it runs."""
+
+
+class FlakyJobs:
+    """The job store, with `finish` (the last transaction of an attempt) failing."""
+
+    def __init__(self, inner: Any, error: BaseException, times: int = 1) -> None:
+        self.inner, self.error, self.times = inner, error, times
+
+    def finish(self, *args: Any, **kw: Any) -> Any:
+        if self.times:
+            self.times -= 1
+            raise self.error
+        return self.inner.finish(*args, **kw)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+LEASE = 1.5
+
+
+@pytest.fixture
+def print_stack(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch, corpus: Path):  # noqa: F811
+    from pressroom.aws import _common
+    from tests.aws_lambda import make_stack
+
+    s = make_stack(moto_endpoint, max_receives=4)
+    for name, value in {**s.environment(), "PRESSROOM_PRINT_LEASE": str(LEASE)}.items():
+        monkeypatch.setenv(name, value)
+    _common.reset()
+    for photo_id, name in (("land1", "Landscape_1.jpg"), ("land2", "Landscape_2.jpg")):
+        data = (corpus / "orientation" / name).read_bytes()
+        s.s3.put_object(Bucket=s.media, Key=f"masters/{photo_id}.jpg", Body=data)
+    yield s
+    _common.reset()
+
+
+def _print_files(stack: Any) -> list[str]:
+    return [o["Key"] for o in stack.s3.list_objects_v2(Bucket=stack.prints).get("Contents", [])]
+
+
+def _print_outcome(stack: Any, job_id: str) -> tuple[str, int, list[str], int, int]:
+    from pressroom.aws import _common
+    from tests.aws_lambda import queue_depth
+
+    job = _common.container().jobs.get(job_id)
+    queued = queue_depth(stack.sqs, stack.print_queue)
+    dead = queue_depth(stack.sqs, stack.print_dlq)
+    return job.state, job.attempts, _print_files(stack), queued, dead
+
+
+def test_print_store_put_failure_is_retried(print_stack: Any) -> None:
+    from pressroom.aws import _common
+    from pressroom.aws import print as print_lambda
+    from tests.aws_lambda import drain
+    from tests.test_aws_print import book
+
+    c = _common.container()
+    c.__dict__["print_store"] = FlakyStore(c.print_store, {1})
+    print_lambda.submit(book("land1", "land2"), job_id="pf1")
+    drain(print_stack.sqs, print_stack.print_queue, print_lambda.handler)
+    assert _print_outcome(print_stack, "pf1") == ("ready", 2, ["print/pf1/interior.pdf"], 0, 0)
+
+
+def test_job_store_transaction_failure_is_retried_after_the_lease(print_stack: Any) -> None:
+    from botocore.exceptions import ClientError
+
+    from pressroom.aws import _common
+    from pressroom.aws import print as print_lambda
+    from tests.aws_lambda import drain, invoke_once
+    from tests.test_aws_print import book
+
+    c = _common.container()
+    error = ClientError({"Error": {"Code": "TransactionCanceledException"}}, "UpdateItem")
+    c.__dict__["jobs"] = FlakyJobs(c.jobs, error)
+    print_lambda.submit(book("land1"), job_id="pf2")
+    invoke_once(print_stack.sqs, print_stack.print_queue, print_lambda.handler)
+    assert _print_outcome(print_stack, "pf2")[:3] == ("rendering", 1, ["print/pf2/interior.pdf"])
+    time.sleep(LEASE + 0.2)  # the failed attempt's lease runs out; the message comes back
+    drain(print_stack.sqs, print_stack.print_queue, print_lambda.handler)
+    job = c.jobs.get("pf2")
+    assert _print_outcome(print_stack, "pf2") == ("ready", 2, ["print/pf2/interior.pdf"], 0, 0)
+    assert job.result["files"] == ["print/pf2/interior.pdf"]
+
+
+def _killed_after_put(stack: Any, job_id: str) -> None:
+    """One delivery whose process dies between writing the print file and the job update;
+    SQS brings the message back when its visibility runs out (shortened here)."""
+    from pressroom.aws import _common
+    from pressroom.aws import print as print_lambda
+    from tests.aws_lambda import LambdaContext, receive_event
+
+    c = _common.container()
+    real = c.jobs
+    c.__dict__["jobs"] = FlakyJobs(real, Killed())
+    event = receive_event(stack.sqs, stack.print_queue)
+    with pytest.raises(Killed):
+        print_lambda.handler(event, LambdaContext())
+    c.__dict__["jobs"] = real
+    for record in event["Records"]:
+        stack.sqs.change_message_visibility(
+            QueueUrl=stack.print_queue, ReceiptHandle=record["receiptHandle"], VisibilityTimeout=0
+        )
+
+
+def test_killed_between_print_file_and_job_update(print_stack: Any) -> None:
+    from pressroom.aws import print as print_lambda
+    from tests.aws_lambda import drain
+    from tests.test_aws_print import book
+
+    print_lambda.submit(book("land1", "land2"), job_id="pf3")
+    _killed_after_put(print_stack, "pf3")
+    assert _print_outcome(print_stack, "pf3")[:3] == ("rendering", 1, ["print/pf3/interior.pdf"])
+    time.sleep(LEASE + 0.2)
+    drain(print_stack.sqs, print_stack.print_queue, print_lambda.handler)
+    # Taken over, rendered again onto the same key: one file, one ready job, no DLQ.
+    assert _print_outcome(print_stack, "pf3") == ("ready", 2, ["print/pf3/interior.pdf"], 0, 0)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a job whose last attempt died after writing its print file is failed by the "
+    "cleanup Lambda (timeout), but its print/<job>/ files stay: nothing removes the files of "
+    "failed jobs (report: AWS handlers; cleanup.sweep_stale_jobs could delete the prefix)",
+)
+def test_print_files_of_a_job_that_finally_failed_are_removed(print_stack: Any) -> None:
+    from pressroom.aws import _common, cleanup
+    from pressroom.aws import print as print_lambda
+    from tests.test_aws_print import book
+
+    print_lambda.submit(book("land1"), job_id="pf4")
+    _killed_after_put(print_stack, "pf4")
+    jobs = _common.container().jobs
+    assert cleanup.sweep_stale_jobs(jobs, LEASE, time.time() + 3600) == 1
+    assert jobs.get("pf4").state == "failed"
+    assert _print_files(print_stack) == []
