@@ -203,10 +203,28 @@ class Console:
             candidate = bookstore.book_id_for(job.book)
             if self.store.exists(bookstore.key(candidate, "summary.json")):
                 book_id = candidate
+        gone: list[str] = []
+        if job.reason == "missing_photo" and job.state != "ready":
+            gone = self._gone(job.book)
         return self.page(
             request, "job.html", title=f"Print job {job.id}", section="jobs", job=job,
-            story=words.job_reason(job.reason, job.message), book_id=book_id,
+            story=words.job_reason(job.reason, job.message), book_id=book_id, gone=gone,
         )
+
+    def _gone(self, book: dict[str, Any]) -> list[str]:
+        """Photos of a book whose master is no longer in the store (the job says only that
+        one is missing; the customer needs to know which)."""
+        pages = ([book["cover"]] if book.get("cover") else []) + list(book.get("pages") or [])
+        masters = {pl.get("master"): pl.get("photo_id") for pg in pages
+                   for pl in pg.get("placements") or []}
+        out = []
+        for master, photo_id in masters.items():
+            try:
+                if master and not self.store.exists(master):
+                    out.append(str(photo_id))
+            except ValueError:  # a key the store refuses is as good as missing
+                out.append(str(photo_id))
+        return sorted(set(out))
 
     def error(self, request: Request, exc: Exception) -> Response:
         if isinstance(exc, HTTPException):

@@ -398,6 +398,7 @@ JOB = """{% extends "base.html" %}
   <h2>{{ "Why it failed" if job.state == "failed" else "Why the last attempt failed" }}</h2>
   <p class="big">{{ story[0] }}</p>
   {% if story[1] %}<p><b>What to do:</b> {{ story[1] }}</p>{% endif %}
+  {% if gone %}<p><b>Not in storage:</b> {% for pid in gone %}<a href="{{ root }}/photos/{{ pid|seg }}"><code>{{ pid }}</code></a>{{ ", " if not loop.last }}{% endfor %}</p>{% endif %}
   <p class="muted">Reason code <code>{{ job.reason }}</code>{% if job.message %} · “{{ job.message }}”{% endif %}</p>
 </section>
 {% endif %}
