@@ -141,6 +141,7 @@ class Tally:
         self.findings: list[dict[str, Any]] = []
         self.n = 0
         self.max_cpu = self.max_wall = self.max_rss = 0.0
+        self.max_rss_at: int | None = None  # the index of the input with the largest peak
         self.started = time.time()
 
     def add(self, r: dict[str, Any]) -> None:
@@ -148,7 +149,8 @@ class Tally:
         self.outcomes[r["outcome"]] += 1
         self.max_cpu = max(self.max_cpu, r.get("cpu", 0.0))
         self.max_wall = max(self.max_wall, r.get("wall", 0.0))
-        self.max_rss = max(self.max_rss, r.get("rss_mb", 0.0))
+        if r.get("rss_mb", 0.0) > self.max_rss:
+            self.max_rss, self.max_rss_at = r["rss_mb"], r["index"]
 
     def line(self) -> str:
         rate = self.n / max(1e-9, time.time() - self.started)
@@ -161,6 +163,7 @@ class Tally:
                 "max_cpu_s": round(self.max_cpu, 3),
                 "max_wall_s": round(self.max_wall, 3),
                 "max_rss_mb": round(self.max_rss, 1),
+                "max_rss_at": self.max_rss_at,
                 "outcomes": dict(self.outcomes.most_common()),
             }
         )
