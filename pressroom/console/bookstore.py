@@ -146,4 +146,4 @@ def _jpeg(png: Path) -> bytes:
     img = pyvips.Image.new_from_file(str(png), access="sequential")
     if img.hasalpha():
         img = img.flatten(background=[255, 255, 255])
-    return img.jpegsave_buffer(Q=PREVIEW_QUALITY, strip=True, optimize_coding=True)
+    return img.jpegsave_buffer(Q=PREVIEW_QUALITY, keep="none", optimize_coding=True)

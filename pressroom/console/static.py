@@ -91,7 +91,8 @@ input, select { padding: 0.35rem 0.6rem; border: 1px solid #c9ced6; border-radiu
 .card img, .placeholder { display: block; width: 100%; height: auto; aspect-ratio: 1; object-fit: cover;
   background: #eef0f4; }
 .placeholder { display: flex; align-items: center; justify-content: center; text-align: center;
-  padding: 1rem; font-weight: 600; text-transform: capitalize; font-size: 1.05rem; }
+  padding: 1rem; font-weight: 600; font-size: 1.05rem; }
+.placeholder::first-letter { text-transform: uppercase; }
 .card .name { display: block; padding: 0.5rem 0.7rem 0.1rem; font-weight: 600; font-size: 0.9rem;
   white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .card .line { padding: 0 0.7rem; display: flex; gap: 0.4rem; align-items: center; flex-wrap: wrap; }

@@ -138,7 +138,7 @@ PHOTOS = """{% extends "base.html" %}
       {% else %}
       <div class="placeholder s-{{ c.state }}">{{ c.reason|reason if c.reason else c.state|state }}</div>
       {% endif %}
-      <span class="name">{{ c.name }}</span>
+      <span class="name" title="{{ c.name }}">{{ c.name }}</span>
     </a>
     <span class="line"><span class="badge s-{{ c.state }}">{{ c.state|state }}</span>
     {% if c.reason %}<span class="why">{{ c.reason|reason }}</span>{% endif %}</span>
