@@ -86,4 +86,8 @@ def run(args: argparse.Namespace) -> int:
             f"\nopen {out['interior']} and {out['cover']}; check them with "
             f"`pressroom preflight {out['interior']} --product {PRODUCT}`"
         )
+    if out.get("book_id"):
+        from ..console import local_hint
+
+        print(local_hint(settings, out["book_id"]))
     return EXIT_OK if out["ok"] else EXIT_REJECTED

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ..config import Settings
     from ..storage.base import BlobStore
 
-__all__ = ["console_routes", "create_console"]
+__all__ = ["console_routes", "create_console", "local_hint"]
 
 
 def create_console(
@@ -45,3 +45,14 @@ def console_routes(settings: Settings, store: BlobStore, catalogue: Catalogue) -
         return RedirectResponse(f"{request.scope.get('root_path', '')}/console/", 308)
 
     return [Route("/console", home), Mount("/console", create_console(settings, store, catalogue))]
+
+
+def local_hint(settings: Settings, book_id: str | None = None, port: int = 8080) -> str:
+    """Where to see a book in the console on this machine, and how to start it (make demo)."""
+    url = f"http://127.0.0.1:{port}/console/" + (f"books/{book_id}" if book_id else "")
+    env = [] if settings.console_token else ["PRESSROOM_CONSOLE_TOKEN=demo"]
+    if not settings.signing_keys and not settings.allow_unsigned:
+        env.append("PRESSROOM_ALLOW_UNSIGNED=1")  # thumbnails for 127.0.0.1 only
+    command = " ".join([*env, f"pressroom serve --port {port} --data {settings.data_dir}"])
+    token = "your PRESSROOM_CONSOLE_TOKEN" if settings.console_token else "demo"
+    return f"console   {url}\n          (run `{command}`, then sign in with the token {token})"
