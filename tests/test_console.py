@@ -60,6 +60,7 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 def console_urls(data: ConsoleData) -> list[str]:
     photo = data.ids["people/obama_biden.jpg"]
     return [
+        "/console",
         "/console/",
         "/console/photos",
         "/console/photos?state=rejected",

@@ -38,13 +38,19 @@ def console_routes(settings: Settings, store: BlobStore, catalogue: Catalogue) -
     """Routes to put in the API app before its catch-all: none unless a token is configured."""
     if not settings.console_token:
         return []
-    from starlette.responses import RedirectResponse
     from starlette.routing import Mount, Route
 
-    def home(request: Any) -> RedirectResponse:
-        return RedirectResponse(f"{request.scope.get('root_path', '')}/console/", 308)
+    app = create_console(settings, store, catalogue)
 
-    return [Route("/console", home), Mount("/console", create_console(settings, store, catalogue))]
+    class Home:
+        """/console itself: the overview, behind the same gate (no open redirect to follow)."""
+
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            root = scope.get("root_path", "")
+            scope = {**scope, "root_path": root + "/console", "path": scope["path"] + "/"}
+            await app(scope, receive, send)
+
+    return [Route("/console", Home()), Mount("/console", app)]
 
 
 def local_hint(settings: Settings, book_id: str | None = None, port: int = 8080) -> str:
