@@ -411,3 +411,30 @@ def test_metadata_payloads_never_reach_outputs(site: dict[str, Any], name: str) 
     # the raw metadata blocks.
     assert not {"exif", "xmp", "iptc", "comment"} & {k.lower() for k in rec.data}
     assert len(json.dumps(rec.data)) < 4096
+
+
+def test_option_parser_fuzz_only_ever_refuses_cleanly() -> None:
+    """20,000 random option paths: parsed within limits, or BadOptions; nothing else."""
+    import random
+
+    from pressroom.config import THUMB_PRESETS
+    from pressroom.render.options import MAX_SIDE, BadOptions, parse
+
+    rng = random.Random(8)
+    names = ["w", "h", "width", "fit", "g", "dpr", "f", "q", "bg", "exp", "pr", "x", ""]
+    values = ["0", "1", "-1", "400", "4096", "4097", "1e9", "nan", "inf", "-inf", "0x10", "1_0",
+              "２００", "cover", "sm", "fp:0.5:0.5", "fp:2:2", "fp::", "thumb", "thumb:small",
+              "ffffff", "zz", "", ":", "::", "9" * 400, "\x00", "%00", "ü"]  # fmt: skip
+    presets = dict(THUMB_PRESETS)
+    accepted = 0
+    for _ in range(20_000):
+        segs = [f"{rng.choice(names)}:{rng.choice(values)}" for _ in range(rng.randint(1, 6))]
+        try:
+            o = parse(segs, presets, ())
+        except BadOptions:
+            continue
+        accepted += 1
+        assert max(o.box) <= MAX_SIDE and 1 <= o.dpr <= 4 and 0 <= o.quality <= 100
+        assert 0 <= o.focus[0] <= 1 and 0 <= o.focus[1] <= 1
+        assert signature.verify("".join(segs)[:43], "/" + "/".join(segs), (KEY,)) is False
+    assert accepted > 100  # and some got through, within the limits
