@@ -327,10 +327,11 @@ class _Pool(Generic[T, R]):
         """Let the items in flight finish (budgets still hold), then stop every worker."""
         try:
             while any(w.busy for w in self.workers):
-                for _ in self._step():
-                    pass  # results after an interrupt are kept by the workers, not reported
-        except Exception:
-            pass  # we are already leaving on another exception
+                try:
+                    for _ in self._step():
+                        pass  # results after an interrupt are kept by the workers, not reported
+                except Exception:
+                    continue  # one item's error must not cut the others short: we are leaving
         finally:
             for w in self.workers:
                 if w.proc.is_alive() and not w.busy:
@@ -378,10 +379,10 @@ def run_batch(
 
     timeout: CPU seconds one item may use before its worker is killed (or WALL_FACTOR times
     that in wall time); memory_mb: private memory an item may take beyond the worker's
-    baseline (RLIMIT_DATA). With either set, even a single item runs in a
-    killable worker (one spawn costs ~0.1 s plus the worker's imports, which the parent no
-    longer pays). on_failure(item, failure) turns a killed or dead worker's item into a
-    result; without it a WorkerFailed is raised. An exception raised by fn is raised here.
+    baseline (RLIMIT_DATA). With either set, even a single item runs in a killable worker
+    (one spawn costs ~0.1 s plus the worker's imports, which the parent no longer pays).
+    on_failure(item, failure) turns a killed or dead worker's item (or a MemoryError) into
+    a result; without it a WorkerFailed is raised. An exception raised by fn is raised here.
     """
     items = list(items)
     workers = min(workers or default_workers(), len(items)) or 1
