@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import pyvips
 
 from pressroom.batch import Failure, WorkerFailed, run_batch
 from pressroom.catalogue import open_catalogue
@@ -430,3 +431,17 @@ def test_print_files_of_a_job_that_finally_failed_are_removed(print_stack: Any) 
     assert cleanup.sweep_stale_jobs(jobs, LEASE, time.time() + 3600) == 1
     assert jobs.get("pf4").state == "failed"
     assert _print_files(print_stack) == []
+
+
+def test_big_legitimate_images_get_a_budget_in_proportion(tmp_path: Path) -> None:
+    """An 80-MP PNG needs ~480 MB and ~0.6 CPU s to validate: over a 240 MB / 0.4 s base
+    budget, inside the budget its header earns (x2.5 memory, x5 time)."""
+    from pressroom.ingest.guard import budget
+
+    assert budget(12_000_000, 2.0, 512) == (2.0, 512)
+    assert budget(100_000_000, 2.0, 512) == (12.5, 1600)
+    big = tmp_path / "big.png"
+    big.write_bytes(pyvips.Image.black(10_000, 8_000, bands=3).pngsave_buffer(compression=1))
+    r = _cli("validate", "--json", str(big),
+             PRESSROOM_FILE_MEMORY_MB="240", PRESSROOM_FILE_TIMEOUT="0.4")  # fmt: skip
+    assert json.loads(r.stdout)["verdict"] == "accept", r.stdout + r.stderr
