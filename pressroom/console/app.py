@@ -142,9 +142,16 @@ class Console:
             width=width or 1, height=height or 1, faces=faces,
             label_size=round(max(width, height, 1) * 0.03, 1),
             facts=photos.facts(rec), tags=tags, colours=photos.colours(rec),
-            lookalikes=self.lookalikes.of(rec) if tags else [],
+            lookalikes=self._named(self.lookalikes.of(rec)) if tags else [],
             missing_days=self.settings.missing_days,
         )
+
+    def _named(self, found: list[tuple[str, int]], limit: int = 12) -> list[tuple[str, int, str]]:
+        out = []
+        for pid, distance in found[:limit]:
+            rec = self.catalogue.get(pid)
+            out.append((pid, distance, photos.display_name(rec) if rec else pid))
+        return out
 
     def books(self, request: Request) -> Response:
         return self.page(request, "books.html", title="Books", section="books",
@@ -271,6 +278,6 @@ def create_console(
 
     def login_page(root: str, wanted: str, error: str | None) -> str:
         return render("login.html", root=root, next=wanted, error=error, title="Sign in",
-                      section="", signed_in=False)
+                      section="", signed_in=False, inline_css=CSS)
 
     return TokenGate(app, settings.console_token, login_page)

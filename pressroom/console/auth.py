@@ -17,14 +17,17 @@ from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .static import CSS_HASH
+
 COOKIE = "pressroom_console"
 SESSION_SECONDS = 12 * 3600
 MAX_FORM_BYTES = 4096
 
-# Pages use no inline script or style at all (geometry is drawn with SVG attributes), so
-# the policy can be strict: anything injected would not run.
+# Pages use no inline script or style (geometry is drawn with SVG attributes), so the policy
+# can be strict: anything injected would not run. The one inline style allowed, by its hash,
+# is the console's own stylesheet on the login page (served before /static/ may be read).
 CSP = (
-    "default-src 'none'; img-src 'self'; style-src 'self'; script-src 'self'; "
+    f"default-src 'none'; img-src 'self'; style-src 'self' '{CSS_HASH}'; script-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 HEADERS = [

@@ -53,8 +53,8 @@ def facts(rec: PhotoRecord) -> list[tuple[str, str]]:
     d = rec.data
     rows: list[tuple[str, str]] = [("Original file name", str(d.get("source_name") or "—"))]
     if d.get("format"):
-        master = str(d.get("master_format") or "")
-        kept = f" (kept as {master.upper()})" if master else ""
+        master = str(d.get("master_format") or "").upper()
+        kept = f" (kept as {master})" if master and master != str(d["format"]).upper() else ""
         rows.append(("Format", f"{d['format']}{kept}"))
     if d.get("width") and d.get("height"):
         w, h = int(d["width"]), int(d["height"])

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 CSS = """
 :root {
   --ink: #1d2330; --muted: #667085; --line: #e4e7ec; --bg: #f6f7f9; --card: #fff;
@@ -106,7 +109,9 @@ input, select { padding: 0.35rem 0.6rem; border: 1px solid #c9ced6; border-radiu
   background: #e5e7eb; }
 .blank rect { fill: #f2f4f7; }
 .overlay { position: absolute; inset: 0; width: 100%; height: 100%; overflow: visible; }
-.master .frame { background: #fff; padding: 0; box-shadow: 0 1px 3px rgba(16, 24, 40, 0.15); }
+.master .frame { width: fit-content; max-width: 100%; margin: 0 auto;
+  box-shadow: 0 1px 3px rgba(16, 24, 40, 0.15); }
+.master .frame > img { width: auto; max-width: 100%; max-height: 78vh; }
 .face rect { fill: none; stroke: #facc15; stroke-width: 3px; vector-effect: non-scaling-stroke; }
 .face text { fill: #111827; font-weight: 700; paint-order: stroke; stroke: #facc15;
   stroke-width: 0.3em; }
@@ -124,7 +129,7 @@ meter { width: 6rem; vertical-align: middle; }
 .swatches { width: 100%; height: 1.4rem; border-radius: 4px; display: block; }
 .mini-grid { list-style: none; padding: 0; margin: 0.4rem 0 0; display: grid; gap: 0.6rem;
   grid-template-columns: repeat(auto-fill, minmax(100px, 1fr)); }
-.mini-grid a { display: block; font-size: 0.8rem; color: var(--ink); }
+.mini-grid a { display: block; font-size: 0.8rem; color: var(--ink); overflow-wrap: anywhere; }
 .mini-grid img { width: 100%; height: auto; display: block; border-radius: 6px; aspect-ratio: 1;
   object-fit: cover; background: #eef0f4; }
 
@@ -206,3 +211,7 @@ document.addEventListener("change", function (e) {
   if (e.target.matches("select[data-autosubmit]")) e.target.form.requestSubmit();
 });
 """
+
+# CSP source for the stylesheet inlined in the login page (served before sign-in, when
+# /static/ still answers 401).
+CSS_HASH = "sha256-" + base64.b64encode(hashlib.sha256(CSS.encode()).digest()).decode()

@@ -18,18 +18,22 @@ BASE = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ title }} · pressroom console</title>
+{% if signed_in %}
 <link rel="stylesheet" href="{{ root }}/static/console.css">
 <script src="{{ root }}/static/console.js" defer></script>
+{% else %}
+<style>{{ inline_css|safe }}</style>
+{% endif %}
 </head>
 <body>
 <header class="top">
   <a class="brand" href="{{ root }}/">pressroom <span>console</span></a>
+  {% if signed_in %}
   <nav class="main-nav">
     {% for key, label in [("photos", "Photos"), ("books", "Books"), ("jobs", "Print jobs")] %}
     <a href="{{ root }}/{{ key }}"{% if section == key %} aria-current="page"{% endif %}>{{ label }}</a>
     {% endfor %}
   </nav>
-  {% if signed_in %}
   <form method="post" action="{{ root }}/logout" class="signout"><button>Sign out</button></form>
   {% endif %}
 </header>
@@ -227,8 +231,8 @@ PHOTO = """{% extends "base.html" %}
       {% if lookalikes %}
       <p class="muted">Near-duplicates or burst shots of this photo (a book keeps only the best of a group):</p>
       <ul class="mini-grid">
-        {% for pid, d in lookalikes %}
-        <li><a href="{{ root }}/photos/{{ pid|seg }}">{% if thumbs_on %}<img src="{{ thumb(pid, 'pr:thumb') }}" alt="" width="100" height="100" loading="lazy">{% endif %}<span>distance {{ d }}</span></a></li>
+        {% for pid, d, label in lookalikes %}
+        <li><a href="{{ root }}/photos/{{ pid|seg }}" title="pHash distance {{ d }}">{% if thumbs_on %}<img src="{{ thumb(pid, 'pr:thumb') }}" alt="" width="100" height="100" loading="lazy">{% endif %}<span>{{ label }}</span></a></li>
         {% endfor %}
       </ul>
       {% else %}
