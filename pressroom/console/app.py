@@ -36,7 +36,7 @@ from ..storage.base import BlobStore
 from . import bookstore, photos, words
 from .auth import TokenGate
 from .books import book_view
-from .static import CSS, JS
+from .static import CSS, ICON, JS
 from .templates import render
 
 log = logging.getLogger(__name__)
@@ -272,6 +272,7 @@ def create_console(
             Route("/jobs/{job_id}", c.job),
             Route("/static/console.css", _static(CSS, "text/css")),
             Route("/static/console.js", _static(JS, "text/javascript")),
+            Route("/static/icon.svg", _static(ICON, "image/svg+xml")),
         ],
         exception_handlers={HTTPException: c.error, Exception: c.error},
     )

@@ -205,6 +205,12 @@ table.jobs { width: 100%; border-collapse: collapse; background: var(--card);
 }
 """
 
+ICON = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">
+<rect width="32" height="32" rx="7" fill="#111827"/><rect x="8" y="7" width="16" height="18" rx="2"
+fill="none" stroke="#facc15" stroke-width="2.5"/><path d="M12 13h8M12 18h5" stroke="#fff"
+stroke-width="2.5" stroke-linecap="round"/></svg>
+"""
+
 # Filters change on select (no inline handlers: the page's CSP forbids them).
 JS = """
 document.addEventListener("change", function (e) {

@@ -20,6 +20,7 @@ BASE = """<!doctype html>
 <title>{{ title }} · pressroom console</title>
 {% if signed_in %}
 <link rel="stylesheet" href="{{ root }}/static/console.css">
+<link rel="icon" href="{{ root }}/static/icon.svg" type="image/svg+xml">
 <script src="{{ root }}/static/console.js" defer></script>
 {% else %}
 <style>{{ inline_css|safe }}</style>
