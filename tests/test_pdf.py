@@ -263,3 +263,13 @@ def test_same_book_same_bytes(library: Library, tmp_path: Path, monkeypatch) -> 
         outs.append((tmp_path / f"{i}.pdf").read_bytes())
     assert outs[0] == outs[1]
     assert b"/CreationDate (D:20231114221320Z)" in outs[0]
+
+
+def test_titles_are_words_not_markup(library: Library, tmp_path: Path) -> None:
+    """libvips draws text as Pango markup: a customer's "&" or "<b>" must not break a book."""
+    photos = library.photos(["pug.heic", "jolla.jpg"])
+    plain = design(photos, "photobook-21x21", title="Tom and Jerry", pad=True)
+    marked = design(photos, "photobook-21x21", title="Tom & Jerry <b>2026</b>", pad=True)
+    a = render_book(plain, library.store, tmp_path / "a.pdf", previews_dir=tmp_path / "a")
+    b = render_book(marked, library.store, tmp_path / "b.pdf", previews_dir=tmp_path / "b")
+    assert len(b.previews) == len(a.previews) > 0

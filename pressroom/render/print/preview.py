@@ -3,6 +3,7 @@ the whole media box (trim + bleed) at `ppi`, so it lines up with a rasterised pr
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pyvips
@@ -52,8 +53,12 @@ def _text(canvas: pyvips.Image, t: Text, b: float, ppi: float) -> pyvips.Image:
             canvas = canvas.insert(band.cast("uchar"), x, y)
     along = r.h if t.rotate else r.w
     size = fonts.fit_size(t.text, t.size_pt, along * 0.96)
+    # libvips reads text as Pango markup: a title with "&" or "<b>" is the user's words, not markup.
     mask = pyvips.Image.text(
-        t.text, fontfile=str(fonts.font_path()), font=f"Bitstream Vera Sans {size}", dpi=round(ppi)
+        html.escape(t.text),
+        fontfile=str(fonts.font_path()),
+        font=f"Bitstream Vera Sans {size}",
+        dpi=round(ppi),
     )
     if t.rotate == 90:
         mask = mask.rot90()
