@@ -58,8 +58,12 @@ def seed_files(corpus: Path = CORPUS, max_bytes: int = 64 * 1024) -> list[Path]:
 
 
 class Ctx:
-    def __init__(self, paths: list[str], seed: int, normalise: bool) -> None:
+    def __init__(self, paths: list[str], seed: int, normalise: bool, flat: bool) -> None:
         from pressroom.config import Limits
+        from pressroom.ingest import guard
+
+        if flat:  # every input gets the base budget, whatever its header declares
+            guard.PIXELS_PER_TIMEOUT = guard.PIXELS_PER_MEMORY = float("inf")
 
         self.files = [Path(p).read_bytes() for p in paths]
         self.canary = (CORPUS / "big" / "jolla.jpg").read_bytes()
@@ -68,11 +72,11 @@ class Ctx:
         self.limits = Limits()
 
 
-def setup(paths: list[str], seed: int, normalise: bool) -> Ctx:
+def setup(paths: list[str], seed: int, normalise: bool, flat: bool = False) -> Ctx:
     from pressroom.ingest.guard import warm_up
 
     warm_up()
-    return Ctx(paths, seed, normalise)
+    return Ctx(paths, seed, normalise, flat)
 
 
 def _peak_rss_reset() -> None:
@@ -182,6 +186,7 @@ def fuzz(
     findings_dir: Path | None = None,
     log: Path | None = None,
     every: int = 10_000,
+    flat: bool = False,
 ) -> Tally:
     """Run inputs start..start+count of run `seed`; return the tally (findings included)."""
     from pressroom.batch import Failure, run_batch
@@ -209,7 +214,7 @@ def fuzz(
     from functools import partial
 
     stream = run_batch(
-        partial(setup, paths, seed, normalise),
+        partial(setup, paths, seed, normalise, flat),
         fuzz_one,
         _indices(start, count),
         workers,
@@ -263,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--memory-mb", type=int, default=512, help="MB per input (0 = none)")
     p.add_argument("--slow", type=float, default=2.0, help="report inputs over this CPU time")
     p.add_argument("--no-normalise", action="store_true", help="validate only")
+    p.add_argument(
+        "--flat", action="store_true", help="no budget scaling for big declared images"
+    )
     p.add_argument("--findings", type=Path, default=ROOT / "fuzz" / "findings")
     p.add_argument("--log", type=Path, help="append a JSON progress line every --every inputs")
     p.add_argument("--every", type=int, default=10_000)
@@ -274,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     tally = fuzz(
         args.seed, args.count, args.start, args.workers, args.timeout or None,
         args.memory_mb or None, args.slow, not args.no_normalise,
-        findings_dir=args.findings, log=args.log, every=args.every,
+        findings_dir=args.findings, log=args.log, every=args.every, flat=args.flat,
     )
     print(tally.line())
     for f in tally.findings:
