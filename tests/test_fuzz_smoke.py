@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -83,3 +84,25 @@ def test_regressions_through_the_cli() -> None:
     got = {Path(o["path"]).name: o["reason"] for o in map(json.loads, r.stdout.splitlines())}
     want = {row["file"]: row["reason"] for row in EXPECTED}
     assert got == {**want, "EXPECTED.tsv": "not_an_image"}
+
+
+def test_tiny_png_declaring_many_pixels_is_refused_before_any_allocation(
+    tmp_path: Path,
+) -> None:
+    """With 32 MB per file, these used to kill the worker (glib aborts when an allocation
+    fails): now the record says why, from the header, not from a dead worker."""
+    names = [r["file"] for r in EXPECTED if r["file"].startswith("png_tiny_declares")]
+    r = subprocess.run(
+        [sys.executable, "-m", "pressroom", "ingest", "--json", "--data", str(tmp_path),
+         *(str(REGRESSIONS / n) for n in names)],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PRESSROOM_FILE_MEMORY_MB": "32", "PRESSROOM_TAGS": "0"},
+    )  # fmt: skip
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    from pressroom.catalogue import open_catalogue
+    from pressroom.config import Settings
+
+    records = list(open_catalogue(Settings(data_dir=tmp_path)).list())
+    assert len(records) == 3
+    for rec in records:
+        assert rec.reason == "corrupt" and "cannot hold" in rec.data["detail"], rec.data
