@@ -11,7 +11,9 @@ files whose header declares more than 16/32 MP). What counts as a finding:
     died      the worker died (segfault, abort, OOM kill)
     timeout   the worker was killed over its budget
     slow      the input used more than --slow CPU seconds (default 2) yet finished
-    mismatch  validate accepted an input that the ingest pipeline then refused
+    mismatch  validate and the ingest pipeline disagree (one accepts, the other refuses); the
+              pipeline runs on every accepted input and on every 4th input whatever validate
+              said, since `pressroom ingest` does not validate first
     poisoned  a known-good file, judged every 500 inputs, was no longer accepted: an
               earlier input left the worker broken (every later upload would fail)
 
@@ -95,18 +97,26 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def judge(data: bytes, limits: Any, normalise: bool = True) -> tuple[str, str | None]:
-    """validate, then (for accepted inputs) the ingest pipeline: (outcome, detail)."""
+def judge(
+    data: bytes, limits: Any, normalise: bool = True, always: bool = False
+) -> tuple[str, str | None]:
+    """validate, then the ingest pipeline (for accepted inputs, or for all when `always`,
+    as `pressroom ingest` runs it without validating first): (outcome, detail)."""
     from pressroom.ingest.job import Job
     from pressroom.ingest.pipeline import NORMALISE, Rejected, run, validate
 
     verdict, _ = validate(data, limits)
-    if verdict.verdict != "accept" or not normalise:
+    accepted = verdict.verdict == "accept"
+    if not normalise or not (accepted or always):
         return verdict.reason or "accept", None
     try:
         run(NORMALISE, Job(data=data, limits=limits))
-    except Rejected as r:  # validate accepted what ingest refused
-        return f"accept/{r.reason}", r.detail
+    except Rejected as r:
+        if accepted:  # validate accepted what ingest refused
+            return f"accept/{r.reason}", r.detail
+        return verdict.reason or "?", None
+    if not accepted:  # ingest accepted what validate refused
+        return f"{verdict.reason}/accept", verdict.message
     return "accept", None
 
 
@@ -120,10 +130,10 @@ def fuzz_one(ctx: Ctx, index: int) -> dict[str, Any]:
     _peak_rss_reset()
     wall, cpu = time.perf_counter(), time.process_time()
     try:
-        outcome, error = judge(data, ctx.limits, ctx.normalise)
+        outcome, error = judge(data, ctx.limits, ctx.normalise, always=index % 4 == 0)
     except Exception as exc:  # the finding we are looking for
         outcome, error = "crash", "".join(traceback.format_exception(exc))[-4000:]
-    if outcome.startswith("accept/"):
+    if "/" in outcome:
         outcome, error = "mismatch", f"{outcome}: {error}"
     return {
         "index": index,
