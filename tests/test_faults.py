@@ -257,11 +257,6 @@ def test_killed_between_steps_then_retry(corpus: Path, tmp_path: Path, where: st
     _assert_once(s, json.loads(r.stdout)["id"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="LocalStore leaves its .tmp-* file when killed between write and rename; "
-    "keys() hides it and a retry succeeds, but nothing ever removes it (report: storage)",
-)
 def test_killed_mid_put_leaves_no_temp_file(corpus: Path, tmp_path: Path) -> None:
     s = _settings(tmp_path)
     path = corpus / "orientation/Landscape_3.jpg"

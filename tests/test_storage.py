@@ -397,3 +397,30 @@ def test_seaweedfs_round_trip(seaweedfs: str, monkeypatch: pytest.MonkeyPatch) -
     use_aws_test_env(monkeypatch)
     bucket = new_bucket(seaweedfs)
     round_trip(S3Store(bucket, prefix="sw", endpoint_url=seaweedfs))
+
+
+def test_local_store_sweeps_what_killed_writers_left(tmp_path: Path) -> None:
+    """A staging file nobody holds locked is an orphan; one a live writer holds is not."""
+    import fcntl
+    import os
+
+    from pressroom.storage.local import STAGING, TMP_PREFIX
+
+    store = LocalStore(tmp_path)
+    store.put("a/b.jpg", b"x")
+    staging = tmp_path / STAGING
+    orphan = staging / f"{TMP_PREFIX}dead"
+    orphan.write_bytes(b"half")
+    live = staging / f"{TMP_PREFIX}live"
+    live.write_bytes(b"in progress")
+    fd = os.open(live, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        LocalStore(tmp_path)  # a new process's store sweeps on start
+        assert not orphan.exists() and live.exists()
+    finally:
+        os.close(fd)
+    assert store.sweep() == 1 and not live.exists()
+    assert list(store.keys()) == ["a/b.jpg"]
+    with pytest.raises(InvalidKey):
+        store.put(f"{STAGING}/x", b"no")

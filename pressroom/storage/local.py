@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import secrets
 from collections.abc import Iterator
@@ -12,17 +13,47 @@ from pressroom.storage.base import BlobNotFound, InvalidKey, check_key, check_pr
 
 # Half-written files carry this prefix; keys() hides them, so no key may use it.
 TMP_PREFIX = ".tmp-"
+# Every put writes a TMP_PREFIX file here first, then renames it into place (same
+# filesystem, so atomic). Reserved too: no key segment may be this name.
+STAGING = ".staging"
 
 
 class LocalStore:
     def __init__(self, root: Path) -> None:
         # Resolved once, so the escape check below compares real paths with a real root.
         self.root = Path(root).resolve()
+        self.staging = self.root / STAGING
+        self.sweep()
+
+    def sweep(self) -> int:
+        """Remove what writers killed mid-put left behind; return how many.
+
+        A writer holds an exclusive lock on its staging file until the rename, and the
+        kernel drops the lock when the writer dies, so a file we can lock is an orphan.
+        """
+        removed = 0
+        with contextlib.suppress(FileNotFoundError):
+            for entry in os.scandir(self.staging):
+                try:
+                    fd = os.open(entry.path, os.O_RDONLY)
+                except FileNotFoundError:
+                    continue  # renamed into place meanwhile
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # a live writer
+                else:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(entry.path)
+                        removed += 1
+                finally:
+                    os.close(fd)
+        return removed
 
     def _path(self, key: str) -> Path:
         check_key(key)
-        if any(part.startswith(TMP_PREFIX) for part in key.split("/")):
-            raise InvalidKey(f"invalid blob key (reserved {TMP_PREFIX!r} segment): {key!r}")
+        if any(p.startswith(TMP_PREFIX) or p == STAGING for p in key.split("/")):
+            raise InvalidKey(f"invalid blob key (reserved segment): {key!r}")
         path = self.root / key
         # check_key already forbids "..", but a symlink inside root could still lead out.
         if not path.resolve().is_relative_to(self.root):
@@ -30,19 +61,28 @@ class LocalStore:
         return path
 
     def put(self, key: str, data: bytes, content_type: str | None = None) -> None:
+        try:
+            self._put(key, data)
+        except FileNotFoundError:
+            # A sweeper took our staging file in the instant between create and lock.
+            self._put(key, data)
+
+    def _put(self, key: str, data: bytes) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        # Same directory as the target, so os.replace is a rename within one filesystem and
-        # readers see the old file or the whole new one. os.open with 0o666 (not mkstemp's
-        # 0o600) lets the umask decide permissions, as for any other file the service writes.
-        tmp = path.parent / f"{TMP_PREFIX}{secrets.token_hex(8)}"
+        self.staging.mkdir(exist_ok=True)
+        # Staged inside root, so os.replace is a rename within one filesystem and readers see
+        # the old file or the whole new one. os.open with 0o666 (not mkstemp's 0o600) lets
+        # the umask decide permissions, as for any other file the service writes.
+        tmp = self.staging / f"{TMP_PREFIX}{secrets.token_hex(8)}"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # held until close: see sweep()
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
-            os.replace(tmp, path)
+                os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
@@ -83,7 +123,7 @@ def _walk(folder: Path, rel: str) -> Iterator[str]:
     except (FileNotFoundError, NotADirectoryError):
         return
     for entry in entries:
-        if entry.name.startswith(TMP_PREFIX):
+        if entry.name.startswith(TMP_PREFIX) or entry.name == STAGING:
             continue
         key = f"{rel}/{entry.name}" if rel else entry.name
         # Symlinks are never followed: nothing outside root is listed.
