@@ -409,12 +409,6 @@ def test_killed_between_print_file_and_job_update(print_stack: Any) -> None:
     assert _print_outcome(print_stack, "pf3") == ("ready", 2, ["print/pf3/interior.pdf"], 0, 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a job whose last attempt died after writing its print file is failed by the "
-    "cleanup Lambda (timeout), but its print/<job>/ files stay: nothing removes the files of "
-    "failed jobs (report: AWS handlers; cleanup.sweep_stale_jobs could delete the prefix)",
-)
 def test_print_files_of_a_job_that_finally_failed_are_removed(print_stack: Any) -> None:
     from pressroom.aws import _common, cleanup
     from pressroom.aws import print as print_lambda
@@ -423,7 +417,8 @@ def test_print_files_of_a_job_that_finally_failed_are_removed(print_stack: Any) 
     print_lambda.submit(book("land1"), job_id="pf4")
     _killed_after_put(print_stack, "pf4")
     jobs = _common.container().jobs
-    assert cleanup.sweep_stale_jobs(jobs, LEASE, time.time() + 3600) == 1
+    store = _common.container().print_store
+    assert cleanup.sweep_stale_jobs(jobs, LEASE, time.time() + 3600, store) == 1
     assert jobs.get("pf4").state == "failed"
     assert _print_files(print_stack) == []
 

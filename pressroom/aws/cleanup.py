@@ -67,13 +67,20 @@ def _delete(s3: Any, bucket: str, objects: list[dict[str, str]]) -> int:
     return len(objects) - len(errors)
 
 
-def sweep_stale_jobs(jobs: Any, lease: float, now: float) -> int:
+def sweep_stale_jobs(jobs: Any, lease: float, now: float, print_store: Any = None) -> int:
+    """Fail jobs whose last attempt died, and remove any print files that attempt left:
+    a failed job has no print files, so none can be mistaken for a finished book."""
+    from pressroom.aws.print import PRINT_PREFIX
+
     failed = 0
     for job in jobs.list_stale(now - STALE_LEASES * lease):
         _, changed = jobs.fail(job.id, "timeout", JOB_REASONS["timeout"])
         if changed:
             logger.warning("print job timed out", extra={"job_id": job.id})
             failed += 1
+            if print_store is not None:
+                for key in list(print_store.keys(f"{PRINT_PREFIX}/{job.id}/")):
+                    print_store.delete(key)
     return failed
 
 
@@ -86,7 +93,7 @@ def run(now: float | None = None) -> dict[str, int]:
         "results_removed": sweep_results(
             c.s3, s.storage, s.result_prefix, s.result_cache_days * DAY, now
         ),
-        "jobs_timed_out": sweep_stale_jobs(c.jobs, s.print_lease, now),
+        "jobs_timed_out": sweep_stale_jobs(c.jobs, s.print_lease, now, c.print_store),
     }
     count("MissingPhotosRemoved", summary["missing_removed"])
     count("ResultsRemoved", summary["results_removed"])
