@@ -143,7 +143,11 @@ def _worker_main(
     for var in ("VIPS_CONCURRENCY", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
         os.environ.setdefault(var, "1")
     _worker.update(conn=conn, timeout=timeout, memory_mb=memory_mb)
-    ctx = setup()
+    try:
+        ctx = setup()
+    except Exception as exc:  # a bad data folder, an unreachable store: the parent says so
+        conn.send(("setup_error", _portable(exc)))
+        return
     conn.send(("ready", None))
     while True:
         try:
@@ -292,6 +296,8 @@ class _Pool(Generic[T, R]):
                     kind, value = "gone", None
                 if kind == "ready":
                     w.ready = True
+                elif kind == "setup_error":
+                    raise value
                 elif kind == "limits":
                     w.budget = value
                 elif kind in ("done", "error", "memory"):

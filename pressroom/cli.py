@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 # Subcommand modules, in the order --help lists them.
 from .commands._common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
+
+EXIT_FAILED = 3  # an infrastructure fault (disk, store, catalogue), not a verdict on a file
 
 COMMANDS = (
     "validate", "ingest", "tag", "curate", "products", "book", "preflight", "print", "demo",
@@ -44,6 +47,16 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - one line, not a traceback, for whoever runs us
+        if os.environ.get("PRESSROOM_DEBUG"):
+            raise
+        print(
+            f"pressroom {args.command}: failed: {type(exc).__name__}: {exc} "
+            "(nothing half-written is kept; rerun to finish; PRESSROOM_DEBUG=1 shows the "
+            "traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

@@ -321,3 +321,22 @@ def test_s3_backend_on_moto_server(
     assert (img.width, img.height) == (3024, 4032)
     assert obj["ContentType"] == "image/jpeg"
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_cli_infrastructure_fault_is_one_line(tmp_path: Path, corpus: Path) -> None:
+    """A data folder that cannot be used: exit 3 and one line, never a traceback."""
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    r = _cli("ingest", "--data", str(not_a_folder), str(corpus / "valid/jpeg/flower.jpg"))
+    assert r.returncode == 3
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert "Not a directory" in r.stderr
+
+
+def test_photo_ids_cannot_name_other_blobs(tmp_path: Path, corpus: Path) -> None:
+    ing = _ingestor(tmp_path)
+    data = (corpus / "valid/jpeg/flower.jpg").read_bytes()
+    for bad in ("../x", "a/b", "", "x" * 65, "a.b"):
+        with pytest.raises(ValueError):
+            ing.ingest_bytes(data, "flower.jpg", photo_id=bad)
+    assert list(ing.store.keys()) == []

@@ -31,7 +31,8 @@ from aws_lambda_powertools.utilities.batch import (
 
 from pressroom.aws._common import container, count, logger, measure, metrics
 
-PHOTO_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+PHOTO_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # = pressroom.ingest.service.PHOTO_ID (not
+# imported: that module loads the imaging stack, and this one must import cheaply)
 UPLOAD_PREFIX = "uploads/"
 
 processor = BatchProcessor(event_type=EventType.SQS)

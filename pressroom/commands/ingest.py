@@ -91,7 +91,6 @@ def ingest_one(ingestor: Any, item: tuple[Path, str | None]) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    import re
 
     from ..batch import run_batch
 
@@ -99,7 +98,9 @@ def run(args: argparse.Namespace) -> int:
     paths = expand(args.paths)
     if args.photo_id and len(paths) != 1:
         raise UsageError("--id names one record, so it takes exactly one file")
-    if args.photo_id is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", args.photo_id):
+    from ..ingest.service import PHOTO_ID
+
+    if args.photo_id is not None and not PHOTO_ID.fullmatch(args.photo_id):
         # The id names blobs (masters/<id>.jpg): a plain name, as upload keys require.
         raise UsageError("--id takes 1-64 letters, digits, '-' or '_'")
     items = [(p, args.photo_id) for p in paths]

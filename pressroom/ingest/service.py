@@ -8,6 +8,7 @@ and a retry after any crash rewrites the same keys and finds the record still `m
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -24,6 +25,8 @@ from .job import Job
 from .pipeline import NORMALISE, run
 
 PROXY_QUALITY = 85
+# What a photo id may be: it names blobs and URLs, so no "/" or "." can ever slip in.
+PHOTO_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # tagger(proxy, record_data) -> tags. The proxy is upright sRGB, <= proxy_size px; boxes
 # the tagger reports are in upright master pixels (record_data has "width"/"height").
 Tagger = Callable[[pyvips.Image, dict[str, Any]], dict[str, Any]]
@@ -96,6 +99,8 @@ class Ingestor:
         self, data: bytes, name: str, photo_id: str | None = None, started: float | None = None
     ) -> IngestResult:
         started = time.perf_counter() if started is None else started
+        if photo_id is not None and not PHOTO_ID.fullmatch(photo_id):
+            raise ValueError(f"invalid photo id {photo_id!r}: 1-64 of A-Z a-z 0-9 _ -")
         sha = hashlib.sha256(data).hexdigest()
         pid = photo_id or photo_id_for(sha)
         existing = self.catalogue.get(pid)
