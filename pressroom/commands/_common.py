@@ -6,7 +6,8 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,52 @@ def progress(total: int, label: str, enabled: bool) -> Any:
         disable=not (enabled and console.is_terminal),
         transient=True,
     )
+
+
+def run_files(
+    settings: Settings,
+    items: Sequence[Any],
+    setup: Callable[[], Any],
+    fn: Callable[[Any, Any], dict[str, Any]],
+    label: str,
+    show: Callable[[dict[str, Any]], None],
+    *,
+    bar: bool = True,
+    on_failure: Callable[[Any, Any], dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """fn over untrusted files on the guarded worker pool (per-file time and memory budget),
+    with a progress bar; show() prints each result as it arrives."""
+    from ..batch import run_batch
+
+    batch = run_batch(
+        setup,
+        fn,
+        items,
+        settings.workers,
+        timeout=settings.file_timeout or None,
+        memory_mb=settings.file_memory_mb or None,
+        on_failure=on_failure or rejected_file,
+    )
+    results: list[dict[str, Any]] = []
+    with progress(len(items), label, bar) as pbar, closing(batch) as stream:
+        task = pbar.add_task(label, total=len(items))
+        for r in stream:
+            results.append(r)
+            pbar.advance(task)
+            show(r)
+    return results
+
+
+def rejected_file(path: Path, failure: Any) -> dict[str, Any]:
+    """A file whose worker was killed (over budget) or crashed: a verdict, not a traceback."""
+    from ..ingest.guard import rejected
+
+    r = rejected(failure)
+    return {"path": str(path), "verdict": "reject", "reason": r.reason, "message": r.message}
+
+
+def exit_code(results: Iterable[dict[str, Any]]) -> int:
+    return EXIT_OK if all(r["verdict"] == "accept" for r in results) else EXIT_REJECTED
 
 
 def tally(results: Iterable[dict[str, Any]]) -> Iterator[tuple[str, int]]:

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import argparse
-from contextlib import closing
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..config import Settings
 from ._common import (
-    EXIT_OK,
-    EXIT_REJECTED,
     UsageError,
     add_limit_flags,
     emit_json,
+    exit_code,
     expand,
-    progress,
+    run_files,
     settings_from,
     tally,
 )
@@ -92,8 +90,6 @@ def ingest_one(ingestor: Any, item: tuple[Path, str | None]) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
 
-    from ..batch import run_batch
-
     settings = settings_from(args)
     paths = expand(args.paths)
     if args.photo_id and len(paths) != 1:
@@ -104,7 +100,6 @@ def run(args: argparse.Namespace) -> int:
         # The id names blobs (masters/<id>.jpg): a plain name, as upload keys require.
         raise UsageError("--id takes 1-64 letters, digits, '-' or '_'")
     items = [(p, args.photo_id) for p in paths]
-    results: list[dict[str, Any]] = []
     catalogue: list[Any] = []  # the parent's, opened for the first killed worker only
 
     def failed(item: tuple[Path, str | None], failure: Any) -> dict[str, Any]:
@@ -114,31 +109,27 @@ def run(args: argparse.Namespace) -> int:
         catalogue[:] = catalogue or [open_catalogue(settings)]
         return record_failure(catalogue[0], item[0], item[1], failure).to_dict()
 
-    batch = run_batch(
+    def show(r: dict[str, Any]) -> None:
+        if args.json:
+            emit_json(r)
+        elif r["verdict"] == "accept":
+            size = f"{r['width']}x{r['height']}"
+            print(f"uploaded  {r['id']}  {r['format']:<5} {size}  {r['path']}")
+        else:
+            print(f"rejected  {r['id']}  {r['reason']:<18} {r['path']}: {r['message']}")
+
+    results = run_files(
+        settings,
+        items,
         partial(make_ingestor, settings),
         ingest_one,
-        items,
-        settings.workers,
-        timeout=settings.file_timeout or None,
-        memory_mb=settings.file_memory_mb or None,
+        "ingesting",
+        show,
         on_failure=failed,
     )
-    with progress(len(items), "ingesting", True) as bar, closing(batch) as stream:
-        task = bar.add_task("ingest", total=len(items))
-        for r in stream:
-            results.append(r)
-            bar.advance(task)
-            if args.json:
-                emit_json(r)
-            elif r["verdict"] == "accept":
-                print(
-                    f"uploaded  {r['id']}  {r['format']:<5} {r['width']}x{r['height']}  {r['path']}"
-                )
-            else:
-                print(f"rejected  {r['id']}  {r['reason']:<18} {r['path']}: {r['message']}")
     if not args.json:
         _summary(results, settings)
-    return EXIT_OK if all(r["verdict"] == "accept" for r in results) else EXIT_REJECTED
+    return exit_code(results)
 
 
 def _summary(results: list[dict[str, Any]], settings: Settings) -> None:

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from contextlib import closing
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..config import Settings
-from ._common import (
-    EXIT_OK,
-    EXIT_REJECTED,
-    add_limit_flags,
-    emit_json,
-    expand,
-    progress,
-    settings_from,
-)
+from ._common import add_limit_flags, emit_json, exit_code, expand, run_files, settings_from
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -65,21 +56,18 @@ def tag_file(settings: Settings, path: Path) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..batch import run_batch
-
     settings = settings_from(args)
     paths = expand(args.paths)
-    results = []
-    with (
-        progress(len(paths), "tagging", not args.json) as bar,
-        closing(run_batch(partial(_setup, settings), tag_file, paths, settings.workers)) as stream,
-    ):
-        task = bar.add_task("tag", total=len(paths))
-        for r in stream:
-            results.append(r)
-            bar.advance(task)
-            _print(r, args)
-    return EXIT_OK if all(r["verdict"] == "accept" for r in results) else EXIT_REJECTED
+    results = run_files(
+        settings,
+        paths,
+        partial(_setup, settings),
+        tag_file,
+        "tagging",
+        lambda r: _print(r, args),
+        bar=not args.json,
+    )
+    return exit_code(results)
 
 
 def _setup(settings: Settings) -> Settings:

@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 from ..config import Settings
-from ._common import (
-    EXIT_OK,
-    EXIT_REJECTED,
-    add_limit_flags,
-    emit_json,
-    expand,
-    progress,
-    settings_from,
-    tally,
-)
+from ._common import add_limit_flags, emit_json, exit_code, expand, run_files, settings_from, tally
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -56,37 +46,25 @@ def check_one(settings: Settings, path: Path) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     from functools import partial
 
-    from ..batch import run_batch
-    from ..ingest.guard import rejected
-
     settings = settings_from(args)
-    paths = expand(args.paths)
-    results = []
 
-    def failed(path: Path, failure: Any) -> dict[str, Any]:  # a killed or crashed worker
-        r = rejected(failure)
-        return {"path": str(path), "verdict": "reject", "reason": r.reason, "message": r.message}
+    def show(r: dict[str, Any]) -> None:
+        if args.json:
+            emit_json(r)
+        elif r["verdict"] == "accept":
+            print(f"accept  {r['format']:<5} {r['width']}x{r['height']}  {r['path']}")
+        else:
+            print(f"reject  {r['reason']:<18} {r['path']}: {r['message']}")
 
-    batch = run_batch(
+    results = run_files(
+        settings,
+        expand(args.paths),
         partial(_setup, settings),
         check_one,
-        paths,
-        settings.workers,
-        timeout=settings.file_timeout or None,
-        memory_mb=settings.file_memory_mb or None,
-        on_failure=failed,
+        "validating",
+        show,
+        bar=not args.json,
     )
-    with progress(len(paths), "validating", not args.json) as bar, closing(batch) as stream:
-        task = bar.add_task("validate", total=len(paths))
-        for r in stream:
-            results.append(r)
-            bar.advance(task)
-            if args.json:
-                emit_json(r)
-            elif r["verdict"] == "accept":
-                print(f"accept  {r['format']:<5} {r['width']}x{r['height']}  {r['path']}")
-            else:
-                print(f"reject  {r['reason']:<18} {r['path']}: {r['message']}")
     if not args.json:
         print(", ".join(f"{n} {k}" for k, n in tally(results)))
-    return EXIT_OK if all(r["verdict"] == "accept" for r in results) else EXIT_REJECTED
+    return exit_code(results)
