@@ -31,18 +31,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--previews", type=Path, help="folder for one preview PNG per page")
     p.add_argument("--title", help="title on the cover and spine (default: from the dates)")
     p.add_argument("--pad", action="store_true", help="add blank pages when photos run short")
-    p.add_argument("--pdfx", choices=("4", "1a"), default="4", help="PDF/X-4 (RGB, default) "
-                   "or PDF/X-1a (CMYK through an ICC transform)")
+    p.add_argument(
+        "--pdfx",
+        choices=("4", "1a"),
+        default="4",
+        help="PDF/X-4 (RGB, default) or PDF/X-1a (CMYK through an ICC transform)",
+    )
     p.add_argument("--no-tags", action="store_true", help="skip tagging new photos")
-    p.add_argument("--data", type=Path, help="data folder (default $PRESSROOM_DATA or "
-                   "./pressroom-data)")
+    p.add_argument(
+        "--data", type=Path, help="data folder (default $PRESSROOM_DATA or ./pressroom-data)"
+    )
     p.add_argument("--workers", type=int, default=0, help="processes (default: one per core)")
     p.add_argument("--json", action="store_true", help="one JSON object with the outcome")
     p.set_defaults(run=run, max_pixels=None, max_bytes=None)
 
 
-def resolve_photos(settings: Settings, inputs: list[str], workers: int = 0,
-                   show_progress: bool = False) -> list[str]:
+def resolve_photos(
+    settings: Settings, inputs: list[str], workers: int = 0, show_progress: bool = False
+) -> list[str]:
     """Photo ids for the inputs: ids as they are, files and folders ingested (and tagged)."""
     from ..batch import run_batch
     from ..catalogue import open_catalogue
@@ -113,8 +119,13 @@ def build(
         reports["cover"] = preflight(result.cover, product)
     ok = all(r.ok for r in reports.values())
     # Designed books live in the blob store too (books/{id}/), where the console shows them.
-    book_id = publish_book(store, book.to_dict(), previews=result.previews, preflight=reports,
-                           files={"interior": result.interior, "cover": result.cover or ""})
+    book_id = publish_book(
+        store,
+        book.to_dict(),
+        previews=result.previews,
+        preflight=reports,
+        files={"interior": result.interior, "cover": result.cover or ""},
+    )
     return {
         **out,
         "ok": ok,
@@ -150,8 +161,17 @@ def run(args: argparse.Namespace) -> int:
         os.environ["PRESSROOM_TAGS"] = "0"  # read by the ingest workers
     settings = settings_from(args)
     ids = resolve_photos(settings, args.photos, settings.workers, not args.json)
-    out = build(settings, ids, args.product, args.output, previews=args.previews,
-                title=args.title, pad=args.pad, pdfx=args.pdfx, workers=settings.workers or 0)
+    out = build(
+        settings,
+        ids,
+        args.product,
+        args.output,
+        previews=args.previews,
+        title=args.title,
+        pad=args.pad,
+        pdfx=args.pdfx,
+        workers=settings.workers or 0,
+    )
     if args.json:
         emit_json(out)
     else:
@@ -167,17 +187,21 @@ def print_outcome(out: dict[str, Any]) -> None:
     for d in out["dropped"]:
         drops[d["reason"]] = drops.get(d["reason"], 0) + 1
     dropped = ", ".join(f"{n} {r}" for r, n in sorted(drops.items())) or "none"
-    print(f"designed  {out['pages']} pages of {out['product']} from {out['photos']} photos "
-          f"(dropped: {dropped})")
+    print(
+        f"designed  {out['pages']} pages of {out['product']} from {out['photos']} photos "
+        f"(dropped: {dropped})"
+    )
     for w in out["warnings"]:
         print(f"warning   {w}")
     low = out["low_ppi"]
     if low:
         ppis = sorted(x["ppi"] for x in low)
         shrunk = sum("shrunk" in x["flags"] for x in low)
-        print(f"low ppi   {len(low)} placements under {out['target_ppi']:.0f} ppi "
-              f"({ppis[0]}-{ppis[-1]} ppi; {shrunk} drawn smaller than their frame to reach "
-              f"{out['min_ppi']:.0f})")
+        print(
+            f"low ppi   {len(low)} placements under {out['target_ppi']:.0f} ppi "
+            f"({ppis[0]}-{ppis[-1]} ppi; {shrunk} drawn smaller than their frame to reach "
+            f"{out['min_ppi']:.0f})"
+        )
     for kind in ("interior", "cover"):
         if out.get(kind):
             pf = out["preflight"][kind]

@@ -43,8 +43,10 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             emit_json(report.to_dict())
             continue
-        print(f"{report.status.upper():<5} {f}  ({report.pdfx or 'not PDF/X'}, "
-              f"{len(report.pages)} pages, output intent {report.output_intent or 'none'})")
+        print(
+            f"{report.status.upper():<5} {f}  ({report.pdfx or 'not PDF/X'}, "
+            f"{len(report.pages)} pages, output intent {report.output_intent or 'none'})"
+        )
         for page in report.pages[:1] + report.pages[-1:] if len(report.pages) > 1 else report.pages:
             print(f"      page {page.number}: trim {page.trim_mm} mm, bleed {page.bleed_mm} mm")
         for fd in report.findings:

@@ -31,8 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("jobs", type=Path, metavar="JOBS.json")
-    p.add_argument("--data", type=Path, help="data folder (default $PRESSROOM_DATA or "
-                   "./pressroom-data)")
+    p.add_argument(
+        "--data", type=Path, help="data folder (default $PRESSROOM_DATA or ./pressroom-data)"
+    )
     p.add_argument("--workers", type=int, default=0, help="processes (default: one per core)")
     p.add_argument("--json", action="store_true", help="one JSON object per job per line")
     p.set_defaults(run=run, max_pixels=None, max_bytes=None)
@@ -45,7 +46,7 @@ def load_jobs(path: Path) -> list[dict[str, Any]]:
         raise UsageError(f"cannot read {path}: {e}") from None
     jobs = doc.get("jobs") if isinstance(doc, dict) else doc
     if not isinstance(jobs, list) or not jobs:
-        raise UsageError(f"{path}: expected a list of jobs or {{\"jobs\": [...]}}")
+        raise UsageError(f'{path}: expected a list of jobs or {{"jobs": [...]}}')
     base = path.resolve().parent
     out = []
     for i, job in enumerate(jobs):
