@@ -346,3 +346,26 @@ def test_fork_while_another_thread_uses_catalogue(tmp_path: Path) -> None:
             child.kill()
     assert child.exitcode == 0
     cat.close()
+
+
+def test_fresh_file_opened_by_many_processes_at_once(tmp_path: Path) -> None:
+    """A new pool's workers open one brand-new file together: every write lands once.
+
+    (A "database is locked" on first open was seen once in `make demo` and not reproduced
+    here since; retry_locked guards the WAL switch and schema creation.)
+    """
+    import multiprocessing
+
+    path = tmp_path / "fresh.sqlite3"
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(6) as pool:
+        results = pool.map(_open_and_complete, [(str(path), f"p{i}") for i in range(24)])
+    assert sorted(results) == sorted(f"p{i}" for i in range(24))
+    assert len(list(SqliteCatalogue(path).list())) == 24
+
+
+def _open_and_complete(args: tuple[str, str]) -> str:
+    path, photo_id = args
+    record, changed = SqliteCatalogue(path).complete(photo_id, "uploaded", data={"n": 1})
+    assert changed
+    return record.id

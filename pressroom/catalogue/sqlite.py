@@ -9,10 +9,10 @@ import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pressroom.catalogue.base import STATES, PhotoRecord, State
 
@@ -78,6 +78,28 @@ def _record(row: tuple[Any, ...]) -> PhotoRecord:
     )
 
 
+T = TypeVar("T")
+
+
+def retry_locked(fn: Callable[[], T], seconds: float = BUSY_TIMEOUT_MS / 1000) -> T:
+    """Run fn, retrying while SQLite says "database is locked".
+
+    Switching a new file to WAL (or recovering a WAL after a crash) can answer SQLITE_BUSY
+    at once, without the busy handler, when several processes open it together, as a fresh
+    worker pool does on its first run.
+    """
+    deadline = time.monotonic() + seconds
+    delay = 0.01
+    while True:
+        try:
+            return fn()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
+
+
 class SqliteCatalogue:
     """`Catalogue` over SQLite in WAL mode.
 
@@ -122,10 +144,14 @@ class SqliteCatalogue:
             check_same_thread=False,
         )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
-        # In WAL, NORMAL survives application crashes; only a power cut can lose the last commit.
-        conn.execute("PRAGMA synchronous = NORMAL")
-        conn.executescript(_SCHEMA)
+
+        def setup() -> None:
+            conn.execute("PRAGMA journal_mode = WAL")
+            # In WAL, NORMAL survives application crashes; a power cut can lose the last commit.
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.executescript(_SCHEMA)
+
+        retry_locked(setup)
         self._conn, self._pid = conn, pid
         return conn
 

@@ -16,6 +16,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from pressroom.catalogue.sqlite import retry_locked
 from pressroom.jobs import JobState, PrintJob
 
 _clock = time.time
@@ -81,8 +82,9 @@ class SqliteJobs:
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         if not self._ready:
             with self._lock:
-                conn.execute("PRAGMA journal_mode = WAL")
-                conn.executescript(_SCHEMA)
+                retry_locked(
+                    lambda: (conn.execute("PRAGMA journal_mode = WAL"), conn.executescript(_SCHEMA))
+                )
                 self._ready = True
         return conn
 
@@ -161,8 +163,7 @@ class SqliteJobs:
         where, params = ("WHERE state = ?", (state,)) if state else ("", ())
         with closing(self._connect()) as conn:
             rows = conn.execute(
-                f"SELECT {_COLUMNS} FROM print_jobs {where}"
-                " ORDER BY updated_at DESC, id LIMIT ?",
+                f"SELECT {_COLUMNS} FROM print_jobs {where} ORDER BY updated_at DESC, id LIMIT ?",
                 (*params, limit),
             ).fetchall()
         return iter([_job(r) for r in rows])

@@ -55,6 +55,15 @@ def expand(paths: Sequence[str]) -> list[Path]:
     return out
 
 
+def program() -> str:
+    """How the user called us (e.g. .venv/bin/pressroom), for commands we suggest they run."""
+    argv0 = sys.argv[0] if sys.argv else ""
+    if os.path.basename(argv0) == "pressroom":
+        rel = os.path.relpath(argv0)
+        return rel if not rel.startswith("..") else argv0
+    return "pressroom"
+
+
 def emit_json(obj: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
     sys.stdout.flush()

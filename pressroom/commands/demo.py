@@ -60,7 +60,7 @@ def sample_photos() -> list[Path]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ._common import EXIT_OK, EXIT_REJECTED, settings_from
+    from ._common import EXIT_OK, EXIT_REJECTED, program, settings_from
     from .book import build, print_outcome, resolve_photos
 
     args.max_pixels = args.max_bytes = None
@@ -84,10 +84,10 @@ def run(args: argparse.Namespace) -> int:
     if out.get("interior"):
         print(
             f"\nopen {out['interior']} and {out['cover']}; check them with "
-            f"`pressroom preflight {out['interior']} --product {PRODUCT}`"
+            f"`{program()} preflight {out['interior']} --product {PRODUCT}`"
         )
     if out.get("book_id"):
         from ..console import local_hint
 
-        print(local_hint(settings, out["book_id"]))
+        print(local_hint(settings, out["book_id"], program=program()))
     return EXIT_OK if out["ok"] else EXIT_REJECTED

@@ -53,12 +53,14 @@ def console_routes(settings: Settings, store: BlobStore, catalogue: Catalogue) -
     return [Route("/console", Home()), Mount("/console", app)]
 
 
-def local_hint(settings: Settings, book_id: str | None = None, port: int = 8080) -> str:
+def local_hint(
+    settings: Settings, book_id: str | None = None, port: int = 8080, program: str = "pressroom"
+) -> str:
     """Where to see a book in the console on this machine, and how to start it (make demo)."""
     url = f"http://127.0.0.1:{port}/console/" + (f"books/{book_id}" if book_id else "")
     env = [] if settings.console_token else ["PRESSROOM_CONSOLE_TOKEN=demo"]
     if not settings.signing_keys and not settings.allow_unsigned:
         env.append("PRESSROOM_ALLOW_UNSIGNED=1")  # thumbnails for 127.0.0.1 only
-    command = " ".join([*env, f"pressroom serve --port {port} --data {settings.data_dir}"])
+    command = " ".join([*env, f"{program} serve --port {port} --data {settings.data_dir}"])
     token = "your PRESSROOM_CONSOLE_TOKEN" if settings.console_token else "demo"
     return f"console   {url}\n          (run `{command}`, then sign in with the token {token})"
