@@ -26,6 +26,12 @@ class PhotoRecord:
     updated_at: float = 0.0
 
 
+def require_final(state: str) -> None:
+    """complete() moves records to a final state only; every backend enforces it alike."""
+    if state not in ("uploaded", "rejected"):
+        raise ValueError(f"complete() needs a final state, not {state!r}")
+
+
 class Catalogue(Protocol):
     def announce(self, photo_id: str, data: dict[str, Any] | None = None) -> PhotoRecord:
         """Create a `missing` record; an existing record is returned unchanged."""

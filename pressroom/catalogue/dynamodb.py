@@ -26,7 +26,7 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pressroom.catalogue.base import STATES, PhotoRecord, State
+from pressroom.catalogue.base import STATES, PhotoRecord, State, require_final
 from pressroom.jobs import JOB_STATES, JobState, PrintJob
 
 # A module attribute so tests can step time deterministically.
@@ -106,9 +106,7 @@ def from_item(item: dict[str, Any]) -> dict[str, Any]:
 class _Table:
     """A table of `id`-keyed items with the by-state index. Picklable; client made lazily."""
 
-    def __init__(
-        self, name: str, client: Any = None, endpoint_url: str | None = None
-    ) -> None:
+    def __init__(self, name: str, client: Any = None, endpoint_url: str | None = None) -> None:
         self.name = name
         self.endpoint_url = endpoint_url
         self._client = client
@@ -302,8 +300,7 @@ class DynamoCatalogue:
         message: str | None = None,
         data: dict[str, Any] | None = None,
     ) -> tuple[PhotoRecord, bool]:
-        if state not in ("uploaded", "rejected"):
-            raise ValueError(f"complete() needs a final state, not {state!r}")
+        require_final(state)
         for _ in range(MAX_RETRIES):
             current = self.table.get(photo_id)
             if current is not None and current["state"] != "missing":
@@ -430,9 +427,7 @@ class DynamoJobs:
         for name in ("attempts", "lease_until", "reason", "message", "result", TTL_ATTRIBUTE):
             if f"#{name}" in expression or f"#{name}" in condition:
                 names[f"#{name}"] = name
-        item = self.table.update(
-            job_id, expression, condition, names, {**params, ":now": _clock()}
-        )
+        item = self.table.update(job_id, expression, condition, names, {**params, ":now": _clock()})
         if item is not None:
             return _job(item), True
         current = self.table.get(job_id)

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pressroom.catalogue.base import STATES, PhotoRecord, State
+from pressroom.catalogue.base import STATES, PhotoRecord, State, require_final
 
 # A module attribute so tests can step time deterministically.
 _clock = time.time
@@ -205,8 +205,7 @@ class SqliteCatalogue:
         message: str | None = None,
         data: dict[str, Any] | None = None,
     ) -> tuple[PhotoRecord, bool]:
-        if state not in ("uploaded", "rejected"):
-            raise ValueError(f"complete() needs a final state, not {state!r}")
+        require_final(state)
         now = _clock()
         with self._write() as conn:
             current = self._fetch(conn, photo_id)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import re
-from contextlib import closing
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from ._common import (
     add_limit_flags,
     emit_json,
     expand,
-    progress,
+    run_files,
     settings_from,
 )
 from .tag import tag_file
@@ -90,7 +89,6 @@ def _setup(settings: Settings) -> Settings:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..batch import run_batch
     from ..curate import Item, curate
 
     settings = settings_from(args)
@@ -99,14 +97,15 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("no files to process")
     results = _from_catalogue(settings, ids) if ids else []
     if paths:
-        with (
-            progress(len(paths), "tagging", not args.json) as bar,
-            closing(run_batch(partial(_setup, settings), tag_file, paths, settings.workers)) as s,
-        ):
-            task = bar.add_task("tag", total=len(paths))
-            for r in s:
-                results.append(r)
-                bar.advance(task)
+        results += run_files(
+            settings,
+            paths,
+            partial(_setup, settings),
+            tag_file,
+            "tagging",
+            lambda r: None,
+            bar=not args.json,
+        )
     order = {str(p): i for i, p in enumerate(paths)}
     results.sort(key=lambda r: order.get(r["path"], -1))  # input order, ids first
     items = [

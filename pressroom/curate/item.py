@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
+
+from pressroom.ingest.exif import capture_datetime
 
 
 @dataclass
@@ -31,11 +33,8 @@ class Item:
     @property
     def timestamp(self) -> float | None:
         """Seconds since the epoch; a time without offset is read as UTC (wall clock)."""
-        if not self.captured_at:
-            return None
-        try:
-            t = datetime.fromisoformat(self.captured_at)
-        except ValueError:
+        t = capture_datetime(self.captured_at)
+        if t is None:
             return None
         return (t if t.tzinfo else t.replace(tzinfo=UTC)).timestamp()
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pressroom.ingest.exif import capture_datetime
+
 from ..book import Book
 from ..model import Product, Rect
 
@@ -45,13 +47,9 @@ class PhotoInfo:
 
     @property
     def time(self) -> datetime | None:
-        if not self.captured_at:
-            return None
-        try:
-            t = datetime.fromisoformat(self.captured_at)
-        except ValueError:
-            return None
-        return t.replace(tzinfo=None)  # local wall time orders a trip's photos best
+        t = capture_datetime(self.captured_at)
+        # local wall time orders a trip's photos best
+        return None if t is None else t.replace(tzinfo=None)
 
     @property
     def faces(self) -> list[Rect]:
