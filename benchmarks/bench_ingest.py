@@ -129,3 +129,34 @@ def test_heic_validate(benchmark, big) -> None:
 @pytest.mark.benchmark(group="heic 12MP: ingest vs decode")
 def test_heic_ingest(benchmark, big, ingestor) -> None:
     benchmark.pedantic(_ingest, args=(ingestor, big[HEIC]), rounds=5, iterations=1)
+
+
+# --- where HEIC ingest time goes (the README's breakdown) --------------------------------
+
+
+@pytest.fixture(scope="module")
+def heic_pixels(big: dict[str, bytes]) -> tuple[pyvips.Image, bytes]:
+    heif = pillow_heif.open_heif(big[HEIC])
+    img = pyvips.Image.new_from_array(np.asarray(heif), interpretation="srgb").copy_memory()
+    return img, heif.info["icc_profile"]
+
+
+@pytest.mark.benchmark(group="heic 12MP: steps after the decode")
+def test_heic_step_p3_to_srgb(benchmark, heic_pixels) -> None:
+    from pressroom.ingest.steps.colour import to_srgb
+
+    img, icc = heic_pixels
+    out = benchmark(lambda: to_srgb(img, icc).copy_memory())
+    assert out.interpretation == "srgb" and out.width == 4032
+
+
+@pytest.mark.benchmark(group="heic 12MP: steps after the decode")
+def test_heic_step_master_encode(benchmark, heic_pixels) -> None:
+    img, _ = heic_pixels
+    assert benchmark(lambda: img.jpegsave_buffer(Q=92, keep="none"))[:2] == b"\xff\xd8"
+
+
+@pytest.mark.benchmark(group="heic 12MP: steps after the decode")
+def test_heic_step_proxy(benchmark, heic_pixels) -> None:
+    img, _ = heic_pixels
+    assert benchmark(lambda: img.thumbnail_image(640).copy_memory()).width == 640
