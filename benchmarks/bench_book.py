@@ -23,11 +23,11 @@ from pressroom.config import Settings
 from pressroom.ingest.service import Ingestor
 from pressroom.render.print import render_book
 from pressroom.storage.local import LocalStore
-from pressroom.templates import Book, Page, get_product
-from pressroom.templates.designer.crop import place
-from pressroom.templates.designer.geometry import safe_zone
-from pressroom.templates.designer.job import PhotoInfo
-from pressroom.templates.model import Rect
+from pressroom.products import Book, Page, get_product
+from pressroom.products.designer.crop import place
+from pressroom.products.designer.geometry import safe_zone
+from pressroom.products.designer.job import PhotoInfo
+from pressroom.products.model import Rect
 from tests.conftest import CORPUS
 
 JPEG = "olympus_12mp_42_IndexError.jpg"  # 4032x3024, 12.2 MP
@@ -137,7 +137,7 @@ import json, sys
 from pathlib import Path
 from pressroom.render.print import render_book
 from pressroom.storage.local import LocalStore
-from pressroom.templates import Book
+from pressroom.products import Book
 book = Book.from_dict(json.loads(Path(sys.argv[1]).read_text()))
 render_book(book, LocalStore(Path(sys.argv[2])), Path(sys.argv[3]), workers=1)
 # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent through fork and exec

@@ -68,8 +68,8 @@ def populate(root: Path, corpus: Path) -> ConsoleData:
     import pyvips
 
     from pressroom.commands.book import build
-    from pressroom.jobs import PrintRejected, open_jobs
-    from pressroom.jobs.render import render_print_files
+    from pressroom.printjobs import PrintRejected, open_jobs
+    from pressroom.printjobs.render import render_print_files
     from pressroom.tags import make_tagger
 
     settings = Settings(data_dir=root, signing_keys=(KEY,), console_token=TOKEN)

@@ -246,7 +246,7 @@ def test_job_lease_retry_and_fail(jobs, clock: Clock) -> None:
 def test_open_by_settings(tmp_path, ddb, moto_endpoint: str) -> None:  # noqa: F811
     from pressroom.catalogue import open_catalogue
     from pressroom.config import Settings
-    from pressroom.jobs import open_jobs
+    from pressroom.printjobs import open_jobs
 
     aws = Settings.from_env(
         {"PRESSROOM_CATALOGUE": f"dynamodb://{PREFIX}", "PRESSROOM_AWS_ENDPOINT": moto_endpoint}

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from pressroom.cli import main
-from pressroom.templates import design, get_product
-from pressroom.templates.book import Book
-from pressroom.templates.designer.job import DesignError, PhotoInfo
+from pressroom.products import design, get_product
+from pressroom.products.book import Book
+from pressroom.products.designer.job import DesignError, PhotoInfo
 from tests.test_book_fixtures import BIG, PEOPLE, Library, library, sh  # noqa: F401
 
 
@@ -151,9 +151,9 @@ def test_faces_stay_inside_the_safe_zone(library: Library, product: str) -> None
 def test_faces_survive_a_hero_frame_at_the_gutter(library: Library) -> None:
     """A wide two-person photo on a full-bleed page: the crop slides so both faces clear the
     gutter and the trim, or the photo is fitted whole inside the safe zone."""
-    from pressroom.templates.designer.crop import place
-    from pressroom.templates.designer.geometry import safe_zone
-    from pressroom.templates.model import Rect
+    from pressroom.products.designer.crop import place
+    from pressroom.products.designer.geometry import safe_zone
+    from pressroom.products.model import Rect
 
     prod = get_product("photobook-21x21")
     (two,) = library.photos(["obama_biden.jpg"])

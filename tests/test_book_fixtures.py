@@ -14,8 +14,8 @@ from pressroom.catalogue import open_catalogue
 from pressroom.config import Settings
 from pressroom.ingest.service import Ingestor
 from pressroom.storage import open_store
-from pressroom.templates.designer.job import PhotoInfo
-from pressroom.templates.designer.pipeline import photos_from_catalogue
+from pressroom.products.designer.job import PhotoInfo
+from pressroom.products.designer.pipeline import photos_from_catalogue
 
 BIG = (
     "olympus_12mp_42_IndexError.jpg",

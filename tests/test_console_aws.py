@@ -78,7 +78,7 @@ def text(response: dict[str, Any]) -> str:
 
 def test_console_pages_on_s3_and_dynamodb(stack: Stack, tmp_path: Path) -> None:
     from pressroom.commands.book import build
-    from pressroom.jobs import open_jobs
+    from pressroom.printjobs import open_jobs
 
     settings = Settings.from_env()
     assert settings.storage.startswith("s3://") and settings.catalogue.startswith("dynamodb://")

@@ -16,8 +16,8 @@ import pyvips
 from pressroom.cli import main
 from pressroom.preflight import preflight
 from pressroom.render.print import render_book
-from pressroom.templates.book import Book, Page, Placement
-from pressroom.templates.model import Rect
+from pressroom.products.book import Book, Page, Placement
+from pressroom.products.model import Rect
 from tests.test_book_fixtures import Library, library  # noqa: F401
 
 

@@ -8,9 +8,9 @@ import math
 import pytest
 
 from pressroom.cli import main
-from pressroom.templates import get_product, layouts, products
-from pressroom.templates.designer.geometry import safe_zone
-from pressroom.templates.model import UnknownProduct
+from pressroom.products import get_product, layouts, products
+from pressroom.products.designer.geometry import safe_zone
+from pressroom.products.model import UnknownProduct
 
 IDS = {
     "photobook-21x21",

@@ -25,7 +25,7 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 if TYPE_CHECKING:
     from pressroom.catalogue.base import Catalogue
     from pressroom.config import Settings
-    from pressroom.jobs import BookRenderer, JobStore
+    from pressroom.printjobs import BookRenderer, JobStore
     from pressroom.storage.base import BlobStore
 
 SERVICE = "pressroom"
@@ -114,7 +114,7 @@ class Container:
 
     @functools.cached_property
     def jobs(self) -> JobStore:
-        from pressroom.jobs import open_jobs
+        from pressroom.printjobs import open_jobs
 
         return open_jobs(self.settings)
 
@@ -142,7 +142,7 @@ class Container:
     @functools.cached_property
     def renderer(self) -> BookRenderer:
         """The book renderer: book layout + masters -> print PDFs (pressroom.render.print)."""
-        from pressroom.jobs.render import render_print_files
+        from pressroom.printjobs.render import render_print_files
 
         return render_print_files
 

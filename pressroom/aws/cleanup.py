@@ -16,7 +16,7 @@ import time
 from typing import Any
 
 from pressroom.aws._common import container, count, logger, metrics
-from pressroom.jobs import JOB_REASONS
+from pressroom.printjobs import JOB_REASONS
 
 DAY = 86_400.0
 # A stale `rendering` job is given up once a redelivery would certainly have come: SQS's

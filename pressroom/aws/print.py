@@ -40,7 +40,7 @@ from pressroom.aws._common import (
     logger,
     metrics,
 )
-from pressroom.jobs import FINAL_JOB_STATES, JOB_REASONS, PrintJob, PrintRejected
+from pressroom.printjobs import FINAL_JOB_STATES, JOB_REASONS, PrintJob, PrintRejected
 
 PRINT_PREFIX = "print"
 CONTENT_TYPES = {"pdf": "application/pdf", "json": "application/json", "jpg": "image/jpeg"}

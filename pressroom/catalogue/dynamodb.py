@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pressroom.catalogue.base import STATES, PhotoRecord, State, require_final
-from pressroom.jobs import JOB_STATES, JobState, PrintJob
+from pressroom.printjobs import JOB_STATES, JobState, PrintJob
 
 # A module attribute so tests can step time deterministically.
 _clock = time.time

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pressroom.catalogue.sqlite import retry_locked
-from pressroom.jobs import JobState, PrintJob
+from pressroom.printjobs import JobState, PrintJob
 
 _clock = time.time
 BUSY_TIMEOUT_S = 30.0

@@ -102,9 +102,9 @@ def build(
     from ..preflight import preflight
     from ..render.print import render_book
     from ..storage import open_store
-    from ..templates import design
-    from ..templates.designer.job import DesignError
-    from ..templates.designer.pipeline import photos_from_catalogue
+    from ..products import design
+    from ..products.designer.job import DesignError
+    from ..products.designer.pipeline import photos_from_catalogue
 
     photos = photos_from_catalogue(open_catalogue(settings), photo_ids)
     out: dict[str, Any] = {"product": product, "output": str(output), "photos": len(photo_ids)}
@@ -151,7 +151,7 @@ def build(
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..templates import UnknownProduct, get_product
+    from ..products import UnknownProduct, get_product
 
     try:
         get_product(args.product)

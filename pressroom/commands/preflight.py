@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..preflight import preflight
-    from ..templates import UnknownProduct, get_product
+    from ..products import UnknownProduct, get_product
 
     if args.product:
         try:

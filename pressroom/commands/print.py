@@ -111,7 +111,7 @@ def job_died(job: dict[str, Any], failure: Any) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     from ..batch import run_batch
-    from ..templates import products
+    from ..products import products
 
     settings = settings_from(args)
     jobs = load_jobs(args.jobs)

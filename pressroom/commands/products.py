@@ -12,14 +12,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         "products",
         help="list the printable products (books, prints, ornaments)",
         description="List the products with their trim size, bleed, safe margin, ppi and page "
-        "rules (data files in pressroom/templates/products/).",
+        "rules (data files in pressroom/products/products/).",
     )
     p.add_argument("--json", action="store_true", help="one JSON object per product per line")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..templates import products
+    from ..products import products
 
     for prod in products().values():
         s = prod.summary()

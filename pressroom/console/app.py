@@ -30,14 +30,14 @@ from starlette.types import ASGIApp
 from ..catalogue.base import STATES, Catalogue
 from ..config import Settings
 from ..ingest.errors import REASONS as UPLOAD_REASONS
-from ..jobs import JOB_STATES
+from ..printjobs import JOB_STATES
 from ..render.signature import signed_path
 from ..storage.base import BlobStore
 from . import bookstore, photos, words
 from .auth import TokenGate
 from .books import book_view
 from .static import CSS, ICON, JS
-from .templates import render
+from .products import render
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ class Console:
     def jobs(self) -> Any:
         with self._jobs_lock:
             if self._jobs is None:
-                from ..jobs import open_jobs
+                from ..printjobs import open_jobs
 
                 self._jobs = open_jobs(self.settings)
             return self._jobs

@@ -7,7 +7,7 @@ fall back to the public message recorded with them (and the code itself).
 from __future__ import annotations
 
 from ..ingest.errors import REASONS as UPLOAD_MESSAGES
-from ..jobs import JOB_REASONS
+from ..printjobs import JOB_REASONS
 
 # Upload rejections (ingest/errors.py): (what happened, what the customer can do).
 UPLOAD: dict[str, tuple[str, str]] = {

@@ -8,7 +8,7 @@ from typing import Any
 
 import pikepdf
 
-from ..templates.model import Product
+from ..products.model import Product
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
 WARN_PPI, FAIL_PPI = 300.0, 150.0  # printsafari's thresholds; a product may set its own

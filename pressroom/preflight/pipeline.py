@@ -8,7 +8,7 @@ from typing import Any
 
 import pikepdf
 
-from ..templates.model import get_product
+from ..products.model import get_product
 from .checks.boxes import check_size, page_boxes
 from .checks.colour import page_colour, page_transparency
 from .checks.fonts import page_fonts

@@ -7,7 +7,7 @@ from typing import Any
 
 import pikepdf
 
-from ...templates.model import PT_PER_MM
+from ...products.model import PT_PER_MM
 from ..job import FAIL, WARN, PageReport, PreflightJob
 
 TOL_MM = 0.5  # size tolerance: rounding in points and in layout tools

@@ -21,7 +21,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from ...templates.book import Book, Page
+from ...products.book import Book, Page
 
 __all__ = ["RenderResult", "cover_path_for", "render_book", "render_page"]
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pyvips
 
-from ...templates.book import Placement
+from ...products.book import Placement
 
 JPEG_Q = 92  # >= 90: libvips keeps full chroma resolution
 

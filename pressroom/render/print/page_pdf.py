@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...templates.book import Page, Text
-from ...templates.model import PT_PER_MM
+from ...products.book import Page, Text
+from ...products.model import PT_PER_MM
 from . import fonts
 from .images import PlacedImage
 

@@ -26,7 +26,7 @@ from xml.sax.saxutils import escape
 import pikepdf
 from pikepdf import Name
 
-from ...templates.model import PT_PER_MM, icc_path
+from ...products.model import PT_PER_MM
 
 PDFX = {
     "4": {"version": "PDF/X-4", "pdf": "1.6", "cmyk": False},
@@ -233,7 +233,7 @@ class PdfxWriter:
             time.strftime("D:%Y%m%d%H%M%SZ", g),
             time.strftime("%Y-%m-%dT%H:%M:%SZ", g),
         )
-        icc = cmyk_profile() if cmyk else icc_path().read_bytes()
+        icc = cmyk_profile() if cmyk else (Path(__file__).parent / "icc" / "sRGB.icc").read_bytes()
         alt = "/DeviceCMYK" if cmyk else "/DeviceRGB"
         self._object(
             ICC,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyvips
 
-from ...templates.book import Page, Text
+from ...products.book import Page, Text
 from . import fonts
 from .images import PlacedImage
 

@@ -12,13 +12,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from pressroom.jobs import PrintRejected, RenderedBook
+from pressroom.printjobs import PrintRejected, RenderedBook
 from pressroom.storage.base import BlobNotFound, BlobStore
 
 
 def render_print_files(book: dict[str, Any], store: BlobStore) -> RenderedBook:
     from pressroom.render.print import render_book
-    from pressroom.templates.book import Book
+    from pressroom.products.book import Book
 
     try:
         layout = Book.from_dict(book)

@@ -1,6 +1,6 @@
 """Products, layouts and auto-design: photos in, a Book layout model out.
 
-    from pressroom.templates import design, get_product, products
+    from pressroom.products import design, get_product, products
     book = design(photos, "photobook-21x21", title="Summer")   # photos: PhotoInfo list
     # then pressroom.render.print.render_book(book, store, "book.pdf", "book-cover.pdf")
 
@@ -34,7 +34,7 @@ __all__ = [
 
 
 def design(photos: list[PhotoInfo], product: str, **options: Any) -> Book:
-    """Auto-design a Book from photos (see pressroom.templates.designer.pipeline.design)."""
+    """Auto-design a Book from photos (see pressroom.products.designer.pipeline.design)."""
     from .designer.pipeline import design as _design
 
     return _design(photos, product, **options)

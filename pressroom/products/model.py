@@ -225,7 +225,7 @@ class UnknownProduct(KeyError):
 @cache
 def products() -> dict[str, Product]:
     out = {}
-    for path in sorted((HERE / "products").glob("*.json")):
+    for path in sorted((HERE / "data" / "products").glob("*.json")):
         p = Product.from_dict(json.loads(path.read_text()))
         out[p.id] = p
     return out
@@ -234,7 +234,7 @@ def products() -> dict[str, Product]:
 @cache
 def layouts() -> dict[str, Layout]:
     out = {}
-    for path in sorted((HERE / "layouts").glob("*.json")):
+    for path in sorted((HERE / "data" / "layouts").glob("*.json")):
         lay = Layout.from_dict(json.loads(path.read_text()))
         out[lay.id] = lay
     return out
@@ -247,6 +247,3 @@ def get_product(product_id: str) -> Product:
         known = ", ".join(products())
         raise UnknownProduct(f"unknown product {product_id!r} (known: {known})") from None
 
-
-def icc_path(name: str = "sRGB.icc") -> Path:
-    return HERE / "icc" / name
