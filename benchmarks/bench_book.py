@@ -21,13 +21,13 @@ import pytest
 from pressroom.catalogue.sqlite import SqliteCatalogue
 from pressroom.config import Settings
 from pressroom.ingest.service import Ingestor
-from pressroom.render.print import render_book
-from pressroom.storage.local import LocalStore
 from pressroom.products import Book, Page, get_product
 from pressroom.products.designer.crop import place
 from pressroom.products.designer.geometry import safe_zone
 from pressroom.products.designer.job import PhotoInfo
 from pressroom.products.model import Rect
+from pressroom.render.print import render_book
+from pressroom.storage.local import LocalStore
 from tests.conftest import CORPUS
 
 JPEG = "olympus_12mp_42_IndexError.jpg"  # 4032x3024, 12.2 MP

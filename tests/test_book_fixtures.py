@@ -13,9 +13,9 @@ import pytest
 from pressroom.catalogue import open_catalogue
 from pressroom.config import Settings
 from pressroom.ingest.service import Ingestor
-from pressroom.storage import open_store
 from pressroom.products.designer.job import PhotoInfo
 from pressroom.products.designer.pipeline import photos_from_catalogue
+from pressroom.storage import open_store
 
 BIG = (
     "olympus_12mp_42_IndexError.jpg",

@@ -15,10 +15,10 @@ import pyvips
 
 from pressroom.cli import main
 from pressroom.preflight import preflight
-from pressroom.render.print import RenderResult, render_book
 from pressroom.products import design, get_product, products
 from pressroom.products.book import Book, Page, Placement
 from pressroom.products.model import PT_PER_MM, Rect
+from pressroom.render.print import RenderResult, render_book
 from tests.test_book_fixtures import PEOPLE, Library, library, sh  # noqa: F401
 
 _RENDERED: dict[str, tuple[Book, RenderResult]] = {}

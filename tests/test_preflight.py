@@ -15,9 +15,9 @@ import pyvips
 
 from pressroom.cli import main
 from pressroom.preflight import preflight
-from pressroom.render.print import render_book
 from pressroom.products.book import Book, Page, Placement
 from pressroom.products.model import Rect
+from pressroom.render.print import render_book
 from tests.test_book_fixtures import Library, library  # noqa: F401
 
 

@@ -100,11 +100,11 @@ def build(
     from ..catalogue import open_catalogue
     from ..console.bookstore import publish_book
     from ..preflight import preflight
-    from ..render.print import render_book
-    from ..storage import open_store
     from ..products import design
     from ..products.designer.job import DesignError
     from ..products.designer.pipeline import photos_from_catalogue
+    from ..render.print import render_book
+    from ..storage import open_store
 
     photos = photos_from_catalogue(open_catalogue(settings), photo_ids)
     out: dict[str, Any] = {"product": product, "output": str(output), "photos": len(photo_ids)}

@@ -36,8 +36,8 @@ from ..storage.base import BlobStore
 from . import bookstore, photos, words
 from .auth import TokenGate
 from .books import book_view
-from .static import CSS, ICON, JS
 from .products import render
+from .static import CSS, ICON, JS
 
 log = logging.getLogger(__name__)
 

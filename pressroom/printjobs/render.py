@@ -17,8 +17,8 @@ from pressroom.storage.base import BlobNotFound, BlobStore
 
 
 def render_print_files(book: dict[str, Any], store: BlobStore) -> RenderedBook:
-    from pressroom.render.print import render_book
     from pressroom.products.book import Book
+    from pressroom.render.print import render_book
 
     try:
         layout = Book.from_dict(book)
