@@ -36,8 +36,8 @@ from ..storage.base import BlobStore
 from . import bookstore, photos, words
 from .auth import TokenGate
 from .books import book_view
-from .products import render
 from .static import CSS, ICON, JS
+from .templates import render
 
 log = logging.getLogger(__name__)
 

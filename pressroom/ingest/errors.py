@@ -2,32 +2,12 @@
 
 from __future__ import annotations
 
-# code -> what the user is told. Codes are an API: add, never rename.
-REASONS: dict[str, str] = {
-    "empty": "The file is empty.",
-    "not_an_image": "The file is not an image.",
-    "unsupported_format": "This format is not accepted; upload JPEG, PNG, WebP, HEIC or AVIF.",
-    "truncated": "The image file is incomplete (cut off before its end).",
-    "corrupt": "The image data is damaged and cannot be decoded cleanly.",
-    "too_many_pixels": "The image has too many pixels.",
-    "too_large": "The file is too large.",
-    "decompression_bomb": "The file expands to far more data than an image of its size may.",
-    "timeout": "The image took too long to process.",
-}
+from ..reasons import Rejected, codes
 
+__all__ = ["REASONS", "Rejected", "decode_failure"]
 
-class Rejected(Exception):
-    """An upload that fails the policy. `detail` is for logs, never for the public message."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        assert reason in REASONS, reason
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
-        self.detail = detail
-
-    @property
-    def message(self) -> str:
-        return REASONS[self.reason]
+# The codes and their words live in the one registry (pressroom/reasons.toml, "upload").
+REASONS: dict[str, str] = {code: r.public for code, r in codes("upload").items()}
 
 
 _TRUNCATION_HINTS = (

@@ -21,6 +21,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from pressroom.reasons import PrintRejected as PrintRejected
+from pressroom.reasons import codes
+
 if TYPE_CHECKING:
     from pressroom.config import Settings
     from pressroom.storage.base import BlobStore
@@ -29,13 +32,8 @@ JobState = Literal["queued", "rendering", "ready", "failed"]
 JOB_STATES: tuple[JobState, ...] = ("queued", "rendering", "ready", "failed")
 FINAL_JOB_STATES: tuple[JobState, ...] = ("ready", "failed")
 
-# reason code -> public message. Codes are an API: add, never rename.
-JOB_REASONS: dict[str, str] = {
-    "invalid_book": "The book cannot be printed as specified.",
-    "missing_photo": "A photo of the book is not available.",
-    "render_error": "The print files could not be produced.",
-    "timeout": "Rendering took longer than allowed.",
-}
+# Why a job failed: codes and words in the one registry (pressroom/reasons.toml, "print").
+JOB_REASONS: dict[str, str] = {code: r.public for code, r in codes("print").items()}
 
 
 @dataclass
@@ -51,20 +49,6 @@ class PrintJob:
     correlation_id: str | None = None
     created_at: float = 0.0
     updated_at: float = 0.0
-
-
-class PrintRejected(Exception):
-    """A book that can never render (bad spec, photo gone): fail at once, do not retry."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        assert reason in JOB_REASONS, reason
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
-        self.detail = detail
-
-    @property
-    def message(self) -> str:
-        return JOB_REASONS[self.reason]
 
 
 @dataclass

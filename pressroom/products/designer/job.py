@@ -7,24 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from pressroom.ingest.exif import capture_datetime
+from pressroom.reasons import DesignError
 
 from ..book import Book
 from ..model import Product, Rect
 
-# reason code -> public message. Codes are an API: add, never rename.
-DESIGN_REASONS = {
-    "no_photos": "No usable photos were given.",
-    "not_enough_photos": "Too few usable photos for the product's minimum page count.",
-    "unknown_product": "The product does not exist.",
-}
-
-
-class DesignError(Exception):
-    def __init__(self, reason: str, detail: str = "") -> None:
-        assert reason in DESIGN_REASONS, reason
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
-        self.detail = detail
+__all__ = ["DesignError", "DesignJob", "PhotoInfo"]
 
 
 @dataclass
