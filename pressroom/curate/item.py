@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
 
-from pressroom.ingest.exif import capture_datetime
+from pressroom.photos import capture_datetime
 
 
 @dataclass

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import warnings
-from datetime import datetime
 from typing import Any
 
 from PIL import Image
@@ -65,16 +64,6 @@ def _capture_time(ifd: dict, base: Image.Exif) -> str | None:
     if offset and re.fullmatch(r"[+-]\d\d:\d\d", offset):
         stamp += offset
     return stamp
-
-
-def capture_datetime(stamp: str | None) -> datetime | None:
-    """Read back a recorded `captured_at` (ISO 8601, offset when the camera gave one)."""
-    if not stamp:
-        return None
-    try:
-        return datetime.fromisoformat(stamp)
-    except ValueError:
-        return None
 
 
 def _degrees(dms: Any, ref: Any) -> float | None:

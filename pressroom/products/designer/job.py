@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pressroom.ingest.exif import capture_datetime
+from pressroom.photos import capture_datetime
 from pressroom.reasons import DesignError
 
 from ..book import Book
