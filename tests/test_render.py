@@ -13,12 +13,13 @@ import pytest
 import pyvips
 
 from pressroom.cli import main
+from pressroom.photos import Face
 from pressroom.render import options as opts_mod
 from pressroom.render.negotiate import accept_key, choose_format
 from pressroom.render.options import BadOptions, canonical, parse
 from pressroom.render.signature import sign, signed_path, verify
-from pressroom.render.thumbnail import Face, RenderLimit, render
-from pressroom.render.thumbnail.job import RenderJob
+from pressroom.render.thumbnail import RenderLimit, render
+from pressroom.render.thumbnail.context import ThumbnailContext
 from pressroom.render.thumbnail.source import render_file
 from pressroom.render.thumbnail.steps.crop import crop
 from pressroom.render.thumbnail.steps.load import load
@@ -180,13 +181,13 @@ def test_smart_crop_keeps_the_face(library: Library) -> None:  # noqa: F811
 
 def test_smart_without_faces_uses_attention(library: Library) -> None:  # noqa: F811
     master = _master(library, "standing")
-    job = RenderJob(opts=parse(["w:400", "h:160", "g:sm"]), format="png", data=master)
-    plan(job)
-    load(job)
-    crop(job)  # no faces: libvips attention
-    assert job.image is not None and (job.image.width, job.image.height) == (400, 160)
+    ctx = ThumbnailContext(opts=parse(["w:400", "h:160", "g:sm"]), format="png", data=master)
+    plan(ctx)
+    load(ctx)
+    crop(ctx)  # no faces: libvips attention
+    assert ctx.image is not None and (ctx.image.width, ctx.image.height) == (400, 160)
     centre = _px(render(master, parse(["w:400", "h:160"]), "png").data)
-    assert np.abs(job.image.numpy().astype(np.float32) - centre).mean() > 5
+    assert np.abs(ctx.image.numpy().astype(np.float32) - centre).mean() > 5
 
 
 def test_focal_point_gravity(library: Library) -> None:  # noqa: F811
@@ -199,14 +200,14 @@ def test_focal_point_gravity(library: Library) -> None:  # noqa: F811
 
 
 def test_steps_run_alone(library: Library) -> None:  # noqa: F811
-    job = RenderJob(opts=parse(["w:300", "h:300", "fit:cover"]), format="jpeg",
-                    data=_master(library, "big"))  # fmt: skip
-    plan(job)
-    assert job.source_size == (4032, 3024) and job.resize == (400, 300) and job.out == (300, 300)
-    load(job)
-    assert job.image is not None and (job.image.width, job.image.height) == (400, 300)
-    crop(job)
-    assert (job.image.width, job.image.height) == (300, 300)
+    ctx = ThumbnailContext(opts=parse(["w:300", "h:300", "fit:cover"]), format="jpeg",
+                           data=_master(library, "big"))  # fmt: skip
+    plan(ctx)
+    assert ctx.source_size == (4032, 3024) and ctx.resize == (400, 300) and ctx.out == (300, 300)
+    load(ctx)
+    assert ctx.image is not None and (ctx.image.width, ctx.image.height) == (400, 300)
+    crop(ctx)
+    assert (ctx.image.width, ctx.image.height) == (300, 300)
 
 
 def test_limits_are_422_material(library: Library) -> None:  # noqa: F811

@@ -18,12 +18,12 @@ import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
 from ..catalogue.base import Catalogue
 from ..config import Settings
+from ..photos import Face, PhotoFacts
 from ..render.negotiate import CONTENT_TYPES
 from ..render.options import ThumbOptions, canonical
 from ..storage.base import BlobNotFound, BlobStore
@@ -45,7 +45,7 @@ class Photo:
     width: int
     height: int
     alpha: bool  # the master keeps an alpha channel (PNG master)
-    faces: tuple[Any, ...]  # render.thumbnail.Face
+    faces: tuple[Face, ...]  # in master pixels, as the tagger recorded them
     faces_fp: str  # fingerprint of the faces, part of smart-crop cache keys
 
 
@@ -80,18 +80,16 @@ class Thumbnails:
         if cached and cached[0] > now:
             return cached[1]
         record = await run_in_threadpool(self.catalogue.get, photo_id)
-        if record is None or record.state != "uploaded" or not record.data.get("master"):
+        facts = None if record is None else PhotoFacts.from_record(record)
+        if facts is None or facts.state != "uploaded" or not facts.master:
             raise ApiError(404, "not_found", "No such photo.")
-        from ..render.thumbnail import faces_from
-
-        d = record.data
-        faces = faces_from(d)
+        faces = tuple(facts.faces)
         photo = Photo(
             id=photo_id,
-            master=d["master"],
-            width=int(d.get("width") or 0),
-            height=int(d.get("height") or 0),
-            alpha=d.get("master_format") == "png",
+            master=facts.master,
+            width=facts.width,
+            height=facts.height,
+            alpha=facts.data.get("master_format") == "png",
             faces=faces,
             faces_fp=_fingerprint(faces),
         )
@@ -181,7 +179,9 @@ class Thumbnails:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _fingerprint(faces: tuple[Any, ...]) -> str:
+def _fingerprint(faces: tuple[Face, ...]) -> str:
     if not faces:
         return ""
-    return hashlib.sha256(json.dumps([[*f.box, f.score] for f in faces]).encode()).hexdigest()[:16]
+    # A face recorded without a score counts 1.0 (as the crop reads it): same keys as before.
+    boxes = [[*f.box, 1.0 if f.score is None else f.score] for f in faces]
+    return hashlib.sha256(json.dumps(boxes).encode()).hexdigest()[:16]

@@ -14,7 +14,7 @@ from ...ingest.steps.orient import orient
 from ...ingest.steps.probe import probe
 from ...ingest.steps.sniff import sniff
 from ..options import ThumbOptions
-from . import Rendered, render
+from .pipeline import Rendered, render
 from .steps.plan import sizes
 
 

@@ -1,1 +1,1 @@
-"""One file per step of the thumbnail pipeline; each takes a RenderJob and changes it."""
+"""One file per step of the thumbnail pipeline; each takes the ThumbnailContext and changes it."""

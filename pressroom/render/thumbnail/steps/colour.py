@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from ..job import RenderJob
+from ..context import ThumbnailContext
 
 
-def colour(job: RenderJob) -> None:
-    img = job.image
+def colour(ctx: ThumbnailContext) -> None:
+    img = ctx.image
     assert img is not None
     if img.interpretation not in ("srgb", "b-w") or img.format != "uchar":
         img = img.colourspace("srgb").cast("uchar")
-    if img.hasalpha() and job.format == "jpeg":
-        img = img.flatten(background=list(job.opts.background))
-    if img.bands < 3 and job.format == "avif":
+    if img.hasalpha() and ctx.format == "jpeg":
+        img = img.flatten(background=list(ctx.opts.background))
+    if img.bands < 3 and ctx.format == "avif":
         img = img.colourspace("srgb")  # AV1 4:2:0 wants colour; grey costs nothing extra
-    job.image = img
+    ctx.image = img

@@ -9,16 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..job import Face, RenderJob
+from ....photos import Face
+from ..context import ThumbnailContext
 
 MIN_FACE_SCORE = 0.5
+
+
+def _score(face: Face) -> float:
+    return 1.0 if face.score is None else face.score  # a face recorded without a score counts
 
 
 def face_centre(
     faces: Sequence[Face], scale: float, box: tuple[int, int]
 ) -> tuple[float, float] | None:
     """Centre of all faces when they fit the box together, else of the most prominent one."""
-    good = [f for f in faces if f.score >= MIN_FACE_SCORE]
+    good = [f for f in faces if _score(f) >= MIN_FACE_SCORE]
     if not good:
         return None
     x0 = min(f.box[0] for f in good) * scale
@@ -27,7 +32,7 @@ def face_centre(
     y1 = max(f.box[1] + f.box[3] for f in good) * scale
     if x1 - x0 <= box[0] and y1 - y0 <= box[1]:
         return (x0 + x1) / 2, (y0 + y1) / 2
-    best = max(good, key=lambda f: f.score * f.box[2] * f.box[3])
+    best = max(good, key=lambda f: _score(f) * f.box[2] * f.box[3])
     x, y, w, h = (v * scale for v in best.box)
     return x + w / 2, y + h / 2
 
@@ -36,25 +41,25 @@ def _clamp(v: float, hi: int) -> int:
     return max(0, min(round(v), hi))
 
 
-def crop(job: RenderJob) -> None:
-    img = job.image
-    assert img is not None and job.source_size is not None
-    ow, oh = job.out
-    if job.opts.fit != "cover" or (img.width, img.height) == (ow, oh):
+def crop(ctx: ThumbnailContext) -> None:
+    img = ctx.image
+    assert img is not None and ctx.source_size is not None
+    ow, oh = ctx.out
+    if ctx.opts.fit != "cover" or (img.width, img.height) == (ow, oh):
         return
-    gravity = job.opts.gravity
+    gravity = ctx.opts.gravity
     centre: tuple[float, float] | None = None
     if gravity == "sm":
-        centre = face_centre(job.faces, img.width / job.source_size[0], (ow, oh))
+        centre = face_centre(ctx.faces, img.width / ctx.source_size[0], (ow, oh))
         if centre is None:
             # smartcrop reads the image several times; the decode streams once: keep the
             # (already small) resized pixels in memory.
-            job.image = img.copy_memory().smartcrop(ow, oh, interesting="attention")
+            ctx.image = img.copy_memory().smartcrop(ow, oh, interesting="attention")
             return
     elif gravity == "fp":
-        centre = job.opts.focus[0] * img.width, job.opts.focus[1] * img.height
+        centre = ctx.opts.focus[0] * img.width, ctx.opts.focus[1] * img.height
     else:
         centre = img.width / 2, img.height / 2
     left = _clamp(centre[0] - ow / 2, img.width - ow)
     top = _clamp(centre[1] - oh / 2, img.height - oh)
-    job.image = img.crop(left, top, ow, oh)
+    ctx.image = img.crop(left, top, ow, oh)

@@ -6,23 +6,25 @@ Defaults favour on-demand speed: WebP effort 2 and AVIF effort 0 cost 6 and 12 m
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Any
 
-import pyvips
+from ....formats import FORMATS
+from ..context import ThumbnailContext
 
-from ..job import RenderJob
+DEFAULT_QUALITY = {"jpeg": 82, "webp": 80, "avif": 60, "png": 0}  # png: lossless, no Q
 
-DEFAULT_QUALITY = {"jpeg": 82, "webp": 80, "avif": 60, "png": 0}
-
-SAVERS: dict[str, Callable[[pyvips.Image, int], bytes]] = {
-    "jpeg": lambda img, q: img.jpegsave_buffer(Q=q, keep="none", optimize_coding=True),
-    "webp": lambda img, q: img.webpsave_buffer(Q=q, keep="none", effort=2),
-    "avif": lambda img, q: img.heifsave_buffer(Q=q, keep="none", compression="av1", effort=0),
-    "png": lambda img, q: img.pngsave_buffer(keep="none", compression=6),
+# The saver comes from the format table; these are the thumbnail engine's own settings.
+SAVE_OPTIONS: dict[str, dict[str, Any]] = {
+    "jpeg": {"optimize_coding": True},
+    "webp": {"effort": 2},
+    "avif": {"compression": "av1", "effort": 0},
+    "png": {"compression": 6},
 }
 
 
-def encode(job: RenderJob) -> None:
-    assert job.image is not None
-    q = job.opts.quality or DEFAULT_QUALITY[job.format]
-    job.output = SAVERS[job.format](job.image, q)
+def encode(ctx: ThumbnailContext) -> None:
+    assert ctx.image is not None
+    q = ctx.opts.quality or DEFAULT_QUALITY[ctx.format]
+    save = getattr(ctx.image, FORMATS[ctx.format].saver)
+    quality = {"Q": q} if ctx.format != "png" else {}
+    ctx.output = save(keep="none", **quality, **SAVE_OPTIONS[ctx.format])

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import pyvips
 
-from ..job import RenderJob
+from ..context import ThumbnailContext
 
 
-def load(job: RenderJob) -> None:
-    rw, rh = job.resize
-    if job.image is not None:
-        img = job.image
+def load(ctx: ThumbnailContext) -> None:
+    rw, rh = ctx.resize
+    if ctx.image is not None:
+        img = ctx.image
         if (img.width, img.height) != (rw, rh):
-            job.image = img.thumbnail_image(rw, height=rh, size="force", no_rotate=True)
+            ctx.image = img.thumbnail_image(rw, height=rh, size="force", no_rotate=True)
         return
-    assert job.data is not None
-    job.image = pyvips.Image.thumbnail_buffer(
-        job.data, rw, height=rh, size="force", no_rotate=True
+    assert ctx.data is not None
+    ctx.image = pyvips.Image.thumbnail_buffer(
+        ctx.data, rw, height=rh, size="force", no_rotate=True
     )

@@ -3,17 +3,17 @@
 
 from __future__ import annotations
 
-from ..job import RenderJob
+from ..context import ThumbnailContext
 
 
-def pad(job: RenderJob) -> None:
-    img = job.image
+def pad(ctx: ThumbnailContext) -> None:
+    img = ctx.image
     assert img is not None
-    ow, oh = job.out
-    if job.opts.fit != "fill" or (img.width, img.height) == (ow, oh):
+    ow, oh = ctx.out
+    if ctx.opts.fit != "fill" or (img.width, img.height) == (ow, oh):
         return
     if img.bands < 3:  # grey: pad in colour, the background may not be grey
         img = img.colourspace("srgb")
-    background = [*job.opts.background, 0] if img.hasalpha() else list(job.opts.background)
+    background = [*ctx.opts.background, 0] if img.hasalpha() else list(ctx.opts.background)
     left, top = (ow - img.width) // 2, (oh - img.height) // 2
-    job.image = img.embed(left, top, ow, oh, extend="background", background=background)
+    ctx.image = img.embed(left, top, ow, oh, extend="background", background=background)

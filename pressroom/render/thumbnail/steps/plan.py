@@ -12,7 +12,7 @@ from __future__ import annotations
 import pyvips
 
 from ...options import ThumbOptions
-from ..job import RenderJob, RenderLimit
+from ..context import RenderLimit, ThumbnailContext
 
 
 def sizes(src_w: int, src_h: int, opts: ThumbOptions) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -34,19 +34,19 @@ def sizes(src_w: int, src_h: int, opts: ThumbOptions) -> tuple[tuple[int, int], 
     return (rw, rh), (rw, rh)
 
 
-def plan(job: RenderJob) -> None:
-    if job.source_size is None:
-        if job.image is not None:
-            job.source_size = (job.image.width, job.image.height)
+def plan(ctx: ThumbnailContext) -> None:
+    if ctx.source_size is None:
+        if ctx.image is not None:
+            ctx.source_size = (ctx.image.width, ctx.image.height)
         else:
-            assert job.data is not None
-            head = pyvips.Image.new_from_buffer(job.data, "", access="sequential")
-            job.source_size = (head.width, head.height)
-    w, h = job.source_size
-    if w * h > job.max_pixels:
-        raise RenderLimit(f"source {w}x{h} is over the {job.max_pixels:,} pixel limit")
-    job.resize, job.out = sizes(w, h, job.opts)
-    rw, rh = job.resize
+            assert ctx.data is not None
+            head = pyvips.Image.new_from_buffer(ctx.data, "", access="sequential")
+            ctx.source_size = (head.width, head.height)
+    w, h = ctx.source_size
+    if w * h > ctx.max_pixels:
+        raise RenderLimit(f"source {w}x{h} is over the {ctx.max_pixels:,} pixel limit")
+    ctx.resize, ctx.out = sizes(w, h, ctx.opts)
+    rw, rh = ctx.resize
     # cover of an extreme panorama into a tall box could ask for a gigantic intermediate.
-    if rw * rh > job.max_pixels:
+    if rw * rh > ctx.max_pixels:
         raise RenderLimit(f"resizing {w}x{h} to {rw}x{rh} is over the pixel limit")

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import pyvips
 
+from ...config import Limits
+from ...photos import Face
 from ..options import ThumbOptions
 
 
@@ -14,22 +16,16 @@ class RenderLimit(Exception):
     """The source or the intermediate image is over the limits (HTTP 422)."""
 
 
-@dataclass(frozen=True)
-class Face:
-    box: tuple[float, float, float, float]  # x, y, w, h in upright source pixels
-    score: float = 1.0
-
-
 @dataclass
-class RenderJob:
+class ThumbnailContext:
     opts: ThumbOptions
     format: str  # concrete: jpeg | webp | avif | png
     data: bytes | None = None  # an encoded master: read with shrink-on-load
     image: pyvips.Image | None = None  # or pixels already decoded (upright sRGB)
     source_size: tuple[int, int] | None = None  # upright source pixels; probed when None
-    faces: Sequence[Face] = ()
-    max_pixels: int = 100_000_000  # source and intermediate pixel limit
+    faces: Sequence[Face] = ()  # in upright source pixels, as the tagger recorded them
+    max_pixels: int = Limits.max_pixels  # source and intermediate pixel limit
     resize: tuple[int, int] = (0, 0)  # planned: size after resizing, before crop or pad
     out: tuple[int, int] = (0, 0)  # planned: final size
     output: bytes | None = None
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # step -> seconds (logs, benches)
