@@ -1,12 +1,21 @@
-"""Every default in one place. Environment variables override; nothing else reads os.environ."""
+"""Every default in one place. Environment variables override; nothing else reads os.environ.
+
+Each setting is declared once, as a dataclass field with its default, the environment
+variable that overrides it and how to read that variable's text (`setting(...)`); `from_env`
+walks that table, so a default is never written twice. Commands never write the environment:
+worker processes receive the `Settings` object itself.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 MB = 1024 * 1024
+T = TypeVar("T")
 
 # Thumbnail widths/heights a URL may name; other sizes need a preset.
 THUMB_SIZES = (
@@ -21,99 +30,197 @@ THUMB_PRESETS = (
 )
 
 
-@dataclass(frozen=True)
-class Limits:
-    """What an upload may be. Pixels are checked from headers before any decode."""
-
-    max_pixels: int = 100_000_000
-    max_bytes: int = 50 * MB
+# --------------------------------------------------------------------------- the table
 
 
-@dataclass(frozen=True)
-class Settings:
-    data_dir: Path = Path("pressroom-data")
-    # "file" (folder under data_dir) or "s3://bucket/prefix"
-    storage: str = "file"
-    # "sqlite" (data_dir/catalogue.sqlite3) or "dynamodb://table-prefix"
-    catalogue: str = "sqlite"
-    s3_endpoint: str | None = None  # moto / seaweedfs / minio in tests and local runs
-    limits: Limits = field(default_factory=Limits)
-    master_quality: int = 92  # JPEG masters: print-grade, no chroma subsampling at >= 90
-    proxy_size: int = 640  # long side of the tagging/preview proxy
-    workers: int = 0  # 0 = one per core
-    # Per-file budget of the untrusted decode, in a killable worker (pressroom.batch): CPU
-    # seconds and MB beyond the worker's baseline, scaled up for files that declare more than
-    # 16 / 32 MP (ingest/guard.py). 0 = no limit. Over time -> "timeout"; see RELIABILITY.md.
-    file_timeout: float = 2.0
-    file_memory_mb: int = 512
-    # Thumbnail API. Keys sign URLs (the first signs, any verifies, so keys can rotate).
-    signing_keys: tuple[bytes, ...] = ()
-    allow_unsigned: bool = False  # local development only: accept "/_/..." paths
-    # Widths/heights (CSS px, before DPR) a URL may ask for; () = any up to the output limit.
-    thumb_sizes: tuple[int, ...] = THUMB_SIZES
-    # Named option sets ("pr:thumb"), trusted: they skip the size allow-list.
-    thumb_presets: tuple[tuple[str, str], ...] = THUMB_PRESETS
-    result_prefix: str = "renders"  # blob-store prefix of the thumbnail result cache
-    # AWS (deploy/template.yaml sets these). DynamoDB/SQS endpoint: moto in tests; None = AWS.
-    aws_endpoint: str | None = None
-    print_storage: str | None = None  # "s3://bucket/prefix" for print files; None = storage
-    print_queue_url: str | None = None  # SQS queue of print jobs
-    print_max_receives: int = 3  # = the print queue's maxReceiveCount; then the job fails
-    print_lease: float = 900.0  # seconds a render may take (= the print function's timeout)
-    missing_days: float = 7.0  # cleanup: photos announced but not uploaded for this long
-    result_cache_days: float = 30.0  # cleanup: thumbnail results older than this
-    # Customer-success console at /console/ of the API: off unless a token is set.
-    console_token: str | None = field(default=None, repr=False)
+def setting(
+    default: Any = MISSING,
+    env: str | tuple[str, ...] = (),
+    parse: Callable[[str], Any] = str,
+    *,
+    factory: Callable[[], Any] | None = None,
+) -> Any:
+    """A field with its default, its environment variable(s) and the parser of their text.
 
-    @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
-        env = dict(os.environ if env is None else env)
-        limits = Limits(
-            max_pixels=int(env.get("PRESSROOM_MAX_PIXELS", Limits.max_pixels)),
-            max_bytes=int(env.get("PRESSROOM_MAX_BYTES", Limits.max_bytes)),
-        )
-        return cls(
-            data_dir=Path(env.get("PRESSROOM_DATA", "pressroom-data")),
-            storage=env.get("PRESSROOM_STORAGE", "file"),
-            catalogue=env.get("PRESSROOM_CATALOGUE", "sqlite"),
-            s3_endpoint=env.get("PRESSROOM_S3_ENDPOINT") or None,
-            limits=limits,
-            master_quality=int(env.get("PRESSROOM_MASTER_QUALITY", 92)),
-            proxy_size=int(env.get("PRESSROOM_PROXY_SIZE", 640)),
-            workers=int(env.get("PRESSROOM_WORKERS", 0)),
-            file_timeout=float(env.get("PRESSROOM_FILE_TIMEOUT", 2.0)),
-            file_memory_mb=int(env.get("PRESSROOM_FILE_MEMORY_MB", 512)),
-            signing_keys=tuple(
-                bytes.fromhex(k.strip())
-                for k in env.get("PRESSROOM_SIGNING_KEY", "").split(",")
-                if k.strip()
-            ),
-            allow_unsigned=env.get("PRESSROOM_ALLOW_UNSIGNED", "") in ("1", "true", "yes"),
-            thumb_sizes=_sizes(env.get("PRESSROOM_THUMB_SIZES")),
-            thumb_presets=_presets(env.get("PRESSROOM_THUMB_PRESETS")),
-            result_prefix=env.get("PRESSROOM_RESULT_PREFIX", "renders"),
-            aws_endpoint=env.get("PRESSROOM_AWS_ENDPOINT") or env.get("AWS_ENDPOINT_URL") or None,
-            print_storage=env.get("PRESSROOM_PRINT_STORAGE") or None,
-            print_queue_url=env.get("PRESSROOM_PRINT_QUEUE_URL") or None,
-            print_max_receives=int(env.get("PRESSROOM_PRINT_MAX_RECEIVES", 3)),
-            print_lease=float(env.get("PRESSROOM_PRINT_LEASE", 900)),
-            missing_days=float(env.get("PRESSROOM_MISSING_DAYS", 7)),
-            result_cache_days=float(env.get("PRESSROOM_RESULT_CACHE_DAYS", 30)),
-            console_token=env.get("PRESSROOM_CONSOLE_TOKEN") or None,
-        )
+    Several names: the first with a non-empty value wins (PRESSROOM_AWS_ENDPOINT, then
+    AWS_ENDPOINT_URL). A variable set to "" is still handed to `parse`, which decides what
+    empty means (`_optional`: unset; `_sizes`: any size)."""
+    names = (env,) if isinstance(env, str) else env
+    meta = {"env": names, "parse": parse}
+    if factory is not None:
+        return field(default_factory=factory, metadata=meta)
+    return field(default=default, metadata=meta)
 
 
-def _sizes(raw: str | None) -> tuple[int, ...]:
-    """"*" allows any size; otherwise a comma-separated list of pixel sizes."""
-    if raw is None:
-        return THUMB_SIZES
+def _optional(raw: str) -> str | None:
+    return raw or None
+
+
+def _yes(raw: str) -> bool:
+    return raw in ("1", "true", "yes")
+
+
+def _not_off(raw: str) -> bool:
+    return raw not in ("0", "false", "no")
+
+
+def _keys(raw: str) -> tuple[bytes, ...]:
+    """Comma-separated hex signing keys: the first signs, any verifies."""
+    return tuple(bytes.fromhex(k.strip()) for k in raw.split(",") if k.strip())
+
+
+def _sizes(raw: str) -> tuple[int, ...]:
+    """"*" (or "") allows any size; otherwise a comma-separated list of pixel sizes."""
     raw = raw.strip()
     return () if raw in ("", "*") else tuple(sorted({int(v) for v in raw.split(",")}))
 
 
-def _presets(raw: str | None) -> tuple[tuple[str, str], ...]:
+def _presets(raw: str) -> tuple[tuple[str, str], ...]:
     """"name=w:200/h:200/fit:cover;other=w:800" (options as in a thumbnail URL)."""
-    if raw is None:
-        return THUMB_PRESETS
     pairs = (item.partition("=") for item in raw.split(";") if item.strip())
     return tuple((name.strip(), opts.strip()) for name, _, opts in pairs)
+
+
+def _read(names: tuple[str, ...], env: Mapping[str, str]) -> str | None:
+    """The text of the first named variable with a value; "" if only empty ones are set."""
+    found = None
+    for name in names:
+        value = env.get(name)
+        if value:
+            return value
+        if value is not None and found is None:
+            found = value
+    return found
+
+
+def read_env(cls: type[T], env: Mapping[str, str] | None = None) -> T:
+    """An instance of a settings dataclass: each field from its variable, else its default.
+    Nested settings dataclasses (Limits, TagConfig) read the same environment."""
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    for f in fields(cls):  # type: ignore[arg-type]
+        nested = f.metadata.get("nested")
+        if nested is not None:
+            values[f.name] = nested.from_env(env)
+            continue
+        raw = _read(f.metadata.get("env", ()), env)
+        if raw is not None:
+            values[f.name] = f.metadata["parse"](raw)
+    return cls(**values)
+
+
+def nested(cls: type[Any]) -> Any:
+    """A field holding another settings dataclass, read from the same environment."""
+    return field(default_factory=cls, metadata={"nested": cls})
+
+
+# --------------------------------------------------------------------------- the settings
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What an upload may be. Pixels are checked from headers before any decode."""
+
+    max_pixels: int = setting(100_000_000, "PRESSROOM_MAX_PIXELS", int)
+    max_bytes: int = setting(50 * MB, "PRESSROOM_MAX_BYTES", int)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Limits:
+        return read_env(cls, env)
+
+
+@dataclass(frozen=True)
+class TagConfig:
+    """How photos are tagged (pressroom.tags). PRESSROOM_FACE_* override."""
+
+    # "hog" (dlib, built in: the default), "yunet" (needs face_model), or "none".
+    # Unset: "yunet" when a face_model is given (see from_env), else "hog".
+    face_detector: str = setting("hog", "PRESSROOM_FACE_DETECTOR")
+    # An ONNX YuNet model (e.g. face_detection_yunet_2023mar.onnx); setting it selects YuNet.
+    face_model: str | None = setting(None, "PRESSROOM_FACE_MODEL", _optional)
+    # dlib HOG SVM margin. Measured (README): at 0 (dlib's default) no false positives on
+    # the corpus and all labelled faces found; -0.1 already adds one on the astronaut's suit.
+    hog_threshold: float = 0.0
+    yunet_threshold: float = 0.8  # measured: corpus false positives score 0.50-0.74
+    # Faces are searched on the proxy scaled to this long side, so the smallest face found is
+    # the same share of any photo (dlib's HOG window is 80 px: 1/8 of 640).
+    face_size: int = 640
+    # 128-D dlib ResNet vector per face (~85 ms per face, 1 core)
+    embeddings: bool = setting(True, "PRESSROOM_FACE_EMBEDDINGS", _not_off)
+    max_embedded_faces: int = 8  # the largest faces only: bounds the cost of group photos
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> TagConfig:
+        env = os.environ if env is None else env
+        config = read_env(cls, env)
+        if not env.get("PRESSROOM_FACE_DETECTOR"):  # none named: a model alone picks YuNet
+            detector = "yunet" if config.face_model else TagConfig.face_detector
+            config = replace(config, face_detector=detector)
+        return config
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Folder of the local store and catalogue.
+    data_dir: Path = setting(Path("pressroom-data"), "PRESSROOM_DATA", Path)
+    # "file" (folder under data_dir) or "s3://bucket/prefix"
+    storage: str = setting("file", "PRESSROOM_STORAGE")
+    # "sqlite" (data_dir/catalogue.sqlite3) or "dynamodb://table-prefix"
+    catalogue: str = setting("sqlite", "PRESSROOM_CATALOGUE")
+    # moto / seaweedfs / minio in tests and local runs
+    s3_endpoint: str | None = setting(None, "PRESSROOM_S3_ENDPOINT", _optional)
+    limits: Limits = nested(Limits)
+    # JPEG masters: print-grade, no chroma subsampling at >= 90
+    master_quality: int = setting(92, "PRESSROOM_MASTER_QUALITY", int)
+    proxy_size: int = setting(640, "PRESSROOM_PROXY_SIZE", int)  # long side of the proxy
+    workers: int = setting(0, "PRESSROOM_WORKERS", int)  # 0 = one per core
+    # Tag photos as they are ingested (faces, quality, hashes); "0" = ingest without tags.
+    tags: bool = setting(True, "PRESSROOM_TAGS", lambda raw: raw != "0")
+    tagging: TagConfig = nested(TagConfig)
+    # Per-file budget of the untrusted decode, in a killable worker (pressroom.batch): CPU
+    # seconds and MB beyond the worker's baseline, scaled up for files that declare more than
+    # 16 / 32 MP (pressroom.batch.budget). 0 = no limit. Over time -> "timeout"; see
+    # RELIABILITY.md.
+    file_timeout: float = setting(2.0, "PRESSROOM_FILE_TIMEOUT", float)
+    file_memory_mb: int = setting(512, "PRESSROOM_FILE_MEMORY_MB", int)
+    # Thumbnail API. Keys sign URLs (the first signs, any verifies, so keys can rotate).
+    signing_keys: tuple[bytes, ...] = setting((), "PRESSROOM_SIGNING_KEY", _keys)
+    # local development only: accept "/_/..." paths
+    allow_unsigned: bool = setting(False, "PRESSROOM_ALLOW_UNSIGNED", _yes)
+    # Widths/heights (CSS px, before DPR) a URL may ask for; () = any up to the output limit.
+    thumb_sizes: tuple[int, ...] = setting(THUMB_SIZES, "PRESSROOM_THUMB_SIZES", _sizes)
+    # Named option sets ("pr:thumb"), trusted: they skip the size allow-list.
+    thumb_presets: tuple[tuple[str, str], ...] = setting(
+        THUMB_PRESETS, "PRESSROOM_THUMB_PRESETS", _presets
+    )
+    # blob-store prefix of the thumbnail result cache
+    result_prefix: str = setting("renders", "PRESSROOM_RESULT_PREFIX")
+    # AWS (deploy/template.yaml sets these). DynamoDB/SQS endpoint: moto in tests; None = AWS.
+    aws_endpoint: str | None = setting(
+        None, ("PRESSROOM_AWS_ENDPOINT", "AWS_ENDPOINT_URL"), _optional
+    )
+    # "s3://bucket/prefix" for print files; None = storage
+    print_storage: str | None = setting(None, "PRESSROOM_PRINT_STORAGE", _optional)
+    print_queue_url: str | None = setting(None, "PRESSROOM_PRINT_QUEUE_URL", _optional)
+    # = the print queue's maxReceiveCount; then the job fails
+    print_max_receives: int = setting(3, "PRESSROOM_PRINT_MAX_RECEIVES", int)
+    # seconds a render may take (= the print function's timeout)
+    print_lease: float = setting(900.0, "PRESSROOM_PRINT_LEASE", float)
+    # cleanup: photos announced but not uploaded for this long
+    missing_days: float = setting(7.0, "PRESSROOM_MISSING_DAYS", float)
+    # cleanup: thumbnail results older than this
+    result_cache_days: float = setting(30.0, "PRESSROOM_RESULT_CACHE_DAYS", float)
+    # Customer-success console at /console/ of the API: off unless a token is set.
+    console_token: str | None = field(
+        default=None,
+        repr=False,
+        metadata={"env": ("PRESSROOM_CONSOLE_TOKEN",), "parse": _optional},
+    )
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        return read_env(cls, env)
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some settings changed (a command's flags over the environment)."""
+        return replace(self, **changes)

@@ -34,7 +34,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
     )
     workers = getattr(args, "workers", None) or s.workers
     data_dir = getattr(args, "data", None) or s.data_dir
-    return Settings(**{**s.__dict__, "limits": limits, "workers": workers, "data_dir": data_dir})
+    tags = s.tags and not getattr(args, "no_tags", False)
+    return s.replace(limits=limits, workers=workers, data_dir=data_dir, tags=tags)
 
 
 def expand(paths: Sequence[str]) -> list[Path]:

@@ -78,10 +78,10 @@ def _tag_stored_proxy(settings: Settings, data: dict[str, Any]) -> dict[str, Any
     import pyvips
 
     from ..storage import open_store
-    from ..tags import TagConfig, tag
+    from ..tags import tag
 
     proxy = pyvips.Image.new_from_buffer(open_store(settings).get(data["proxy"]), "")
-    return tag(proxy, data, TagConfig.from_env())
+    return tag(proxy, data, settings.tagging)
 
 
 def _setup(settings: Settings) -> Settings:

@@ -33,20 +33,10 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=0, help="processes (default: one per core)")
     p.add_argument(
         "--no-tags",
-        nargs=0,
-        action=_NoTags,
+        action="store_true",
         help="skip tagging (faces, quality, hashes); same as PRESSROOM_TAGS=0",
     )
     add_limit_flags(p)
-
-
-class _NoTags(argparse.Action):
-    """Through the environment, so the spawned ingest workers see it too."""
-
-    def __call__(self, parser: Any, namespace: Any, values: Any, option: Any = None) -> None:
-        import os
-
-        os.environ["PRESSROOM_TAGS"] = "0"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -62,16 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def parser_for_demo() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="pressroom ingest")
-    _add_arguments(p)
-    p.set_defaults(json=False)
-    return p
-
-
 def make_ingestor(settings: Settings) -> Any:
-    import os
-
+    """A worker's ingestor, from the Settings the parent hands it (flags included)."""
     from ..catalogue import open_catalogue
     from ..ingest.guard import warm_up
     from ..ingest.service import Ingestor
@@ -79,7 +61,7 @@ def make_ingestor(settings: Settings) -> Any:
     from ..tags import make_tagger  # light: models load when the first photo is tagged
 
     warm_up()  # one-time start-up work, outside the first file's time budget
-    tagger = None if os.environ.get("PRESSROOM_TAGS", "1") == "0" else make_tagger()
+    tagger = make_tagger(settings.tagging) if settings.tags else None
     return Ingestor(open_store(settings), open_catalogue(settings), settings, tagger=tagger)
 
 

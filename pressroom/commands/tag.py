@@ -34,7 +34,7 @@ def tag_file(settings: Settings, path: Path) -> dict[str, Any]:
     from ..ingest.pipeline import validate
     from ..ingest.service import read_upload
     from ..ingest.steps.metadata import metadata
-    from ..tags import TagConfig, tag
+    from ..tags import tag
 
     try:
         verdict, job = validate(read_upload(path, settings), settings.limits, settings.proxy_size)
@@ -45,7 +45,7 @@ def tag_file(settings: Settings, path: Path) -> dict[str, Any]:
     assert job.proxy is not None
     metadata(job)  # capture time, GPS, camera: facts the screenshot score and events need
     record = job.meta
-    tags = tag(job.proxy, record, TagConfig.from_env())
+    tags = tag(job.proxy, record, settings.tagging)
     keep = ("format", "width", "height", "captured_at", "gps", "camera_make", "camera_model")
     return {
         "path": str(path),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .config import TagConfig
+from ..config import TagConfig
 
 if TYPE_CHECKING:
     import pyvips

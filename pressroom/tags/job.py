@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pyvips
 
-from .config import TagConfig
+from ..config import TagConfig
 
 
 @dataclass

@@ -13,7 +13,7 @@ from typing import Any
 
 import pyvips
 
-from .config import TagConfig
+from ..config import TagConfig
 from .job import TagJob
 from .steps.colourfulness import colourfulness
 from .steps.colours import colours

@@ -18,7 +18,7 @@ from typing import Protocol
 
 import numpy as np
 
-from ..config import TagConfig
+from ...config import TagConfig
 
 log = logging.getLogger(__name__)
 
