@@ -3,7 +3,7 @@
     Photos   a grid (signed thumbnails) filtered by state and reason; a photo's master with
              its face boxes, metadata, tags and, for a rejected upload, why in plain words
     Books    a designed book's pages as spreads, each photo's effective ppi, preflight warnings
-             on the page they concern (books are read from the blob store: bookstore.py)
+             on the page they concern (books are read from the blob store: catalogue/books.py)
     Jobs     print jobs, newest first, with their states and failure reasons
 
 Off unless PRESSROOM_CONSOLE_TOKEN is set; every URL then needs that token (login form,

@@ -3,7 +3,7 @@
     /                    overview: photos, books and print jobs by state
     /photos              grid, ?state=missing|uploaded|rejected &reason=CODE, ?id=PHOTO to open
     /photos/{id}         the master with face boxes, metadata, tags, look-alikes, or the verdict
-    /books               designed books (bookstore.py), newest first
+    /books               designed books (catalogue/books.py), newest first
     /books/{id}          spreads with per-photo ppi and preflight findings on their page
     /books/{id}/pages/{name}.jpg   a page preview
     /jobs                print jobs, newest first, ?state=queued|rendering|ready|failed
@@ -28,16 +28,29 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from ..catalogue.base import STATES, Catalogue
+from ..catalogue.books import book_id_for, list_books, load_book, read_page
+from ..catalogue.books import key as book_key
 from ..config import Settings
-from ..ingest.errors import REASONS as UPLOAD_REASONS
+from ..photos import PhotoFacts
 from ..printjobs import JOB_STATES
 from ..render.signature import signed_path
 from ..storage.base import BlobStore
-from . import bookstore, photos, words
 from .auth import TokenGate
 from .books import book_view
-from .static import CSS, ICON, JS
-from .templates import render
+from .pages import StaticFile, render, static_files
+from .photos import (
+    GRID_LIMIT,
+    Lookalikes,
+    card,
+    colours,
+    counts,
+    display_name,
+    faces,
+    facts,
+    summary,
+    tag_rows,
+)
+from .words import job_reason, state, upload_codes
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +67,7 @@ class Console:
         self.catalogue = catalogue
         self._jobs = jobs
         self._jobs_lock = threading.Lock()
-        self.lookalikes = photos.Lookalikes(catalogue)
+        self.lookalikes = Lookalikes(catalogue)
         key = settings.signing_keys[0] if settings.signing_keys else None
         self._key = key
         self.thumbs_on = key is not None or settings.allow_unsigned
@@ -96,8 +109,8 @@ class Console:
             job_counts = None
         return self.page(
             request, "home.html", title="Overview", section="",
-            photo_counts=photos.counts(self.catalogue),
-            books=bookstore.list_books(self.store, limit=5),
+            photo_counts=counts(self.catalogue),
+            books=list_books(self.store, limit=5),
             job_counts=job_counts,
         )
 
@@ -107,42 +120,43 @@ class Console:
         if find and self.catalogue.get(find) is not None:
             root = request.scope.get("root_path", "")
             return RedirectResponse(f"{root}/photos/{quote(find, safe='')}", status_code=303)
-        state, reason = q.get("state", ""), q.get("reason", "")
+        wanted, reason = q.get("state", ""), q.get("reason", "")
         notices = []
         if find:
             notices.append(f"No photo has the id “{find}”.")
-        if state and state not in STATES:
-            notices.append(f"“{state}” is not a photo state; showing every state.")
-            state = ""
-        if reason and reason not in UPLOAD_REASONS:
+        if wanted and wanted not in STATES:
+            notices.append(f"“{wanted}” is not a photo state; showing every state.")
+            wanted = ""
+        upload_reasons = upload_codes()
+        if reason and reason not in upload_reasons:
             notices.append(f"“{reason}” is not a rejection reason; showing every reason.")
             reason = ""
-        counts = photos.counts(self.catalogue)
-        tabs = [("", "All", sum(counts.values()))] + [
-            (s, words.state(s).capitalize(), counts[s]) for s in STATES
+        by_state = counts(self.catalogue)
+        tabs = [("", "All", sum(by_state.values()))] + [
+            (s, state(s).capitalize(), by_state[s]) for s in STATES
         ]
-        records = self.catalogue.list(state or None, reason or None, limit=photos.GRID_LIMIT)  # type: ignore[arg-type]
+        records = self.catalogue.list(wanted or None, reason or None, limit=GRID_LIMIT)  # type: ignore[arg-type]
         return self.page(
             request, "photos.html", title="Photos", section="photos",
-            cards=[photos.card(r) for r in records], tabs=tabs, states=STATES,
-            reasons=sorted(UPLOAD_REASONS), state=state, reason=reason, find=find,
-            notices=notices, limit=photos.GRID_LIMIT,
+            cards=[card(r) for r in records], tabs=tabs, states=STATES,
+            reasons=upload_reasons, state=wanted, reason=reason, find=find,
+            notices=notices, limit=GRID_LIMIT,
         )
 
     def photo(self, request: Request) -> Response:
         rec = self.catalogue.get(request.path_params["photo_id"])
         if rec is None:
             raise HTTPException(404, "No photo has this id.")
-        width, height = int(rec.data.get("width") or 0), int(rec.data.get("height") or 0)
-        faces = photos.faces(rec)
-        tags = photos.tag_rows(rec)
+        photo = PhotoFacts.from_record(rec)
+        width, height = photo.width, photo.height
+        tags = tag_rows(photo)
         return self.page(
-            request, "photo.html", title=photos.display_name(rec), section="photos",
-            rec=rec, name=photos.display_name(rec), story=photos.summary(rec),
-            width=width or 1, height=height or 1, faces=faces,
+            request, "photo.html", title=display_name(rec), section="photos",
+            rec=rec, name=display_name(rec), story=summary(rec),
+            width=width or 1, height=height or 1, faces=faces(photo),
             label_size=round(max(width, height, 1) * 0.03, 1),
-            facts=photos.facts(rec), tags=tags, colours=photos.colours(rec),
-            lookalikes=self._named(self.lookalikes.of(rec)) if tags else [],
+            facts=facts(photo), tags=tags, colours=colours(photo),
+            lookalikes=self._named(self.lookalikes.of(photo)) if tags else [],
             missing_days=self.settings.missing_days,
         )
 
@@ -150,15 +164,15 @@ class Console:
         out = []
         for pid, distance in found[:limit]:
             rec = self.catalogue.get(pid)
-            out.append((pid, distance, photos.display_name(rec) if rec else pid))
+            out.append((pid, distance, display_name(rec) if rec else pid))
         return out
 
     def books(self, request: Request) -> Response:
         return self.page(request, "books.html", title="Books", section="books",
-                         books=bookstore.list_books(self.store))
+                         books=list_books(self.store))
 
     def book(self, request: Request) -> Response:
-        stored = bookstore.load_book(self.store, request.path_params["book_id"])
+        stored = load_book(self.store, request.path_params["book_id"])
         if stored is None:
             raise HTTPException(404, "No book has this id.")
         view = book_view(stored)
@@ -171,34 +185,34 @@ class Console:
         name = request.path_params["name"]
         data = None
         if name.endswith(".jpg"):
-            data = bookstore.read_page(self.store, request.path_params["book_id"], name[:-4])
+            data = read_page(self.store, request.path_params["book_id"], name[:-4])
         if data is None:
             raise HTTPException(404, "No such page preview.")
         return Response(data, media_type="image/jpeg",
                         headers={"Cache-Control": "private, max-age=3600"})
 
     def job_list(self, request: Request) -> Response:
-        state = request.query_params.get("state", "")
+        wanted = request.query_params.get("state", "")
         notices = []
-        if state and state not in JOB_STATES:
-            notices.append(f"“{state}” is not a job state; showing every state.")
-            state = ""
+        if wanted and wanted not in JOB_STATES:
+            notices.append(f"“{wanted}” is not a job state; showing every state.")
+            wanted = ""
         try:
             store = self.jobs()
-            jobs = list(store.list(state or None, limit=JOB_LIMIT))
-            every = jobs if not state else list(store.list(None, limit=JOB_LIMIT))
+            jobs = list(store.list(wanted or None, limit=JOB_LIMIT))
+            every = jobs if not wanted else list(store.list(None, limit=JOB_LIMIT))
         except Exception as e:  # noqa: BLE001 - say so on the page
             log.exception("console: print jobs unavailable")
             return self.page(request, "jobs.html", title="Print jobs", section="jobs",
                              error=type(e).__name__)
         counts = {s: sum(j.state == s for j in every) for s in JOB_STATES}
         tabs = [("", "All", len(every))] + [
-            (s, words.state(s).capitalize(), counts[s]) for s in JOB_STATES
+            (s, state(s).capitalize(), counts[s]) for s in JOB_STATES
         ]
         return self.page(
             request, "jobs.html", title="Print jobs", section="jobs", jobs=jobs, tabs=tabs,
-            state=state, notices=notices, error=None,
-            job_words=lambda j: words.job_reason(j.reason, j.message),
+            state=wanted, notices=notices, error=None,
+            job_words=lambda j: job_reason(j.reason, j.message),
         )
 
     def job(self, request: Request) -> Response:
@@ -207,15 +221,15 @@ class Console:
             raise HTTPException(404, "No print job has this id.")
         book_id = None
         if job.book:
-            candidate = bookstore.book_id_for(job.book)
-            if self.store.exists(bookstore.key(candidate, "summary.json")):
+            candidate = book_id_for(job.book)
+            if self.store.exists(book_key(candidate, "summary.json")):
                 book_id = candidate
         gone: list[str] = []
         if job.reason == "missing_photo" and job.state != "ready":
             gone = self._gone(job.book)
         return self.page(
             request, "job.html", title=f"Print job {job.id}", section="jobs", job=job,
-            story=words.job_reason(job.reason, job.message), book_id=book_id, gone=gone,
+            story=job_reason(job.reason, job.message), book_id=book_id, gone=gone,
         )
 
     def _gone(self, book: dict[str, Any]) -> list[str]:
@@ -244,11 +258,9 @@ class Console:
                          heading=heading, message=message, status=status)
 
 
-def _static(body: str, media_type: str) -> Any:
-    data = body.encode()
-
+def _static(file: StaticFile) -> Any:
     def endpoint(request: Request) -> Response:
-        return Response(data, media_type=media_type,
+        return Response(file.data, media_type=file.media_type,
                         headers={"Cache-Control": "private, max-age=300"})
 
     return endpoint
@@ -260,6 +272,7 @@ def create_console(
     if not settings.console_token:
         raise ValueError("the console is off: set PRESSROOM_CONSOLE_TOKEN")
     c = Console(settings, store, catalogue, jobs)
+    static = static_files()
     app = Starlette(
         routes=[
             Route("/", c.home),
@@ -270,15 +283,17 @@ def create_console(
             Route("/books/{book_id}/pages/{name}", c.book_page),
             Route("/jobs", c.job_list),
             Route("/jobs/{job_id}", c.job),
-            Route("/static/console.css", _static(CSS, "text/css")),
-            Route("/static/console.js", _static(JS, "text/javascript")),
-            Route("/static/icon.svg", _static(ICON, "image/svg+xml")),
+            *(Route(f"/static/{name}", _static(f)) for name, f in static.items()),
         ],
         exception_handlers={HTTPException: c.error, Exception: c.error},
     )
+    # The login page inlines the stylesheet (/static/ answers 401 before sign-in); the CSP
+    # allows exactly that text by its hash, computed from the file served.
+    css = static["console.css"]
+    inline_css = css.data.decode()
 
     def login_page(root: str, wanted: str, error: str | None) -> str:
         return render("login.html", root=root, next=wanted, error=error, title="Sign in",
-                      section="", signed_in=False, inline_css=CSS)
+                      section="", signed_in=False, inline_css=inline_css)
 
-    return TokenGate(app, settings.console_token, login_page)
+    return TokenGate(app, settings.console_token, login_page, (css.csp_hash,))

@@ -17,25 +17,28 @@ from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .static import CSS_HASH
-
 COOKIE = "pressroom_console"
 SESSION_SECONDS = 12 * 3600
 MAX_FORM_BYTES = 4096
 
-# Pages use no inline script or style (geometry is drawn with SVG attributes), so the policy
-# can be strict: anything injected would not run. The one inline style allowed, by its hash,
-# is the console's own stylesheet on the login page (served before /static/ may be read).
-CSP = (
-    f"default-src 'none'; img-src 'self'; style-src 'self' '{CSS_HASH}'; script-src 'self'; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-)
-HEADERS = [
-    (b"content-security-policy", CSP.encode()),
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"same-origin"),
-]
+
+def security_headers(style_hashes: tuple[str, ...] = ()) -> list[tuple[bytes, bytes]]:
+    """Headers on every response. Pages use no inline script or style (geometry is drawn
+    with SVG attributes), so the policy can be strict: anything injected would not run. The
+    only inline styles allowed are those whose hashes are given: the console's own stylesheet
+    on the login page (served before /static/ may be read)."""
+    styles = "".join(f" '{h}'" for h in style_hashes)
+    csp = (
+        f"default-src 'none'; img-src 'self'; style-src 'self'{styles}; script-src 'self'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    )
+    return [
+        (b"content-security-policy", csp.encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"DENY"),
+        (b"referrer-policy", b"same-origin"),
+    ]
+
 
 # (root, next, error) -> the login page's HTML
 LoginPage = Callable[[str, str, str | None], str]
@@ -46,10 +49,17 @@ def _digest(value: str) -> bytes:
 
 
 class TokenGate:
-    def __init__(self, app: ASGIApp, token: str, login_page: LoginPage) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        token: str,
+        login_page: LoginPage,
+        style_hashes: tuple[str, ...] = (),
+    ) -> None:
         if not token:
             raise ValueError("the console needs a token")
         self.app = app
+        self.headers = security_headers(style_hashes)
         self._token = _digest(token)
         self._key = hashlib.sha256(b"pressroom-console-session|" + token.encode()).digest()
         self.login_page = login_page
@@ -93,7 +103,7 @@ class TokenGate:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers") or [])
                 names = {k.lower() for k, _ in headers}
-                headers += [h for h in HEADERS if h[0] not in names]
+                headers += [h for h in self.headers if h[0] not in names]
                 if b"cache-control" not in names:
                     headers.append((b"cache-control", b"private, no-store"))
                 message = {**message, "headers": headers}

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import words
-from .bookstore import StoredBook
+from ..catalogue.books import StoredBook
+from .words import dropped, preflight_finding
 
 _PPI = re.compile(r"at (\d+(?:\.\d+)?) ppi")
 
@@ -137,7 +137,7 @@ def book_view(stored: StoredBook) -> BookView:
         pages=pages,
         general=general,
         dropped=[
-            {"photo_id": str(d.get("photo_id", "")), "words": words.dropped(str(d.get("reason")))}
+            {"photo_id": str(d.get("photo_id", "")), "words": dropped(str(d.get("reason")))}
             for d in layout.get("dropped") or []
         ],
         warnings=[str(w) for w in layout.get("warnings") or []],
@@ -189,7 +189,7 @@ def _page(
 def _finding(f: dict[str, Any], file: str, target: float) -> FindingView:
     code = str(f.get("code", ""))
     message = str(f.get("message", ""))
-    said = words.PREFLIGHT.get(code, "")
+    said = preflight_finding(code)
     m = _PPI.search(message) if code == "low_ppi" else None
     if m:
         said = (f"A photo prints at {float(m.group(1)):.0f} ppi (target {target:.0f}): "

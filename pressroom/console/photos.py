@@ -11,8 +11,9 @@ from typing import Any
 
 from ..catalogue.base import STATES, Catalogue, PhotoRecord
 from ..curate.duplicates import hamming
-from ..curate.item import CurateOptions, Item
-from . import words
+from ..curate.item import CurateOptions
+from ..photos import Face, PhotoFacts
+from .words import printable_reason, upload_reason
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 GRID_LIMIT = 120  # newest photos on one grid page
@@ -34,7 +35,7 @@ def card(rec: PhotoRecord) -> Card:
 
 
 def display_name(rec: PhotoRecord) -> str:
-    return str(rec.data.get("source_name") or rec.id)
+    return str(PhotoFacts.from_record(rec).source_name or rec.id)
 
 
 def counts(catalogue: Catalogue) -> dict[str, int]:
@@ -48,26 +49,26 @@ def counts(catalogue: Catalogue) -> dict[str, int]:
     return {s: int(found.get(s, 0)) for s in STATES}
 
 
-def facts(rec: PhotoRecord) -> list[tuple[str, str]]:
+def facts(photo: PhotoFacts) -> list[tuple[str, str]]:
     """(label, value) rows about the file and the photo, in the order a person asks."""
-    d = rec.data
-    rows: list[tuple[str, str]] = [("Original file name", str(d.get("source_name") or "—"))]
-    if d.get("format"):
+    d = photo.data  # what PhotoFacts leaves untyped: file size, camera, profile
+    rows: list[tuple[str, str]] = [("Original file name", str(photo.source_name or "—"))]
+    if photo.format:
         master = str(d.get("master_format") or "").upper()
-        kept = f" (kept as {master})" if master and master != str(d["format"]).upper() else ""
-        rows.append(("Format", f"{d['format']}{kept}"))
-    if d.get("width") and d.get("height"):
-        w, h = int(d["width"]), int(d["height"])
+        kept = f" (kept as {master})" if master and master != str(photo.format).upper() else ""
+        rows.append(("Format", f"{photo.format}{kept}"))
+    if photo.width and photo.height:
+        w, h = photo.width, photo.height
         rows.append(("Pixels", f"{w} × {h} ({w * h / 1e6:.1f} MP)"))
     if d.get("bytes"):
         rows.append(("File size", size(int(d["bytes"]))))
-    if d.get("captured_at"):
-        rows.append(("Taken", str(d["captured_at"]).replace("T", " ")))
+    if photo.captured_at:
+        rows.append(("Taken", str(photo.captured_at).replace("T", " ")))
     camera = " ".join(str(d[k]) for k in ("camera_make", "camera_model") if d.get(k))
     if camera:
         rows.append(("Camera", camera))
-    if d.get("gps"):
-        g = d["gps"]
+    if photo.gps:
+        g = photo.gps
         rows.append(("Location", f"{float(g.get('lat', 0)):.5f}, {float(g.get('lon', 0)):.5f}"))
     if d.get("icc_profile"):
         rows.append(("Colour profile", str(d["icc_profile"])))
@@ -84,27 +85,9 @@ def size(n: int) -> str:
     return str(n)
 
 
-@dataclass
-class Face:
-    index: int
-    x: float
-    y: float
-    w: float
-    h: float
-    score: float | None
-
-
-def faces(rec: PhotoRecord) -> list[Face]:
-    """Face boxes in master pixels (the tagger's `faces`, [x, y, w, h])."""
-    out = []
-    for i, f in enumerate((rec.data.get("tags") or {}).get("faces") or [], 1):
-        box = f.get("box") if isinstance(f, dict) else None
-        if not box or len(box) != 4:
-            continue
-        x, y, w, h = (float(v) for v in box)
-        score = f.get("score")
-        out.append(Face(i, x, y, w, h, float(score) if score is not None else None))
-    return out
+def faces(photo: PhotoFacts) -> list[Face]:
+    """Face boxes in master pixels (the tagger's `faces`, [x, y, w, h]), numbered as stored."""
+    return photo.faces
 
 
 @dataclass
@@ -116,8 +99,8 @@ class TagRow:
     meter: float | None = None  # 0..1 for a bar
 
 
-def tag_rows(rec: PhotoRecord) -> list[TagRow]:
-    t = rec.data.get("tags") or {}
+def tag_rows(photo: PhotoFacts) -> list[TagRow]:
+    t = photo.tags
     if not t:
         return []
     printable = t.get("printable") or {}
@@ -152,7 +135,7 @@ def tag_rows(rec: PhotoRecord) -> list[TagRow]:
     if printable:
         ok = bool(printable.get("ok", True))
         rows.append(TagRow("Printable", "yes" if ok else "no",
-                           "; ".join(words.PRINTABLE.get(r, r.replace("_", " ")) for r in reasons),
+                           "; ".join(printable_reason(r) for r in reasons),
                            "good" if ok else "warn"))
     if "faces" in t:
         n = len(t.get("faces") or [])
@@ -161,9 +144,9 @@ def tag_rows(rec: PhotoRecord) -> list[TagRow]:
     return rows
 
 
-def colours(rec: PhotoRecord) -> list[tuple[str, float]]:
+def colours(photo: PhotoFacts) -> list[tuple[str, float]]:
     out = []
-    for c in (rec.data.get("tags") or {}).get("colours") or []:
+    for c in photo.tags.get("colours") or []:
         hex_ = str(c.get("hex", ""))
         if HEX_COLOUR.match(hex_):
             out.append((hex_, float(c.get("share", 0))))
@@ -189,16 +172,15 @@ class Lookalikes:
                 self._until = time.monotonic() + LOOKALIKE_TTL
             return self._pool
 
-    def of(self, rec: PhotoRecord) -> list[tuple[str, int]]:
+    def of(self, photo: PhotoFacts) -> list[tuple[str, int]]:
         """[(photo id, pHash distance)], closest first."""
-        mine = Item.from_record(rec.id, rec.data)
-        phash = mine.tags.get("phash")
+        phash = photo.tags.get("phash")
         if not phash:
             return []
-        ts, o = mine.timestamp, self.options
+        ts, o = photo.timestamp, self.options
         out = []
         for pid, other, other_ts in self.pool():
-            if pid == rec.id:
+            if pid == photo.id:
                 continue
             d = hamming(phash, other)
             close = None not in (ts, other_ts) and abs(ts - other_ts) <= o.burst_seconds  # type: ignore[operator]
@@ -209,14 +191,14 @@ class Lookalikes:
 
 def _hashed(recs: Iterable[PhotoRecord]) -> Iterable[tuple[str, str, float | None]]:
     for r in recs:
-        item = Item.from_record(r.id, r.data)
-        if item.tags.get("phash"):
-            yield r.id, str(item.tags["phash"]), item.timestamp
+        photo = PhotoFacts.from_record(r)
+        if photo.tags.get("phash"):
+            yield r.id, str(photo.tags["phash"]), photo.timestamp
 
 
 def summary(rec: PhotoRecord) -> dict[str, Any]:
     """The rejection or waiting story of a record, in plain words."""
     if rec.state == "rejected":
-        what, advice = words.upload_reason(rec.reason, rec.message)
+        what, advice = upload_reason(rec.reason, rec.message)
         return {"what": what, "advice": advice, "detail": str(rec.data.get("detail") or "")}
     return {}
