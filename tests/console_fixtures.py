@@ -67,9 +67,9 @@ def populate(root: Path, corpus: Path) -> ConsoleData:
     """Ingest (with tags), design and publish a book, and record print jobs, into `root`."""
     import pyvips
 
-    from pressroom.commands.book import build
+    from pressroom.books.make import make_book as build
+    from pressroom.books.printjob import render_print_files
     from pressroom.printjobs import PrintRejected, open_jobs
-    from pressroom.printjobs.render import render_print_files
     from pressroom.tags import make_tagger
 
     settings = Settings(data_dir=root, signing_keys=(KEY,), console_token=TOKEN)

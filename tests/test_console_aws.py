@@ -77,12 +77,12 @@ def text(response: dict[str, Any]) -> str:
 
 
 def test_console_pages_on_s3_and_dynamodb(stack: Stack, tmp_path: Path) -> None:
-    from pressroom.commands.book import build
+    from pressroom.books.make import make_book
     from pressroom.printjobs import open_jobs
 
     settings = Settings.from_env()
     assert settings.storage.startswith("s3://") and settings.catalogue.startswith("dynamodb://")
-    out = build(settings, ["consoleobamabiden", "consolebiden"], "photobook-21x21",
+    out = make_book(settings, ["consoleobamabiden", "consolebiden"], "photobook-21x21",
                 tmp_path / "book.pdf", previews=tmp_path / "previews", title="On AWS",
                 pad=True, workers=1)
     book_id = out["book_id"]

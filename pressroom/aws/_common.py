@@ -142,7 +142,7 @@ class Container:
     @functools.cached_property
     def renderer(self) -> BookRenderer:
         """The book renderer: book layout + masters -> print PDFs (pressroom.render.print)."""
-        from pressroom.printjobs.render import render_print_files
+        from pressroom.books.printjob import render_print_files
 
         return render_print_files
 

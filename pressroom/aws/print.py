@@ -16,13 +16,13 @@ an expired lease: the next delivery takes it over, and after the last one the cl
 Lambda marks it `failed` ("timeout").
 
 Books beyond Lambda's 15 minutes / 10 GB belong on AWS Batch or Step Functions with the
-same job store and renderer; this handler is the Lambda-sized path.
+same job store and renderer; this handler is the Lambda-sized path. The flow itself is
+`pressroom.books.printjob.run_print_job`; this module adds SQS, logs and metrics.
 """
 
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from typing import Any
 
@@ -40,20 +40,12 @@ from pressroom.aws._common import (
     logger,
     metrics,
 )
-from pressroom.printjobs import FINAL_JOB_STATES, JOB_REASONS, PrintJob, PrintRejected
+from pressroom.books.printjob import PRINT_PREFIX, JobBusy, PrintRun, print_key, run_print_job
+from pressroom.printjobs import PrintJob, PrintRejected
 
-PRINT_PREFIX = "print"
-CONTENT_TYPES = {"pdf": "application/pdf", "json": "application/json", "jpg": "image/jpeg"}
+__all__ = ["PRINT_PREFIX", "JobBusy", "handler", "print_key", "run_job", "submit"]
 
 processor = BatchProcessor(event_type=EventType.SQS)
-
-
-class JobBusy(Exception):
-    """Another attempt holds the job's lease: try this message again later."""
-
-
-def print_key(job_id: str, name: str) -> str:
-    return f"{PRINT_PREFIX}/{job_id}/{name}"
 
 
 def submit(
@@ -91,59 +83,50 @@ def record_handler(record: Any) -> None:
     run_job(job_id, receives)
 
 
+class _Log:
+    """The print flow's events as Powertools log lines and EMF metrics."""
+
+    def unknown(self, job_id: str) -> None:
+        logger.error("unknown print job, message dropped")
+        count("PrintJobsUnknown")
+
+    def final(self, job: PrintJob) -> None:
+        logger.info("print job already final", extra={"state": job.state})
+
+    def rendering(self, job: PrintJob, receives: int) -> None:
+        logger.info("print job rendering", extra={"attempt": job.attempts, "receives": receives})
+
+    def rejected(self, job: PrintJob, error: PrintRejected) -> None:
+        logger.warning("print job failed", extra={"reason": error.reason, "detail": error.detail})
+        count("PrintJobsFailed", reason=error.reason)
+
+    def attempt_failed(self, job: PrintJob, gave_up: bool) -> None:
+        logger.exception("print attempt failed", extra={"attempt": job.attempts})
+        if gave_up:
+            count("PrintJobsFailed", reason="render_error")
+
+    def ready(self, job: PrintJob, pages: int, seconds: float) -> None:
+        count("PagesRendered", pages)
+        count("PrintSeconds", round(seconds, 3), unit=MetricUnit.Seconds)
+        count("PrintJobsReady")
+        logger.info("print job ready", extra={"pages": pages, "seconds": seconds})
+
+    def lost_lease(self, job: PrintJob) -> None:
+        logger.warning("print attempt lost its lease; result left to the newer attempt")
+
+
 def run_job(job_id: str, receives: int = 1) -> str:
     """One delivery of a job's message; returns the job's state afterwards."""
     c = container()
-    settings = c.settings
-    job, started = c.jobs.start(job_id, lease_seconds=settings.print_lease)
-    if job is None:
-        # Nothing could ever render it: acknowledge rather than cycle it to the DLQ.
-        logger.error("unknown print job, message dropped")
-        count("PrintJobsUnknown")
-        return "unknown"
-    if not started:
-        if job.state in FINAL_JOB_STATES:
-            logger.info("print job already final", extra={"state": job.state})
-            return job.state
-        raise JobBusy(f"job {job_id} is held by attempt {job.attempts}")
-
-    attempt = job.attempts
-    logger.info("print job rendering", extra={"attempt": attempt, "receives": receives})
-    started_at = time.perf_counter()
-    try:
-        rendered = c.renderer(job.book, c.store)
-        keys = []
-        for name, data in rendered.files.items():
-            key = print_key(job_id, name)
-            content_type = CONTENT_TYPES.get(name.rsplit(".", 1)[-1].lower())
-            c.print_store.put(key, data, content_type)
-            keys.append(key)
-    except PrintRejected as r:
-        job, _ = c.jobs.fail(job_id, r.reason, r.message)
-        logger.warning("print job failed", extra={"reason": r.reason, "detail": r.detail})
-        count("PrintJobsFailed", reason=r.reason)
-        return job.state
-    except Exception:
-        logger.exception("print attempt failed", extra={"attempt": attempt})
-        message = JOB_REASONS["render_error"]
-        if receives >= settings.print_max_receives:
-            # SQS moves the message to the DLQ instead of delivering it again.
-            c.jobs.fail(job_id, "render_error", message)
-            count("PrintJobsFailed", reason="render_error")
-        else:
-            c.jobs.requeue(job_id, attempt, "render_error", message)
-        raise
-    seconds = time.perf_counter() - started_at
-    result = {"files": keys, "pages": rendered.pages, "seconds": round(seconds, 3)}
-    job, changed = c.jobs.finish(job_id, attempt, result)
-    if changed:
-        count("PagesRendered", rendered.pages)
-        count("PrintSeconds", round(seconds, 3), unit=MetricUnit.Seconds)
-        count("PrintJobsReady")
-        logger.info("print job ready", extra={"pages": rendered.pages, "seconds": seconds})
-    else:
-        logger.warning("print attempt lost its lease; result left to the newer attempt")
-    return job.state
+    run = PrintRun(
+        c.jobs,
+        c.store,
+        c.print_store,
+        c.renderer,
+        lease=c.settings.print_lease,
+        max_receives=c.settings.print_max_receives,
+    )
+    return run_print_job(run, job_id, receives, _Log())
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -84,73 +84,8 @@ def resolve_photos(
     return [i for i in ids if i]
 
 
-def build(
-    settings: Settings,
-    photo_ids: list[str],
-    product: str,
-    output: Path,
-    *,
-    previews: Path | None = None,
-    title: str | None = None,
-    pad: bool = False,
-    pdfx: str = "4",
-    workers: int = 1,
-) -> dict[str, Any]:
-    """Design, render and preflight one book; the outcome as a JSON-able dict."""
-    from ..catalogue import open_catalogue
-    from ..console.bookstore import publish_book
-    from ..preflight import preflight
-    from ..products import design
-    from ..products.designer.job import DesignError
-    from ..products.designer.pipeline import photos_from_catalogue
-    from ..render.print import render_book
-    from ..storage import open_store
-
-    photos = photos_from_catalogue(open_catalogue(settings), photo_ids)
-    out: dict[str, Any] = {"product": product, "output": str(output), "photos": len(photo_ids)}
-    try:
-        book = design(photos, product, title=title, pad=pad)
-    except DesignError as e:
-        return {**out, "ok": False, "reason": e.reason, "message": str(e)}
-    store = open_store(settings)
-    result = render_book(book, store, output, None, previews, pdfx=pdfx, workers=workers)
-    reports = {"interior": preflight(result.interior, product)}
-    if result.cover:
-        reports["cover"] = preflight(result.cover, product)
-    ok = all(r.ok for r in reports.values())
-    # Designed books live in the blob store too (books/{id}/), where the console shows them.
-    book_id = publish_book(
-        store,
-        book.to_dict(),
-        previews=result.previews,
-        preflight=reports,
-        files={"interior": result.interior, "cover": result.cover or ""},
-    )
-    return {
-        **out,
-        "ok": ok,
-        "book_id": book_id,
-        "reason": None if ok else "preflight",
-        "interior": result.interior,
-        "cover": result.cover,
-        "previews": result.previews,
-        "pages": result.pages,
-        "spine_mm": book.spine_mm,
-        "target_ppi": book.target_ppi,
-        "min_ppi": book.min_ppi,
-        "layouts": [p.layout for p in book.pages],
-        "dropped": book.dropped,
-        "warnings": book.warnings,
-        "low_ppi": result.low_ppi,
-        "preflight": {
-            k: {"status": r.status, "findings": [f.__dict__ for f in r.findings]}
-            for k, r in reports.items()
-        },
-        "seconds": result.seconds,
-    }
-
-
 def run(args: argparse.Namespace) -> int:
+    from ..books.make import make_book
     from ..products import UnknownProduct, get_product
 
     try:
@@ -161,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         os.environ["PRESSROOM_TAGS"] = "0"  # read by the ingest workers
     settings = settings_from(args)
     ids = resolve_photos(settings, args.photos, settings.workers, not args.json)
-    out = build(
+    out = make_book(
         settings,
         ids,
         args.product,

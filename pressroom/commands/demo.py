@@ -60,8 +60,9 @@ def sample_photos() -> list[Path]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..books.make import make_book
     from ._common import EXIT_OK, EXIT_REJECTED, program, settings_from
-    from .book import build, print_outcome, resolve_photos
+    from .book import print_outcome, resolve_photos
 
     args.max_pixels = args.max_bytes = None
     settings = settings_from(args)
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"pressroom demo: ingesting and tagging {len(photos)} sample photos from scikit-image")
     ids = resolve_photos(settings, [str(p) for p in photos], settings.workers, True)
     print(f"pressroom demo: designing a {PRODUCT} book")
-    out = build(
+    out = make_book(
         settings,
         ids,
         PRODUCT,

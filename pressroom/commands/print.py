@@ -74,12 +74,13 @@ def _setup(settings: Settings) -> Settings:
 
 def run_job(settings: Settings, job: dict[str, Any]) -> dict[str, Any]:
     """One book, start to end, inside a worker; any failure becomes this job's result."""
-    from .book import build, resolve_photos
+    from ..books.make import make_book
+    from .book import resolve_photos
 
     head = {"job_id": job["job_id"], "product": job["product"], "output": job["output"]}
     try:
         ids = resolve_photos(settings, list(job["photos"]), workers=1)
-        out = build(
+        out = make_book(
             settings,
             ids,
             job["product"],

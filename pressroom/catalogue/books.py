@@ -1,13 +1,14 @@
-"""Where a designed book lives in the blob store, so the console (and anyone else) can show it:
+"""The book store: where a designed book lives in the blob store, so the console (and anyone
+else) can show it. A backend beside the catalogue: it stores bytes and JSON, no images.
 
-    books/{book id}/book.json         the layout model (templates.book.Book.to_dict())
+    books/{book id}/book.json         the layout model (products.book.Book.to_dict())
     books/{book id}/preflight.json    {"interior": Report.to_dict(), "cover": ...}
     books/{book id}/pages/{name}.jpg  one preview per page: cover.jpg, page-001.jpg, ...
     books/{book id}/summary.json      title, product, pages, status, created_at, files, previews
 
 summary.json is written last: a book is listed once all its parts are in place. The book id
 is a digest of the layout, so the same design published twice is one book, and a print job
-carrying that layout (jobs.PrintJob.book) names the same id (`book_id_for(job.book)`).
+carrying that layout (printjobs.PrintJob.book) names the same id (`book_id_for(job.book)`).
 """
 
 from __future__ import annotations
@@ -16,17 +17,15 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from ..storage.base import BlobNotFound, BlobStore
+from pressroom.storage.base import BlobNotFound, BlobStore
 
 PREFIX = "books"
 BOOK_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 PAGE_NAME = re.compile(r"^(cover|page-\d{3,4})$")
-PREVIEW_QUALITY = 85  # JPEG: a 21 cm page at 100 ppi is ~120 KB instead of ~300 KB of PNG
 
 
 @dataclass
@@ -53,40 +52,39 @@ def publish_book(
     store: BlobStore,
     layout: Mapping[str, Any],
     *,
-    previews: Iterable[str | Path] = (),
-    preflight: Mapping[str, Any] | None = None,
+    pages: Mapping[str, bytes] | None = None,
+    preflight: Mapping[str, dict[str, Any]] | None = None,
     files: Mapping[str, str] | None = None,
     book_id: str | None = None,
 ) -> str:
     """Store a designed book; returns its id.
 
-    layout: Book.to_dict(). previews: render_book's PNGs (named cover.png, page-001.png, ...),
-    stored as JPEGs. preflight: {"interior": Report or its dict, "cover": ...}. files: where
-    the print files were written ({"interior": path, "cover": path}), shown as they are.
+    layout: Book.to_dict(). pages: page previews by name (cover, page-001, ...) as JPEG
+    bytes (pressroom.books makes them from the renderer's PNGs). preflight: {"interior":
+    Report.to_dict(), "cover": ...}. files: where the print files were written
+    ({"interior": path, "cover": path}), shown as they are.
     """
     layout = dict(layout)
     book_id = book_id or book_id_for(layout)
-    pages: list[str] = []
-    for path in previews:
-        path = Path(path)
-        if not PAGE_NAME.match(path.stem):
+    names: list[str] = []
+    for name, jpeg in (pages or {}).items():
+        if not PAGE_NAME.match(name):
             continue
-        store.put(key(book_id, f"pages/{path.stem}.jpg"), _jpeg(path), "image/jpeg")
-        pages.append(path.stem)
-    reports = {k: r.to_dict() if hasattr(r, "to_dict") else r for k, r in (preflight or {}).items()}
+        store.put(key(book_id, f"pages/{name}.jpg"), jpeg, "image/jpeg")
+        names.append(name)
+    reports = dict(preflight or {})
     store.put(key(book_id, "book.json"), _json(layout), "application/json")
     store.put(key(book_id, "preflight.json"), _json(reports), "application/json")
-    statuses = [r.get("status") for r in reports.values()]
+    statuses = [str(r.get("status")) for r in reports.values()]
     summary = {
         "id": book_id,
         "title": layout.get("title", ""),
         "product": layout.get("product", ""),
         "pages": len(layout.get("pages", [])),
         "photos": len({p["photo_id"] for pg in _all_pages(layout) for p in pg["placements"]}),
-        "status": "fail" if "fail" in statuses else "warn" if "warn" in statuses else
-                  "pass" if statuses else None,
+        "status": _worst(statuses),
         "warnings": sum(len(r.get("findings", [])) for r in reports.values()),
-        "previews": pages,
+        "previews": names,
         "files": dict(files or {}),
         "created_at": time.time(),
     }
@@ -140,10 +138,9 @@ def _json(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":"), default=str).encode()
 
 
-def _jpeg(png: Path) -> bytes:
-    import pyvips
-
-    img = pyvips.Image.new_from_file(str(png), access="sequential")
-    if img.hasalpha():
-        img = img.flatten(background=[255, 255, 255])
-    return img.jpegsave_buffer(Q=PREVIEW_QUALITY, keep="none", optimize_coding=True)
+def _worst(statuses: list[str]) -> str | None:
+    """A book's status: its worst report's (None before preflight)."""
+    for status in ("fail", "warn"):
+        if status in statuses:
+            return status
+    return "pass" if statuses else None
