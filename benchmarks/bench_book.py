@@ -21,10 +21,10 @@ import pytest
 from pressroom.catalogue.sqlite import SqliteCatalogue
 from pressroom.config import Settings
 from pressroom.ingest.service import Ingestor
+from pressroom.photos import PhotoFacts
 from pressroom.products import Book, Page, get_product
 from pressroom.products.designer.crop import place
 from pressroom.products.designer.geometry import safe_zone
-from pressroom.products.designer.job import PhotoInfo
 from pressroom.products.model import Rect
 from pressroom.render.print import render_book
 from pressroom.storage.local import LocalStore
@@ -36,15 +36,15 @@ WALL: dict[str, float] = {}
 
 
 @pytest.fixture(scope="module")
-def shelf(tmp_path_factory: pytest.TempPathFactory) -> tuple[LocalStore, PhotoInfo]:
+def shelf(tmp_path_factory: pytest.TempPathFactory) -> tuple[LocalStore, PhotoFacts]:
     root = tmp_path_factory.mktemp("bench-book")
     store = LocalStore(root / "blobs")
     ing = Ingestor(store, SqliteCatalogue(root / "c.db"), Settings(data_dir=root))
     rec = ing.catalogue.get(ing.ingest_path(CORPUS / "big" / JPEG).id)
-    return store, PhotoInfo.from_record(rec)
+    return store, PhotoFacts.from_record(rec)
 
 
-def hero_book(photo: PhotoInfo, pages: int) -> Book:
+def hero_book(photo: PhotoFacts, pages: int) -> Book:
     """One full-bleed photo per page (crop to square, resample to 300 ppi)."""
     prod = get_product("photobook-21x21")
     out = []
@@ -65,7 +65,7 @@ def _wall(name: str, benchmark, fn) -> None:
     benchmark.pedantic(timed, rounds=1, iterations=1)
 
 
-def _reportlab_raw(store: LocalStore, photo: PhotoInfo, out: Path, a85: bool) -> None:
+def _reportlab_raw(store: LocalStore, photo: PhotoFacts, out: Path, a85: bool) -> None:
     """reportlab alone: the master JPEG drawn on each page as it is (no crop, no resample),
     by file name (given bytes, reportlab decodes every picture to hash it)."""
     from reportlab import rl_config

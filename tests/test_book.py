@@ -11,20 +11,29 @@ from pathlib import Path
 import pytest
 
 from pressroom.cli import main
+from pressroom.photos import PhotoFacts
 from pressroom.products import design, get_product
 from pressroom.products.book import Book
-from pressroom.products.designer.job import DesignError, PhotoInfo
+from pressroom.reasons import DesignError
 from tests.test_book_fixtures import BIG, PEOPLE, Library, library, sh  # noqa: F401
 
 
-def photo(i: int, w: int = 4032, h: int = 3024, when: str | None = None, **tags) -> PhotoInfo:
+def photo(i: int, w: int = 4032, h: int = 3024, when: str | None = None, **tags) -> PhotoFacts:
     """A photo record as design sees it (design reads metadata only, never pixels)."""
     day, minute = divmod(i, 600)
     when = when or f"2024-07-{1 + day:02d}T{8 + minute // 60:02d}:{minute % 60:02d}:00"
-    return PhotoInfo(f"p{i:04d}", f"masters/p{i:04d}.jpg", w, h, when, dict(tags), f"{i}.jpg")
+    return PhotoFacts(
+        f"p{i:04d}",
+        master=f"masters/p{i:04d}.jpg",
+        width=w,
+        height=h,
+        captured_at=when,
+        tags=dict(tags),
+        source_name=f"{i}.jpg",
+    )
 
 
-def mixed(n: int) -> list[PhotoInfo]:
+def mixed(n: int) -> list[PhotoFacts]:
     return [photo(i, *((3024, 4032) if i % 3 == 0 else (4032, 3024))) for i in range(n)]
 
 
@@ -98,7 +107,7 @@ def test_rejected_blurred_duplicate_and_screenshot_photos_are_dropped() -> None:
     dup = photo(50, phash=ok[3].tags["phash"], quality=0.2)
     blurred = photo(51, printable={"ok": False, "reasons": ["blurred"]}, sharpness=3.0)
     screen = photo(52, screenshot={"score": 0.97})
-    rejected = PhotoInfo("bad", "", 0, 0, state="rejected", reason="corrupt")
+    rejected = PhotoFacts("bad", state="rejected", reason="corrupt")
     book = design([*ok, dup, blurred, screen, rejected], "photobook-21x21")
     dropped = {d["photo_id"]: d["reason"] for d in book.dropped}
     assert dropped == {

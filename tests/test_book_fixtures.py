@@ -13,7 +13,7 @@ import pytest
 from pressroom.catalogue import open_catalogue
 from pressroom.config import Settings
 from pressroom.ingest.service import Ingestor
-from pressroom.products.designer.job import PhotoInfo
+from pressroom.photos import PhotoFacts
 from pressroom.products.designer.pipeline import photos_from_catalogue
 from pressroom.storage import open_store
 
@@ -65,7 +65,7 @@ class Library:
         self.ids[path.name] = r.id
         return r.id
 
-    def photos(self, names: tuple[str, ...] | list[str]) -> list[PhotoInfo]:
+    def photos(self, names: tuple[str, ...] | list[str]) -> list[PhotoFacts]:
         return photos_from_catalogue(self.catalogue, [self.ids[n] for n in names])
 
     def record(self, name: str) -> Any:

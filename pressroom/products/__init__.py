@@ -1,7 +1,7 @@
 """Products, layouts and auto-design: photos in, a Book layout model out.
 
     from pressroom.products import design, get_product, products
-    book = design(photos, "photobook-21x21", title="Summer")   # photos: PhotoInfo list
+    book = design(photos, "photobook-21x21", title="Summer")   # photos: PhotoFacts list
     # then pressroom.render.print.render_book(book, store, "book.pdf", "book-cover.pdf")
 
 Products and layouts are JSON files under products/ and layouts/ (one per id).
@@ -9,13 +9,14 @@ Products and layouts are JSON files under products/ and layouts/ (one per id).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .book import Book, Page, Placement, Text
 from .model import Layout, Product, Rect, UnknownProduct, get_product, layouts, products
 
 if TYPE_CHECKING:
-    from .designer.job import PhotoInfo
+    from pressroom.photos import PhotoFacts
 
 __all__ = [
     "Book",
@@ -33,7 +34,7 @@ __all__ = [
 ]
 
 
-def design(photos: list[PhotoInfo], product: str, **options: Any) -> Book:
+def design(photos: Sequence[PhotoFacts], product: str, **options: Any) -> Book:
     """Auto-design a Book from photos (see pressroom.products.designer.pipeline.design)."""
     from .designer.pipeline import design as _design
 

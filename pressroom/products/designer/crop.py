@@ -9,9 +9,11 @@ short of the minimum ppi is drawn smaller (about the frame's centre) until it re
 
 from __future__ import annotations
 
+from pressroom.photos import PhotoFacts
+
 from ..book import Placement
 from ..model import Product, Rect
-from .job import PhotoInfo
+from .context import face_rects
 
 EPS = 1e-6
 
@@ -66,9 +68,9 @@ def faces_on_page(faces: list[Rect], crop: Rect, image: Rect) -> list[Rect]:
     ]
 
 
-def place(photo: PhotoInfo, frame: Rect, safe: Rect, product: Product) -> Placement:
+def place(photo: PhotoFacts, frame: Rect, safe: Rect, product: Product) -> Placement:
     W, H = photo.width, photo.height
-    faces = [f.intersect(Rect(0, 0, W, H)) for f in photo.faces]
+    faces = [f.intersect(Rect(0, 0, W, H)) for f in face_rects(photo)]
     faces = [f for f in faces if f.w > 0 and f.h > 0]
     allowed = safe.intersect(frame)
     flags: list[str] = []

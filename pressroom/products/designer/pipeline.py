@@ -1,4 +1,5 @@
-"""Auto-design as a named list of small steps (one file each under steps/):
+"""Auto-design as a named tuple of small steps (one file each under steps/), run by the one
+runner (pressroom.steps):
 
     select -> order -> group -> paginate -> choose_layouts -> pages -> cover
 
@@ -7,12 +8,16 @@ Deterministic: the same photos (and tags) give the same book, whatever order the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
+
+from pressroom.photos import PhotoFacts
+from pressroom.reasons import DesignError
+from pressroom.steps import Hook, Step, run
 
 from ..book import Book
 from ..model import UnknownProduct, get_product
-from .job import DesignError, DesignJob, PhotoInfo
+from .context import DesignContext
 from .steps.cover import cover
 from .steps.group import group
 from .steps.layouts import choose_layouts
@@ -21,18 +26,18 @@ from .steps.pages import pages
 from .steps.paginate import paginate
 from .steps.select import select
 
-Step = Callable[[DesignJob], None]
+DESIGN: tuple[Step[DesignContext], ...] = (
+    select,
+    order,
+    group,
+    paginate,
+    choose_layouts,
+    pages,
+    cover,
+)
 
-DESIGN: tuple[Step, ...] = (select, order, group, paginate, choose_layouts, pages, cover)
 
-
-def run(steps: Sequence[Step], job: DesignJob) -> DesignJob:
-    for step in steps:
-        step(job)
-    return job
-
-
-def default_title(photos: Sequence[PhotoInfo]) -> str:
+def default_title(photos: Sequence[PhotoFacts]) -> str:
     years = sorted({p.time.year for p in photos if p.time})
     if not years:
         return "Photos"
@@ -40,11 +45,12 @@ def default_title(photos: Sequence[PhotoInfo]) -> str:
 
 
 def design(
-    photos: Sequence[PhotoInfo],
+    photos: Sequence[PhotoFacts],
     product: str,
     *,
     title: str | None = None,
     pad: bool = False,
+    hooks: Sequence[Hook] = (),
     **_: Any,
 ) -> Book:
     """Photos -> Book. Raises DesignError (no_photos, not_enough_photos, unknown_product)."""
@@ -54,20 +60,22 @@ def design(
         raise DesignError("unknown_product", str(e)) from None
     unique = {p.id: p for p in photos}  # the same photo twice is one photo
     ordered = sorted(unique.values(), key=lambda p: p.id)
-    job = DesignJob(prod, list(ordered), title=title if title is not None else "", pad=pad)
+    ctx = DesignContext(prod, list(ordered), title=title if title is not None else "", pad=pad)
     if title is None:
-        job.title = default_title(ordered) if prod.is_book else ""
-    run(DESIGN, job)
-    assert job.book is not None
-    return job.book
+        ctx.title = default_title(ordered) if prod.is_book else ""
+    run(DESIGN, ctx, hooks)
+    assert ctx.book is not None
+    return ctx.book
 
 
-def photos_from_catalogue(catalogue: Any, ids: Sequence[str]) -> list[PhotoInfo]:
+def photos_from_catalogue(catalogue: Any, ids: Sequence[str]) -> list[PhotoFacts]:
+    """The photos' records in the order given; an unknown id is a missing photo, which the
+    designer leaves out as not_found."""
     out = []
     for pid in ids:
         rec = catalogue.get(pid)
         if rec is None:
-            out.append(PhotoInfo(pid, "", 0, 0, state="missing", reason="not_found"))
+            out.append(PhotoFacts(pid, state="missing", reason="not_found"))
         else:
-            out.append(PhotoInfo.from_record(rec))
+            out.append(PhotoFacts.from_record(rec))
     return out

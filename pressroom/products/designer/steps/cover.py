@@ -6,21 +6,23 @@ from __future__ import annotations
 
 import math
 
+from pressroom.photos import PhotoFacts
+
 from ...book import Page, Text
 from ...model import Rect, layouts
+from ..context import DesignContext
 from ..crop import place
 from ..geometry import frame_rect
-from ..job import DesignJob, PhotoInfo
 
 
-def _score(p: PhotoInfo, aspect: float) -> tuple[float, str]:
+def _score(p: PhotoFacts, aspect: float) -> tuple[float, str]:
     s = p.quality + (0.25 if p.faces else 0.0) - 0.3 * abs(math.log(p.aspect / aspect))
     s += 0.2 * min(1.0, min(p.width, p.height) / 2400)  # resolution for a full front panel
     return (-round(s, 6), p.id)
 
 
-def cover(job: DesignJob) -> None:
-    prod, book = job.product, job.book
+def cover(ctx: DesignContext) -> None:
+    prod, book = ctx.product, ctx.book
     if not prod.is_book or book is None or not prod.cover_layout:
         return
     pages = len(book.pages)
@@ -37,8 +39,8 @@ def cover(job: DesignJob) -> None:
         name: r.inset(prod.safe, prod.safe, prod.safe, prod.safe) if name != "spine" else r
         for name, r in panels.items()
     }
-    ranked = sorted(job.photos, key=lambda p: _score(p, prod.trim_w / h))
-    job.cover_photos = ranked[:2]
+    ranked = sorted(ctx.photos, key=lambda p: _score(p, prod.trim_w / h))
+    ctx.cover_photos = ranked[:2]
     lay = layouts()[prod.cover_layout]
     placements = []
     for frame, photo in zip(lay.frames, ranked, strict=False):
@@ -48,10 +50,10 @@ def cover(job: DesignJob) -> None:
     texts = []
     for box in lay.texts:
         panel = box.panel or "front"
-        if not job.title or (panel == "spine" and spine < prod.spine_text_min):
+        if not ctx.title or (panel == "spine" and spine < prod.spine_text_min):
             continue
         a = panels[panel]
         r = Rect(a.x + box.rect.x * a.w, a.y + box.rect.y * a.h, box.rect.w * a.w, box.rect.h * a.h)
-        texts.append(Text(r, job.title, box.size_pt, box.align, box.rotate, box.colour, box.box))
+        texts.append(Text(r, ctx.title, box.size_pt, box.align, box.rotate, box.colour, box.box))
     book.cover = Page(0, w, h, b, lay.id, placements, texts, safe["front"], None)
     book.spine_mm = spine

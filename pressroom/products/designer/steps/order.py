@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..job import DesignJob
+from ..context import DesignContext
 
 _LAST = datetime.max
 
 
-def order(job: DesignJob) -> None:
-    job.photos.sort(key=lambda p: (p.time or _LAST, p.source_name, p.id))
+def order(ctx: DesignContext) -> None:
+    ctx.photos.sort(key=lambda p: (p.time or _LAST, p.source_name, p.id))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from ...book import Book, Page, Text
 from ...model import Rect, layouts
+from ..context import DesignContext, PagePlan
 from ..crop import place
 from ..geometry import frame_rect, page_size, safe_zone, side
-from ..job import DesignJob, PagePlan
 
 
 def _caption(plan: PagePlan) -> str | None:
@@ -14,8 +14,8 @@ def _caption(plan: PagePlan) -> str | None:
     return f"{t.day} {t:%B %Y}" if plan.first_of_event and t else None
 
 
-def build_page(job: DesignJob, plan: PagePlan, number: int) -> Page:
-    prod = job.product
+def build_page(ctx: DesignContext, plan: PagePlan, number: int) -> Page:
+    prod = ctx.product
     lay = layouts()[plan.layout or ""]
     w, h = page_size(prod, plan.photos[0].aspect)
     trim = Rect(0, 0, w, h)
@@ -37,21 +37,21 @@ def frame_rect_text(r: Rect, area: Rect) -> Rect:
     return Rect(area.x + r.x * area.w, area.y + r.y * area.h, r.w * area.w, r.h * area.h)
 
 
-def pages(job: DesignJob) -> None:
-    prod = job.product
-    out = [build_page(job, plan, i) for i, plan in enumerate(job.plans, start=1)]
-    for _ in range(job.blank_pages):
+def pages(ctx: DesignContext) -> None:
+    prod = ctx.product
+    out = [build_page(ctx, plan, i) for i, plan in enumerate(ctx.plans, start=1)]
+    for _ in range(ctx.blank_pages):
         n = len(out) + 1
         w, h = page_size(prod)
         out.append(
             Page(n, w, h, prod.bleed, "blank", [], [], safe_zone(prod, w, h, n), side(prod, n))
         )
-    job.book = Book(
+    ctx.book = Book(
         product=prod.id,
-        title=job.title,
+        title=ctx.title,
         pages=out,
         target_ppi=prod.target_ppi,
         min_ppi=prod.min_ppi,
-        dropped=job.dropped,
-        warnings=job.warnings,
+        dropped=ctx.dropped,
+        warnings=ctx.warnings,
     )

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import math
 
-from ..job import DesignError, DesignJob, PagePlan
+from pressroom.reasons import DesignError
+
+from ..context import DesignContext, PagePlan
 
 MAX_PER_PAGE = 4
 AVERAGE_PER_PAGE = 2.0
@@ -24,40 +26,40 @@ def _round_to(p: int, multiple: int, lo: int, hi: int) -> int | None:
     return down if down >= lo else None
 
 
-def paginate(job: DesignJob) -> None:
-    prod = job.product
-    n = len(job.photos)
+def paginate(ctx: DesignContext) -> None:
+    prod = ctx.product
+    n = len(ctx.photos)
     if n == 0:
-        raise DesignError("no_photos", f"{len(job.dropped)} dropped")
+        raise DesignError("no_photos", f"{len(ctx.dropped)} dropped")
     if not prod.is_book:
         if n > prod.pages_max:
-            for p in job.photos[prod.pages_max :]:
-                job.drop(p, "over_page_limit")
-            job.photos = job.photos[: prod.pages_max]
-        job.plans = [PagePlan([p], event=0) for p in job.photos]
+            for p in ctx.photos[prod.pages_max :]:
+                ctx.drop(p, "over_page_limit")
+            ctx.photos = ctx.photos[: prod.pages_max]
+        ctx.plans = [PagePlan([p], event=0) for p in ctx.photos]
         return
-    events = job.events or [job.photos]
+    events = ctx.events or [ctx.photos]
     p_lo = sum(math.ceil(len(e) / MAX_PER_PAGE) for e in events)
     if p_lo > prod.pages_max:  # too many events to give each its own pages: one flow
         events = [[p for e in events for p in e]]
         p_lo = math.ceil(n / MAX_PER_PAGE)
     if p_lo > prod.pages_max:  # more photos than the book can hold: keep the best
-        keep = sorted(job.photos, key=lambda p: (-p.quality, p.id))[: prod.pages_max * 4]
+        keep = sorted(ctx.photos, key=lambda p: (-p.quality, p.id))[: prod.pages_max * 4]
         keep_ids = {p.id for p in keep}
-        for p in job.photos:
+        for p in ctx.photos:
             if p.id not in keep_ids:
-                job.drop(p, "over_page_limit")
-        job.photos = [p for p in job.photos if p.id in keep_ids]
-        events = [job.photos]
-        n, p_lo = len(job.photos), prod.pages_max
-        job.warnings.append(f"kept the best {n} photos: the book holds at most {n}")
+                ctx.drop(p, "over_page_limit")
+        ctx.photos = [p for p in ctx.photos if p.id in keep_ids]
+        events = [ctx.photos]
+        n, p_lo = len(ctx.photos), prod.pages_max
+        ctx.warnings.append(f"kept the best {n} photos: the book holds at most {n}")
     lo, hi = max(p_lo, prod.pages_min), min(n, prod.pages_max)
     content = None
     if lo <= hi:
         target = min(max(math.ceil(n / AVERAGE_PER_PAGE), lo), hi)
         content = _round_to(target, prod.pages_multiple, lo, hi)
     if content is None:
-        if not job.pad:
+        if not ctx.pad:
             raise DesignError(
                 "not_enough_photos",
                 f"{prod.id} needs at least {prod.pages_min} pages; {n} usable photos fill "
@@ -65,15 +67,15 @@ def paginate(job: DesignJob) -> None:
             )
         content = min(n, prod.pages_max)
         total = _round_to(max(content, prod.pages_min), prod.pages_multiple, 0, prod.pages_max)
-        job.blank_pages = (total or prod.pages_max) - content
-        job.warnings.append(f"{job.blank_pages} blank pages added to reach the page rules")
+        ctx.blank_pages = (total or prod.pages_max) - content
+        ctx.warnings.append(f"{ctx.blank_pages} blank pages added to reach the page rules")
     counts = _share(content, [len(e) for e in events])
-    job.plans = []
+    ctx.plans = []
     for ei, (event, k) in enumerate(zip(events, counts, strict=True)):
         sizes = _rhythm(sorted(_split(len(event), k)))  # opens with its emptiest page
         at = 0
         for j, size in enumerate(sizes):
-            job.plans.append(PagePlan(event[at : at + size], ei, first_of_event=j == 0))
+            ctx.plans.append(PagePlan(event[at : at + size], ei, first_of_event=j == 0))
             at += size
 
 

@@ -4,25 +4,27 @@ pressroom.curate; photos without tags are kept."""
 
 from __future__ import annotations
 
-from ..job import DesignJob, PhotoInfo
+from pressroom.photos import PhotoFacts
+
+from ..context import DesignContext
 
 DROP_REASONS = ("blurred", "screenshot")  # printable reasons that take a photo out of a book
 SCREENSHOT = 0.5
 
 
-def _screenshot(p: PhotoInfo) -> bool:
+def _screenshot(p: PhotoFacts) -> bool:
     s = p.tags.get("screenshot")
     score = s.get("score") if isinstance(s, dict) else s
     return isinstance(score, (int, float)) and score >= SCREENSHOT
 
 
-def select(job: DesignJob) -> None:
+def select(ctx: DesignContext) -> None:
     from ....curate import Item, curate
 
-    kept: list[PhotoInfo] = []
-    for p in job.photos:
+    kept: list[PhotoFacts] = []
+    for p in ctx.photos:
         if p.state != "uploaded" or not p.master or not p.width or not p.height:
-            job.drop(p, p.reason or "not_uploaded")
+            ctx.drop(p, p.reason or "not_uploaded")
         else:
             kept.append(p)
     by_id = {p.id: p for p in kept}
@@ -40,5 +42,5 @@ def select(job: DesignJob) -> None:
         for pid in live[1:]:
             gone[pid] = "duplicate"
     for pid, reason in gone.items():
-        job.drop(by_id[pid], reason)
-    job.photos = [p for p in kept if p.id not in gone]
+        ctx.drop(by_id[pid], reason)
+    ctx.photos = [p for p in kept if p.id not in gone]
