@@ -1,0 +1,63 @@
+"""Issue 17 item 5: an EXIF-rotated 12-MP JPEG made upright by lossless DCT transposition
+(libjpeg-turbo tjTransform through ctypes) against the decode + rotate + q92 re-encode it
+replaces. The source is a real camera stream (Olympus E-P3, 4032x3024, 4:2:2) given EXIF
+orientation 6 without re-encoding, as a phone stores a portrait shot.
+
+Most of tjTransform's CPU time on this machine is page faults (`stime`): libjpeg allocates
+the source and destination coefficient arrays (~48 MB each here) for every call, and glibc
+returns them to the kernel on free. A process that keeps freed memory (glibc tunables
+malloc.trim_threshold/mmap_threshold, or malloc.hugetlb=1) roughly halves the figure; see
+the module notes in pressroom/ingest/jpegtran.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+import pyvips
+import simplejpeg
+
+from pressroom.ingest import jpegtran
+from tests.test_jpegtran import with_orientation
+
+JPEG = "olympus_12mp_42_IndexError.jpg"  # 4032x3024, 12.2 MP, 4:2:2 (all MCUs whole)
+GROUP = "rotated jpeg"
+
+
+@pytest.fixture(scope="module")
+def rotated(big: dict[str, bytes]) -> bytes:
+    return with_orientation(big[JPEG], 6)
+
+
+@pytest.mark.benchmark(group=GROUP)
+def test_jpegtran_transform(benchmark, rotated) -> None:
+    """The master: lossless rot90 of the DCT blocks, no metadata."""
+    out = benchmark(jpegtran.transform, rotated, 6)
+    assert out is not None and out[:2] == b"\xff\xd8"
+
+
+@pytest.mark.benchmark(group=GROUP)
+def test_jpegtran_transform_and_proxy(benchmark, rotated) -> None:
+    """All the image work of a lossless rotated ingest: the master by transposition, and
+    the proxy from a strict 1/8 decode of the source (which also reads, and so checks,
+    every entropy-coded byte), turned upright at 504x378."""
+
+    def run() -> tuple[bytes | None, pyvips.Image]:
+        master = jpegtran.transform(rotated, 6)
+        arr = simplejpeg.decode_jpeg(rotated, "RGB", min_width=504, min_height=378, strict=True)
+        proxy = pyvips.Image.new_from_array(arr, interpretation="srgb").rot("d90").copy_memory()
+        return master, proxy
+
+    master, proxy = benchmark(run)
+    assert master is not None and (proxy.width, proxy.height) == (378, 504)
+
+
+@pytest.mark.benchmark(group=GROUP)
+def test_pyvips_decode_rotate_encode_q92(benchmark, rotated) -> None:
+    """What ingest does today for the master: full decode, rotate, q92 re-encode."""
+
+    def run() -> bytes:
+        img = pyvips.Image.jpegload_buffer(rotated).autorot()
+        return img.jpegsave_buffer(Q=92, keep="none")
+
+    out = benchmark(run)
+    assert out[:2] == b"\xff\xd8"

@@ -1,0 +1,248 @@
+"""Lossless JPEG rotation: turn an EXIF-rotated JPEG upright by moving its DCT blocks.
+
+libjpeg-turbo's TurboJPEG API (``tjTransform``, the engine of ``jpegtran``) is called in
+process through ctypes on Debian's ``libturbojpeg0``: never a subprocess on a user's file.
+The entropy-coded data is decoded to coefficients, the 8x8 blocks are moved (and, within a
+block, transposed or sign-flipped) and the coefficients are entropy-coded again. No pixel is
+requantised, so the master keeps exactly the camera's compressed detail, at a fraction of the
+cost of decode + rotate + re-encode.
+
+Only *perfect* transforms are accepted (``TJXOPT_PERFECT``). A transform that has to move a
+partial MCU (the right or bottom edge when the width or height is not a multiple of the
+8/16-pixel MCU) to the top or left is impossible in the DCT domain: without PERFECT libjpeg
+leaves those edge blocks where they were (a visibly wrong strip), and ``TJXOPT_TRIM`` would
+drop up to 15 pixel rows/columns of the photo. Either breaks "pixels equal to a full-decode
+rotation", so then :func:`transform` returns None and the caller decodes, rotates and
+re-encodes as before. Transpose (orientation 5) moves no edge and is always perfect.
+
+All markers are dropped (``TJXOPT_COPYNONE``), as every master is stripped: libjpeg writes
+the JFIF (YCbCr, grey) or Adobe (RGB) marker its colour space needs, and nothing else. The
+EXIF orientation goes with the EXIF, so no reader can rotate the result a second time.
+
+Cost: the transform Huffman-decodes every coefficient, moves them and Huffman-encodes them
+again (standard tables, baseline). libjpeg allocates whole-image coefficient arrays for the
+source and, for rotations, the destination (2 bytes per sample: ~36-48 MB each for 12 MP)
+on every call, and glibc hands them back to the kernel on free; in a VM each 4 KB page
+fault costs microseconds, so page faults are a large share of the CPU time. A worker that
+keeps freed memory (GLIBC_TUNABLES=glibc.malloc.trim_threshold=...:glibc.malloc.
+mmap_threshold=..., or glibc.malloc.hugetlb=1 for transparent huge pages) pays far less;
+that is a process-wide choice for the deployment, not something this module does.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import sys
+import threading
+
+__all__ = [
+    "OPS",
+    "TransformError",
+    "TurboJPEGUnavailable",
+    "available",
+    "transform",
+]
+
+# enum TJXOP (turbojpeg.h)
+TJXOP_NONE, TJXOP_HFLIP, TJXOP_VFLIP, TJXOP_TRANSPOSE = 0, 1, 2, 3
+TJXOP_TRANSVERSE, TJXOP_ROT90, TJXOP_ROT180, TJXOP_ROT270 = 4, 5, 6, 7
+# transform options
+TJXOPT_PERFECT = 1
+TJXOPT_TRIM = 2
+TJXOPT_COPYNONE = 64
+# flags
+TJFLAG_STOPONWARNING = 8192  # a "Corrupt JPEG data" warning is an error, not garbage blocks
+TJFLAG_LIMITSCANS = 32768  # refuse progressive files with absurd scan counts (a known CPU DoS)
+
+# EXIF orientation -> the operation that makes the stored pixels upright (what jpegtran
+# -rotate/-flip and libvips autorot do). ROT90 is clockwise.
+OPS: dict[int, int] = {
+    2: TJXOP_HFLIP,
+    3: TJXOP_ROT180,
+    4: TJXOP_VFLIP,
+    5: TJXOP_TRANSPOSE,
+    6: TJXOP_ROT90,
+    7: TJXOP_TRANSVERSE,
+    8: TJXOP_ROT270,
+}
+
+_INSTALL_HINT = (
+    "lossless JPEG rotation needs libjpeg-turbo's TurboJPEG library: "
+    "apt-get install libturbojpeg0 (Debian/Ubuntu), dnf install turbojpeg (Fedora), "
+    "brew install jpeg-turbo (macOS); or set PRESSROOM_TURBOJPEG to its path"
+)
+
+
+class TurboJPEGUnavailable(RuntimeError):
+    """libturbojpeg could not be loaded."""
+
+
+class TransformError(ValueError):
+    """libjpeg-turbo refused the file for a reason other than an imperfect transform
+    (corrupt or truncated data, an unsupported sampling). A ValueError, so the ingest
+    pipeline reports it as a corrupt upload like any decoder failure."""
+
+
+class _Region(ctypes.Structure):
+    _fields_ = [("x", ctypes.c_int), ("y", ctypes.c_int), ("w", ctypes.c_int), ("h", ctypes.c_int)]
+
+
+class _Transform(ctypes.Structure):
+    pass
+
+
+_FILTER = ctypes.CFUNCTYPE(
+    ctypes.c_int,
+    ctypes.POINTER(ctypes.c_short),
+    _Region,
+    _Region,
+    ctypes.c_int,
+    ctypes.c_int,
+    ctypes.POINTER(_Transform),
+)
+_Transform._fields_ = [
+    ("r", _Region),
+    ("op", ctypes.c_int),
+    ("options", ctypes.c_int),
+    ("data", ctypes.c_void_p),
+    ("customFilter", _FILTER),
+]
+
+
+def _candidates() -> list[str]:
+    override = os.environ.get("PRESSROOM_TURBOJPEG")
+    if override:
+        return [override]
+    names: list[str] = []
+    if sys.platform == "darwin":
+        for prefix in ("/opt/homebrew/opt/jpeg-turbo/lib", "/usr/local/opt/jpeg-turbo/lib"):
+            names.append(f"{prefix}/libturbojpeg.0.dylib")
+        names.append("libturbojpeg.0.dylib")
+        return names
+    # Absolute paths first: a bare soname would resolve to any copy of libturbojpeg some
+    # other extension already loaded; the distribution's package is the one we vouch for.
+    # (ctypes.util.find_library is avoided: it runs ldconfig/gcc in a subprocess.)
+    for libdir in (
+        "/usr/lib/x86_64-linux-gnu",
+        "/usr/lib/aarch64-linux-gnu",
+        "/usr/lib64",
+        "/usr/lib",
+        "/usr/local/lib",
+        "/opt/libjpeg-turbo/lib64",
+    ):
+        names.append(f"{libdir}/libturbojpeg.so.0")
+    names.append("libturbojpeg.so.0")
+    return names
+
+
+_lock = threading.Lock()
+_loaded: ctypes.CDLL | None = None
+_load_error: str | None = None
+
+
+def _lib() -> ctypes.CDLL:
+    """Load libturbojpeg once per process (lazily: importing this module costs nothing)."""
+    global _loaded, _load_error
+    if _loaded is not None:
+        return _loaded
+    with _lock:
+        if _loaded is not None:
+            return _loaded
+        if _load_error is not None:
+            raise TurboJPEGUnavailable(_load_error)
+        tried: list[str] = []
+        for name in _candidates():
+            try:
+                lib = ctypes.CDLL(name)
+                lib.tjTransform  # noqa: B018 - a libjpeg without the TurboJPEG API won't do
+            except (OSError, AttributeError) as exc:
+                tried.append(f"{name}: {exc}")
+                continue
+            _declare(lib)
+            _loaded = lib
+            return lib
+        _load_error = f"{_INSTALL_HINT} (tried {'; '.join(tried)})"
+        raise TurboJPEGUnavailable(_load_error)
+
+
+def _declare(lib: ctypes.CDLL) -> None:
+    lib.tjInitTransform.restype = ctypes.c_void_p
+    lib.tjInitTransform.argtypes = []
+    lib.tjTransform.restype = ctypes.c_int
+    lib.tjTransform.argtypes = [
+        ctypes.c_void_p,  # handle
+        ctypes.c_char_p,  # jpegBuf (read only; a bytes object is passed without a copy)
+        ctypes.c_ulong,  # jpegSize
+        ctypes.c_int,  # n
+        ctypes.POINTER(ctypes.POINTER(ctypes.c_ubyte)),  # dstBufs
+        ctypes.POINTER(ctypes.c_ulong),  # dstSizes
+        ctypes.POINTER(_Transform),  # transforms
+        ctypes.c_int,  # flags
+    ]
+    lib.tjFree.restype = None
+    lib.tjFree.argtypes = [ctypes.POINTER(ctypes.c_ubyte)]
+    lib.tjDestroy.restype = ctypes.c_int
+    lib.tjDestroy.argtypes = [ctypes.c_void_p]
+    lib.tjGetErrorStr2.restype = ctypes.c_char_p
+    lib.tjGetErrorStr2.argtypes = [ctypes.c_void_p]
+
+
+def available() -> bool:
+    """True when libturbojpeg loads (for a caller that prefers falling back to failing)."""
+    try:
+        _lib()
+    except TurboJPEGUnavailable:
+        return False
+    return True
+
+
+def transform(jpeg: bytes, orientation: int) -> bytes | None:
+    """The upright JPEG for a JPEG whose EXIF orientation is 2-8, losslessly.
+
+    Returns the input unchanged for orientation 1 (or 0, which EXIF does not define), and
+    None when no perfect transform exists (a partial MCU would have to move to the top or
+    left edge): the caller then decodes, rotates and re-encodes. The result carries no
+    metadata at all. Raises TransformError for data libjpeg-turbo cannot read and
+    TurboJPEGUnavailable when the library is missing.
+
+    Each call uses its own TurboJPEG handle (a handle is not thread-safe) and ctypes
+    releases the GIL for the duration of the call, so threads transform in parallel.
+    """
+    if orientation in (0, 1):
+        return jpeg
+    op = OPS.get(orientation)
+    if op is None:
+        raise ValueError(f"EXIF orientation {orientation} is not 1-8")
+    if not isinstance(jpeg, bytes):
+        jpeg = bytes(jpeg)
+    lib = _lib()
+    handle = lib.tjInitTransform()
+    if not handle:
+        raise MemoryError("tjInitTransform failed")
+    xf = _Transform()
+    xf.op = op
+    xf.options = TJXOPT_PERFECT | TJXOPT_COPYNONE
+    dst = ctypes.POINTER(ctypes.c_ubyte)()
+    size = ctypes.c_ulong(0)
+    try:
+        rc = lib.tjTransform(
+            handle,
+            jpeg,
+            len(jpeg),
+            1,
+            ctypes.byref(dst),
+            ctypes.byref(size),
+            ctypes.byref(xf),
+            TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS,
+        )
+        if rc != 0:
+            message = (lib.tjGetErrorStr2(handle) or b"").decode("utf-8", "replace")
+            if "not perfect" in message:
+                return None
+            raise TransformError(f"tjTransform: {message}")
+        return ctypes.string_at(dst, size.value)
+    finally:
+        if dst:
+            lib.tjFree(dst)
+        lib.tjDestroy(handle)
