@@ -21,11 +21,12 @@ from starlette.routing import Route
 from ..catalogue.base import Catalogue
 from ..config import Settings
 from ..console import console_routes
+from ..formats import content_type
 from ..render import options as options_mod
-from ..render.negotiate import CONTENT_TYPES, choose_format
+from ..render.negotiate import choose_format
 from ..render.signature import UNSIGNED, verify
 from ..storage.base import BlobStore
-from .errors import ApiError, error_response
+from .errors import ApiError, error_response, response_for
 from .thumbnails import Thumbnails
 
 log = logging.getLogger(__name__)
@@ -64,15 +65,15 @@ def create_app(
     async def thumbnail(request: Request) -> Response:
         segments = request.path_params["path"].split("/")
         if len(segments) < 3 or not all(segments):
-            raise ApiError(404, "not_found", "Use /{signature}/{options}/{photo id}.")
+            raise ApiError("not_found", message="Use /{signature}/{options}/{photo id}.")
         signature, opts_segments, photo_id = segments[0], segments[1:-1], segments[-1]
         _check_signature(settings, signature, "/" + "/".join(segments[1:]))
         try:
             opts = options_mod.parse(opts_segments, presets, settings.thumb_sizes)
         except options_mod.BadOptions as exc:
-            raise ApiError(400, "bad_options", str(exc)) from None
+            raise ApiError("bad_options", message=str(exc)) from None  # names their input
         if opts.expires is not None and opts.expires < time.time():
-            raise ApiError(403, "expired", "This link has expired.")
+            raise ApiError("expired")
         photo = await thumbs.photo(photo_id)
         thumbs.check_limits(photo)
         fmt = choose_format(opts.format, request.headers.get("accept"), photo.alpha)
@@ -89,11 +90,11 @@ def create_app(
             location = f"{request.scope.get('root_path', '')}/{key}"
             headers["Cache-Control"] = REDIRECT_CACHE
             return RedirectResponse(location, status_code=302, headers=headers)
-        return Response(result.data, media_type=CONTENT_TYPES[fmt], headers=headers)
+        return Response(result.data, media_type=content_type(fmt), headers=headers)
 
     async def api_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)
-        return error_response(exc.status, exc.code, exc.message)
+        return response_for(exc)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
@@ -102,7 +103,7 @@ def create_app(
 
     async def server_error(request: Request, exc: Exception) -> Response:
         log.exception("thumbnail request failed: %s", request.url.path)
-        return error_response(500, "internal", "The server failed to make this image.")
+        return response_for(ApiError("internal"))
 
     app = Starlette(
         routes=[
@@ -125,9 +126,9 @@ def _check_signature(settings: Settings, signature: str, path: str) -> None:
     if signature in UNSIGNED:
         if settings.allow_unsigned:
             return
-        raise ApiError(403, "unsigned", "Unsigned URLs are not accepted.")
+        raise ApiError("unsigned")
     if not settings.signing_keys or not verify(signature, path, settings.signing_keys):
-        raise ApiError(403, "bad_signature", "The URL's signature is not valid.")
+        raise ApiError("bad_signature")
 
 
 def _etag_matches(header: str | None, etag: str) -> bool:

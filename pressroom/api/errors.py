@@ -1,10 +1,15 @@
-"""API errors: JSON {status, code, message} with a public message; never cached for long."""
+"""API errors as HTTP: JSON {status, code, message} with a public message; never cached for
+long. The error itself is the registry's `ApiError` (pressroom/reasons.toml, domain "api")."""
 
 from __future__ import annotations
 
 import json
 
 from starlette.responses import Response
+
+from ..reasons import ApiError
+
+__all__ = ["ERROR_CACHE", "ApiError", "error_response", "response_for"]
 
 # status -> Cache-Control. Bad requests are never cached; a missing photo may appear soon.
 ERROR_CACHE = {
@@ -15,12 +20,6 @@ ERROR_CACHE = {
 }
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(f"{status} {code}: {message}")
-        self.status, self.code, self.message = status, code, message
-
-
 def error_response(status: int, code: str, message: str) -> Response:
     body = json.dumps({"status": status, "code": code, "message": message})
     return Response(
@@ -29,3 +28,7 @@ def error_response(status: int, code: str, message: str) -> Response:
         media_type="application/json",
         headers={"Cache-Control": ERROR_CACHE.get(status, "no-store")},
     )
+
+
+def response_for(exc: ApiError) -> Response:
+    return error_response(exc.status, exc.code, exc.message)

@@ -23,17 +23,17 @@ from starlette.concurrency import run_in_threadpool
 
 from ..catalogue.base import Catalogue
 from ..config import Settings
+from ..formats import FORMATS, content_type
+from ..ids import is_id
 from ..photos import Face, PhotoFacts
-from ..render.negotiate import CONTENT_TYPES
 from ..render.options import ThumbOptions, canonical
 from ..storage.base import BlobNotFound, BlobStore
 from .errors import ApiError
 from .singleflight import SingleFlight
 
 ENGINE_VERSION = "1"  # bump when the engine's output changes: new keys, new ETags
-EXTENSIONS = {"jpeg": "jpg", "webp": "webp", "avif": "avif", "png": "png"}
-PHOTO_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
-RESULT_NAME = re.compile(r"^[0-9a-f]{32}\.(jpg|webp|avif|png)$")
+_EXTENSIONS = "|".join(f.extension for f in FORMATS.values())
+RESULT_NAME = re.compile(rf"^[0-9a-f]{{32}}\.({_EXTENSIONS})$")
 RECORD_TTL = 60.0  # seconds a photo's facts are reused (tags may arrive later)
 RECORD_CACHE_SIZE = 10_000
 
@@ -73,8 +73,8 @@ class Thumbnails:
     # -- photos ---------------------------------------------------------------------------
 
     async def photo(self, photo_id: str) -> Photo:
-        if not PHOTO_ID.match(photo_id):
-            raise ApiError(404, "not_found", "No such photo.")
+        if not is_id(photo_id):
+            raise ApiError("not_found")
         now = time.monotonic()
         cached = self._photos.get(photo_id)
         if cached and cached[0] > now:
@@ -82,7 +82,7 @@ class Thumbnails:
         record = await run_in_threadpool(self.catalogue.get, photo_id)
         facts = None if record is None else PhotoFacts.from_record(record)
         if facts is None or facts.state != "uploaded" or not facts.master:
-            raise ApiError(404, "not_found", "No such photo.")
+            raise ApiError("not_found")
         faces = tuple(facts.faces)
         photo = Photo(
             id=photo_id,
@@ -102,7 +102,7 @@ class Thumbnails:
     def check_limits(self, photo: Photo) -> None:
         limit = self.settings.limits.max_pixels
         if photo.width * photo.height > limit:
-            raise ApiError(422, "source_too_large", "The photo is over the size limits.")
+            raise ApiError("source_too_large")
 
     # -- results --------------------------------------------------------------------------
 
@@ -113,7 +113,7 @@ class Thumbnails:
             (ENGINE_VERSION, photo.id, canonical(opts), fmt, photo.faces_fp if smart else "")
         )
         digest = hmac.new(self._secret, text.encode(), hashlib.sha256).hexdigest()[:32]
-        return f"{self.settings.result_prefix}/{photo.id}/{digest}.{EXTENSIONS[fmt]}", digest
+        return f"{self.settings.result_prefix}/{photo.id}/{digest}.{FORMATS[fmt].extension}", digest
 
     async def get(self, photo: Photo, opts: ThumbOptions, fmt: str) -> Result:
         key, digest = self.key(photo, opts, fmt)
@@ -133,7 +133,7 @@ class Thumbnails:
         try:
             master = await run_in_threadpool(self.store.get, photo.master)
         except BlobNotFound:
-            raise ApiError(404, "not_found", "No such photo.") from None
+            raise ApiError("not_found") from None
         loop = asyncio.get_running_loop()
         data, content_type = await loop.run_in_executor(
             self._pool, self._render_sync, master, photo, opts, fmt
@@ -157,23 +157,21 @@ class Thumbnails:
             )
         except RenderLimit:
             raise ApiError(
-                422, "source_too_large", "The result would be over the size limits."
+                "source_too_large", message="The result would be over the size limits."
             ) from None
         return out.data, out.content_type
 
     async def result(self, photo_id: str, name: str) -> tuple[bytes, str]:
         """A cached result by name (the target of oversize redirects)."""
-        if not PHOTO_ID.match(photo_id) or not RESULT_NAME.match(name):
-            raise ApiError(404, "not_found", "No such result.")
+        if not is_id(photo_id) or not RESULT_NAME.match(name):
+            raise ApiError("not_found", message="No such result.")
         try:
             data = await run_in_threadpool(
                 self.store.get, f"{self.settings.result_prefix}/{photo_id}/{name}"
             )
         except BlobNotFound:
-            raise ApiError(404, "not_found", "No such result.") from None
-        ext = name.rsplit(".", 1)[1]
-        fmt = next(f for f, e in EXTENSIONS.items() if e == ext)
-        return data, CONTENT_TYPES[fmt]
+            raise ApiError("not_found", message="No such result.") from None
+        return data, content_type(name.rsplit(".", 1)[1])
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

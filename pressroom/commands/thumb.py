@@ -8,8 +8,6 @@ from pathlib import Path
 from ._common import EXIT_OK, EXIT_REJECTED, UsageError, emit_json
 from .sign import add_option_flags, option_segments
 
-SUFFIX_FORMATS = {".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp", ".avif": "avif", ".png": "png"}
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -30,13 +28,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..config import Settings
+    from ..formats import format_named
     from ..ingest.errors import Rejected
     from ..ingest.service import read_upload
     from ..render import options as options_mod
 
     if not args.src.is_file():
         raise UsageError(f"no such file: {args.src}")
-    fmt = args.format or SUFFIX_FORMATS.get(args.output.suffix.lower())
+    by_suffix = format_named(args.output.suffix) if args.output.suffix else None
+    fmt = args.format or (by_suffix.name if by_suffix else None)
     if fmt is None or fmt == "auto":
         raise UsageError("give --format or an output name ending .jpg, .webp, .avif or .png")
     try:

@@ -1,13 +1,7 @@
-"""`f:auto`: the best format the client accepts, from its Accept header. Pure Python."""
+"""`f:auto`: the best format the client accepts, from its Accept header. Pure Python; content
+types and extensions are in pressroom.formats."""
 
 from __future__ import annotations
-
-CONTENT_TYPES = {
-    "jpeg": "image/jpeg",
-    "webp": "image/webp",
-    "avif": "image/avif",
-    "png": "image/png",
-}
 
 
 def accepted(accept: str | None) -> set[str]:

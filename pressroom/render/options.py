@@ -13,8 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from ..formats import ALIASES as FORMAT_ALIASES
+from ..formats import FORMATS as OUTPUT_FORMATS
+
 FITS = ("cover", "contain", "inside", "fill")
-FORMATS = ("auto", "jpeg", "webp", "avif", "png")
+FORMATS = ("auto", *OUTPUT_FORMATS)  # names as in pressroom.formats; "auto" negotiates
 MAX_SIDE = 4096  # output pixels (after DPR) on either side
 MAX_DPR = 4.0
 
@@ -30,7 +33,6 @@ _ALIASES = {
     "exp": "exp", "expires": "exp",
     "pr": "pr", "preset": "pr",
 }  # fmt: skip
-_FORMAT_ALIASES = {"jpg": "jpeg", "heif": "avif"}
 _GRAVITY_ALIASES = {"sm": "sm", "smart": "sm", "ce": "ce", "centre": "ce", "center": "ce"}
 
 
@@ -151,7 +153,7 @@ def _build(v: dict[str, str]) -> ThumbOptions:
             raise BadOptions(f"dpr must be between 1 and {MAX_DPR:g}")
         o = replace(o, dpr=round(dpr, 2))
     if "f" in v:
-        fmt = _FORMAT_ALIASES.get(v["f"], v["f"])
+        fmt = FORMAT_ALIASES.get(v["f"], v["f"])
         if fmt not in FORMATS:
             raise BadOptions(f"format must be one of {', '.join(FORMATS)}")
         o = replace(o, format=fmt)
