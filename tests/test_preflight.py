@@ -157,3 +157,24 @@ def test_pdfx_1a_allows_no_transparency(library: Library, tmp_path: Path) -> Non
         pdf.save(tmp_path / "x1a-alpha.pdf")
     report = preflight(tmp_path / "x1a-alpha.pdf")
     assert report.reasons() == ["transparency"]
+
+
+def test_every_finding_code_is_a_registered_reason() -> None:
+    """The console and the API explain a finding from reasons.toml: no check may report a code
+    missing there (Report.add also refuses one)."""
+    import ast
+
+    from pressroom import reasons
+
+    src = Path(__file__).resolve().parent.parent / "pressroom" / "preflight"
+    used = {
+        node.args[1].value
+        for path in src.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "attr", "") == "add"
+        and len(node.args) >= 2
+        and isinstance(node.args[1], ast.Constant)
+    }
+    assert len(used) >= 20
+    assert used <= set(reasons.codes("preflight"))

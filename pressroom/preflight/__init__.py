@@ -6,7 +6,8 @@ count and sizes against a product.
     report = preflight("book.pdf", product="photobook-21x21")
     report.ok, report.status, report.reasons()   # "fail" reasons: low_ppi, no_trimbox, ...
 
-The PDF is only parsed (pikepdf/qpdf), never rendered or executed.
+The PDF is only parsed (pikepdf/qpdf), never rendered or executed. The steps are in
+pipeline.py; every finding code is a reason in reasons.toml's [preflight.*].
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .job import FAIL, PASS, WARN, Finding, PageReport, Report
+from .report import FAIL, PASS, WARN, Finding, PageReport, Report
 
 __all__ = ["FAIL", "PASS", "WARN", "Finding", "PageReport", "Report", "preflight"]
 
 
 def preflight(path: str | Path, product: str | None = None, **options: Any) -> Report:
-    from .pipeline import run
+    # pikepdf loads on the first preflight, not on import
+    from .pipeline import check_file
 
-    return run(Path(path), product, **options)
+    return check_file(Path(path), product, **options)

@@ -246,4 +246,3 @@ def get_product(product_id: str) -> Product:
     except KeyError:
         known = ", ".join(products())
         raise UnknownProduct(f"unknown product {product_id!r} (known: {known})") from None
-

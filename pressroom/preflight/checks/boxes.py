@@ -3,12 +3,11 @@ against the product (either way round for products that turn), and the bleed aro
 
 from __future__ import annotations
 
-from typing import Any
-
 import pikepdf
 
 from ...products.model import PT_PER_MM
-from ..job import FAIL, WARN, PageReport, PreflightJob
+from ..context import PreflightContext
+from ..report import FAIL, WARN, PageReport
 
 TOL_MM = 0.5  # size tolerance: rounding in points and in layout tools
 
@@ -25,8 +24,8 @@ def _size(b: list[float]) -> list[float]:
     return [round((b[2] - b[0]) / PT_PER_MM, 2), round((b[3] - b[1]) / PT_PER_MM, 2)]
 
 
-def page_boxes(job: PreflightJob, number: int, page: pikepdf.Page) -> PageReport:
-    r = job.report
+def page_boxes(ctx: PreflightContext, number: int, page: pikepdf.Page) -> PageReport:
+    r = ctx.report
     media = _box(page, "MediaBox") or [0, 0, 0, 0]
     trim = _box(page, "TrimBox")
     bleed_box = _box(page, "BleedBox")
@@ -46,19 +45,19 @@ def page_boxes(job: PreflightJob, number: int, page: pikepdf.Page) -> PageReport
     start = [max(bleed_box[0], media[0]), max(bleed_box[1], media[1])]
     sides = [trim[0] - start[0], trim[1] - start[1], reach[0] - trim[2], reach[1] - trim[3]]
     pr.bleed_mm = round(min(sides) / PT_PER_MM, 2)
-    want = job.product.bleed if job.product else 3.0
+    want = ctx.product.bleed if ctx.product else 3.0
     if pr.bleed_mm < want - 0.05:
-        level = FAIL if job.product else WARN
+        level = FAIL if ctx.product else WARN
         r.add(level, "bleed", f"bleed {pr.bleed_mm} mm < {want} mm", number)
     return pr
 
 
-def check_size(job: PreflightJob, pr: PageReport, cover: dict[str, Any] | None) -> None:
-    p, r = job.product, job.report
+def check_size(ctx: PreflightContext, pr: PageReport) -> None:
+    p, r = ctx.product, ctx.report
     if p is None or pr.trim_mm is None:
         return
     w, h = pr.trim_mm
-    if cover is not None:  # back + spine + front: the height must match, the spine be sane
+    if ctx.cover is not None:  # back + spine + front: the height must match, the spine be sane
         if abs(h - p.trim_h) > TOL_MM or w < 2 * p.trim_w - TOL_MM:
             r.add(FAIL, "size", f"cover trim {w} x {h} mm does not fit {p.id}", pr.number)
         return

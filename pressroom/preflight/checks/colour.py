@@ -4,7 +4,8 @@
 
 from __future__ import annotations
 
-from ..job import FAIL, PageReport, PreflightJob
+from ..context import PreflightContext
+from ..report import FAIL, PageReport
 from ..scan import PageScan
 
 OPS = {
@@ -17,8 +18,8 @@ OPS = {
 }
 
 
-def page_colour(job: PreflightJob, pr: PageReport, scan: PageScan) -> None:
-    r = job.report
+def page_colour(ctx: PreflightContext, pr: PageReport, scan: PageScan) -> None:
+    r = ctx.report
     used = {img.colour_space for img in scan.images}
     used |= {OPS[o] for o in scan.colour_ops if o in OPS}
     used |= {s for s in scan.colour_spaces if s.startswith("Device")}
@@ -41,9 +42,9 @@ def page_colour(job: PreflightJob, pr: PageReport, scan: PageScan) -> None:
             r.add(FAIL, "colour_space", f"{cs}: {bad}", pr.number)
 
 
-def page_transparency(job: PreflightJob, pr: PageReport, scan: PageScan) -> None:
+def page_transparency(ctx: PreflightContext, pr: PageReport, scan: PageScan) -> None:
     """PDF/X-1a and X-3 allow no transparency: soft masks, blend alpha below 1."""
-    pdfx = job.report.pdfx or ""
+    pdfx = ctx.report.pdfx or ""
     if not (pdfx.startswith("PDF/X-1") or pdfx.startswith("PDF/X-3")):
         return
     found = []
@@ -57,6 +58,6 @@ def page_transparency(job: PreflightJob, pr: PageReport, scan: PageScan) -> None
             if x.get("/SMask") is not None:
                 found.append(str(name))
     if found:
-        job.report.add(
+        ctx.report.add(
             FAIL, "transparency", f"{pdfx} allows no transparency: {', '.join(found)}", pr.number
         )

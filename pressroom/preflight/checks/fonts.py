@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..job import FAIL, PageReport, PreflightJob
+from ..context import PreflightContext
+from ..report import FAIL, PageReport
 from ..scan import PageScan
 
 
@@ -20,10 +21,10 @@ def _embedded(font: Any) -> bool:
     return fd is not None and any(k in fd for k in ("/FontFile", "/FontFile2", "/FontFile3"))
 
 
-def page_fonts(job: PreflightJob, pr: PageReport, scan: PageScan) -> None:
+def page_fonts(ctx: PreflightContext, pr: PageReport, scan: PageScan) -> None:
     for name, font in sorted(scan.fonts.items()):
         base = str(font.get("/BaseFont", name))[1:]
         emb = _embedded(font)
         pr.fonts.append({"name": base, "type": str(font.get("/Subtype", ""))[1:], "embedded": emb})
         if not emb:
-            job.report.add(FAIL, "font_not_embedded", f"font {base} is not embedded", pr.number)
+            ctx.report.add(FAIL, "font_not_embedded", f"font {base} is not embedded", pr.number)

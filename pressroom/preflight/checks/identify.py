@@ -7,14 +7,14 @@ import re
 
 import pikepdf
 
-from ..job import FAIL, WARN, PreflightJob
+from ..context import PreflightContext
+from ..report import FAIL, WARN
 
 _XMP_VERSION = re.compile(rb"GTS_PDFXVersion(?:>|=\")\s*([^<\"]+)")
 
 
-def identify(job: PreflightJob) -> None:
-    pdf, r = job.pdf, job.report
-    assert pdf is not None
+def identify(ctx: PreflightContext) -> None:
+    pdf, r = ctx.pdf, ctx.report
     info = pdf.trailer.get("/Info") or pikepdf.Dictionary()
     version = str(info.get("/GTS_PDFXVersion", "")) or None
     xmp_version = None

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from ..job import FAIL, WARN, PageReport, PreflightJob
+from ..context import PreflightContext
+from ..report import FAIL, WARN, PageReport
 from ..scan import PageScan
 
 
-def page_images(job: PreflightJob, pr: PageReport, scan: PageScan) -> None:
-    r = job.report
+def page_images(ctx: PreflightContext, pr: PageReport, scan: PageScan) -> None:
+    r = ctx.report
     for img in scan.images:
         ppi = min(img.ppi)
         w_pt, h_pt = img.size_pt
@@ -25,17 +26,17 @@ def page_images(job: PreflightJob, pr: PageReport, scan: PageScan) -> None:
         if w_pt < 1 or h_pt < 1:
             continue  # a hairline or invisible draw: no print size to judge
         # Half a ppi of slack: pixel counts are whole, placed sizes are not.
-        if ppi < job.fail_ppi - 0.5:
+        if ppi < ctx.fail_ppi - 0.5:
             r.add(
                 FAIL,
                 "low_ppi",
-                f"image {img.name} at {ppi:.0f} ppi < {job.fail_ppi:.0f}",
+                f"image {img.name} at {ppi:.0f} ppi < {ctx.fail_ppi:.0f}",
                 pr.number,
             )
-        elif ppi < job.warn_ppi - 0.5:
+        elif ppi < ctx.warn_ppi - 0.5:
             r.add(
                 WARN,
                 "low_ppi",
-                f"image {img.name} at {ppi:.0f} ppi < {job.warn_ppi:.0f}",
+                f"image {img.name} at {ppi:.0f} ppi < {ctx.warn_ppi:.0f}",
                 pr.number,
             )

@@ -1,14 +1,12 @@
-"""What a preflight run carries through its checks, and what it reports."""
+"""What preflight reports: findings (a level and a code from reasons.toml's [preflight.*]),
+and per page the boxes, images, fonts and colour spaces it found."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
-import pikepdf
-
-from ..products.model import Product
+from pressroom.reasons import reason
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
 WARN_PPI, FAIL_PPI = 300.0, 150.0  # printsafari's thresholds; a product may set its own
@@ -17,7 +15,7 @@ WARN_PPI, FAIL_PPI = 300.0, 150.0  # printsafari's thresholds; a product may set
 @dataclass
 class Finding:
     level: str  # warn | fail
-    code: str  # stable: low_ppi, no_trimbox, font_not_embedded, ...
+    code: str  # stable: low_ppi, no_trimbox, font_not_embedded, ... (reasons.toml)
     message: str
     page: int | None = None  # 1-based
 
@@ -52,6 +50,8 @@ class Report:
         return self.status != FAIL
 
     def add(self, level: str, code: str, message: str, page: int | None = None) -> None:
+        # Every code is a registered reason: the console and API explain it from there.
+        assert reason("preflight", code) is not None, f"unregistered preflight code {code}"
         self.findings.append(Finding(level, code, message, page))
 
     def reasons(self, level: str = FAIL) -> list[str]:
@@ -61,13 +61,3 @@ class Report:
         d = asdict(self)
         d["status"], d["ok"] = self.status, self.ok
         return d
-
-
-@dataclass
-class PreflightJob:
-    path: Path
-    product: Product | None
-    report: Report
-    pdf: pikepdf.Pdf | None = None
-    warn_ppi: float = WARN_PPI
-    fail_ppi: float = FAIL_PPI
