@@ -7,7 +7,7 @@ import time
 import pytest
 
 from pressroom.aws import _common, cleanup
-from pressroom.catalogue import dynamodb
+from pressroom.catalogue.dynamodb import table as dynamodb
 from tests.aws_lambda import LambdaContext, Output, Stack, load_event, make_stack
 from tests.aws_server import moto_endpoint  # noqa: F401
 

@@ -9,7 +9,6 @@ import boto3
 import numpy as np
 import pytest
 
-from pressroom.catalogue import dynamodb
 from pressroom.catalogue.dynamodb import (
     DynamoCatalogue,
     DynamoJobs,
@@ -18,6 +17,7 @@ from pressroom.catalogue.dynamodb import (
     table_prefix,
     to_attr,
 )
+from pressroom.catalogue.dynamodb import table as dynamodb
 from pressroom.catalogue.sqlite_jobs import SqliteJobs
 from tests.aws_server import moto_endpoint  # noqa: F401
 

@@ -13,10 +13,16 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pressroom.aws._common import container, count, logger, metrics
+from pressroom.books.printjob import PRINT_PREFIX
 from pressroom.printjobs import JOB_REASONS
+
+if TYPE_CHECKING:
+    from pressroom.catalogue.base import Catalogue
+    from pressroom.printjobs import JobStore
+    from pressroom.storage.base import BlobStore
 
 DAY = 86_400.0
 # A stale `rendering` job is given up once a redelivery would certainly have come: SQS's
@@ -24,17 +30,11 @@ DAY = 86_400.0
 STALE_LEASES = 7
 
 
-def sweep_missing(catalogue: Any, max_age: float, now: float) -> int:
-    removed = 0
+def sweep_missing(catalogue: Catalogue, max_age: float, now: float) -> int:
     cutoff = now - max_age
-    for record in catalogue.list_missing_older_than(max_age):
-        delete_if_missing = getattr(catalogue, "delete_if_missing", None)
-        if delete_if_missing is not None:
-            removed += bool(delete_if_missing(record.id, cutoff))
-        else:  # SQLite: one process at a time, nothing races the delete
-            catalogue.delete(record.id)
-            removed += 1
-    return removed
+    # Conditional deletes: an upload completing meanwhile is never swept.
+    records = catalogue.list_missing_older_than(max_age)
+    return sum(catalogue.delete_if_missing(record.id, cutoff) for record in records)
 
 
 def sweep_results(s3: Any, storage: str, result_prefix: str, max_age: float, now: float) -> int:
@@ -67,11 +67,11 @@ def _delete(s3: Any, bucket: str, objects: list[dict[str, str]]) -> int:
     return len(objects) - len(errors)
 
 
-def sweep_stale_jobs(jobs: Any, lease: float, now: float, print_store: Any = None) -> int:
+def sweep_stale_jobs(
+    jobs: JobStore, lease: float, now: float, print_store: BlobStore | None = None
+) -> int:
     """Fail jobs whose last attempt died, and remove any print files that attempt left:
     a failed job has no print files, so none can be mistaken for a finished book."""
-    from pressroom.aws.print import PRINT_PREFIX
-
     failed = 0
     for job in jobs.list_stale(now - STALE_LEASES * lease):
         _, changed = jobs.fail(job.id, "timeout", JOB_REASONS["timeout"])

@@ -16,7 +16,8 @@ def open_catalogue(settings: Settings) -> Catalogue:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         return SqliteCatalogue(settings.data_dir / "catalogue.sqlite3")
     if settings.catalogue.startswith("dynamodb://"):
-        from pressroom.catalogue.dynamodb import DynamoCatalogue, table_prefix
+        from pressroom.catalogue.dynamodb.photos import DynamoCatalogue
+        from pressroom.catalogue.dynamodb.table import table_prefix
 
         return DynamoCatalogue(table_prefix(settings.catalogue), endpoint_url=settings.aws_endpoint)
     raise ValueError(f"unsupported catalogue backend: {settings.catalogue!r}")

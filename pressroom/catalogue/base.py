@@ -7,6 +7,7 @@ a record is final: repeating a transition changes nothing, so replayed events ar
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -33,6 +34,8 @@ def require_final(state: str) -> None:
 
 
 class Catalogue(Protocol):
+    """Every backend implements all of it (SqliteCatalogue, DynamoCatalogue): never probe."""
+
     def announce(self, photo_id: str, data: dict[str, Any] | None = None) -> PhotoRecord:
         """Create a `missing` record; an existing record is returned unchanged."""
 
@@ -61,3 +64,15 @@ class Catalogue(Protocol):
         """Newest first."""
 
     def delete(self, photo_id: str) -> None: ...
+
+    def count_by_state(self) -> dict[str, int]:
+        """Records per state, every state present (0 when none)."""
+
+    def list_missing_older_than(self, seconds: float) -> builtins.list[PhotoRecord]:
+        """Announced but never completed, last touched more than `seconds` ago; oldest first."""
+
+    def delete_if_missing(self, photo_id: str, older_than: float) -> bool:
+        """Delete a record still `missing` and untouched since `older_than` (epoch seconds).
+
+        Conditional, so an upload completing while the cleanup runs is never deleted.
+        """

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pressroom.catalogue.sqlite import retry_locked
-from pressroom.printjobs import JobState, PrintJob
+from pressroom.printjobs.model import JobState, PrintJob
 
 _clock = time.time
 BUSY_TIMEOUT_S = 30.0
@@ -121,9 +121,9 @@ class SqliteJobs:
         with closing(self._connect()) as conn:
             return self._get(conn, job_id)
 
-    def start(self, job_id: str, lease_seconds: float) -> tuple[PrintJob, bool]:
+    def start(self, job_id: str, lease_seconds: float) -> tuple[PrintJob | None, bool]:
         if self.get(job_id) is None:
-            return None, False  # type: ignore[return-value]
+            return None, False
         return self._transition(
             job_id,
             "UPDATE print_jobs SET state = 'rendering', attempts = attempts + 1,"

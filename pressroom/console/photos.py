@@ -39,13 +39,7 @@ def display_name(rec: PhotoRecord) -> str:
 
 
 def counts(catalogue: Catalogue) -> dict[str, int]:
-    by_state = getattr(catalogue, "count_by_state", None)
-    if by_state is not None:
-        found = by_state()
-    else:
-        found = {s: 0 for s in STATES}
-        for rec in catalogue.list(limit=100_000):
-            found[rec.state] = found.get(rec.state, 0) + 1
+    found = catalogue.count_by_state()  # every backend has it (catalogue.base.Catalogue)
     return {s: int(found.get(s, 0)) for s in STATES}
 
 
