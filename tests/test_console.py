@@ -1,6 +1,7 @@
-"""The customer-success console on the embedded defaults (folder + SQLite), served by the same
-ASGI app as the thumbnail API under uvicorn: the door (token, login, cookie), escaping, and
-what a person sees in a real browser (Debian's Chromium through Playwright).
+"""The customer-success console on the embedded defaults (folder + SQLite), served beside the
+thumbnail API under uvicorn as the hosts compose them (with_console): the door (token, login,
+cookie), escaping, and what a person sees in a real browser (Debian's Chromium through
+Playwright).
 
 Data is real: corpus photos ingested and tagged, a book designed, rendered, preflighted and
 published to the blob store, print jobs moved through their states (tests/console_fixtures.py).
@@ -22,6 +23,7 @@ import pytest
 from pressroom.api.app import create_app
 from pressroom.catalogue import open_catalogue
 from pressroom.config import Settings
+from pressroom.console import with_console
 from pressroom.console.auth import COOKIE, TokenGate
 from pressroom.storage import open_store
 from tests.console_fixtures import (
@@ -40,11 +42,15 @@ def data(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> ConsoleData:
     return populate(tmp_path_factory.mktemp("console"), corpus)
 
 
+def served(s: Settings) -> Any:
+    """The thumbnail API with the console beside it, as the hosts compose them."""
+    store, catalogue = open_store(s), open_catalogue(s)
+    return with_console(create_app(s, store, catalogue), s, store, catalogue)
+
+
 @pytest.fixture(scope="module")
 def server(data: ConsoleData) -> Iterator[Server]:
-    s = data.settings
-    app = create_app(s, open_store(s), open_catalogue(s))
-    with Server(app) as srv:
+    with Server(served(data.settings)) as srv:
         yield srv
 
 
@@ -149,8 +155,7 @@ def test_console_is_off_without_a_token(data: ConsoleData) -> None:
     s = data.settings
     off = Settings(data_dir=s.data_dir, signing_keys=s.signing_keys)
     assert Settings.from_env({}).console_token is None  # off by default
-    app = create_app(off, open_store(off), open_catalogue(off))
-    with Server(app) as srv, httpx.Client(base_url=srv.url) as c:
+    with Server(served(off)) as srv, httpx.Client(base_url=srv.url) as c:
         for url in console_urls(data):
             r = c.get(url, headers=AUTH)
             assert r.status_code in (403, 404), (url, r.status_code)

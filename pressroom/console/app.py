@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from starlette.applications import Starlette
@@ -52,6 +53,9 @@ from .photos import (
 )
 from .words import job_reason, state, upload_codes
 
+if TYPE_CHECKING:
+    from ..printjobs import JobStore
+
 log = logging.getLogger(__name__)
 
 BOOK_BADGE_MM = 22.0  # width of the "300 ppi" label drawn on a page, in page millimetres
@@ -60,7 +64,11 @@ JOB_LIMIT = 200
 
 class Console:
     def __init__(
-        self, settings: Settings, store: BlobStore, catalogue: Catalogue, jobs: Any = None
+        self,
+        settings: Settings,
+        store: BlobStore,
+        catalogue: Catalogue,
+        jobs: JobStore | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -74,7 +82,7 @@ class Console:
 
     # -- helpers ------------------------------------------------------------------------------
 
-    def jobs(self) -> Any:
+    def jobs(self) -> JobStore:
         with self._jobs_lock:
             if self._jobs is None:
                 from ..printjobs import open_jobs
@@ -258,7 +266,7 @@ class Console:
                          heading=heading, message=message, status=status)
 
 
-def _static(file: StaticFile) -> Any:
+def _static(file: StaticFile) -> Callable[[Request], Response]:
     def endpoint(request: Request) -> Response:
         return Response(file.data, media_type=file.media_type,
                         headers={"Cache-Control": "private, max-age=300"})
@@ -267,7 +275,7 @@ def _static(file: StaticFile) -> Any:
 
 
 def create_console(
-    settings: Settings, store: BlobStore, catalogue: Catalogue, jobs: Any = None
+    settings: Settings, store: BlobStore, catalogue: Catalogue, jobs: JobStore | None = None
 ) -> ASGIApp:
     if not settings.console_token:
         raise ValueError("the console is off: set PRESSROOM_CONSOLE_TOKEN")
