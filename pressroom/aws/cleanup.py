@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pressroom.aws._common import container, count, logger, metrics
 from pressroom.books.printjob import PRINT_PREFIX
-from pressroom.printjobs import JOB_REASONS
+from pressroom.reasons import public
 
 if TYPE_CHECKING:
     from pressroom.catalogue.base import Catalogue
@@ -74,7 +74,7 @@ def sweep_stale_jobs(
     a failed job has no print files, so none can be mistaken for a finished book."""
     failed = 0
     for job in jobs.list_stale(now - STALE_LEASES * lease):
-        _, changed = jobs.fail(job.id, "timeout", JOB_REASONS["timeout"])
+        _, changed = jobs.fail(job.id, "timeout", public("print", "timeout"))
         if changed:
             logger.warning("print job timed out", extra={"job_id": job.id})
             failed += 1

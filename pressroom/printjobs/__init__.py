@@ -9,7 +9,9 @@
 `rendering` with an expired lease, and the next delivery of the same message takes it over.
 Each start counts an attempt; finish/requeue name the attempt they belong to, so a zombie
 worker whose lease was taken over cannot overwrite its successor's outcome. `ready` and
-`failed` are final: replayed messages change nothing.
+`failed` are final: replayed messages change nothing. Why a job failed is a reason of the
+"print" domain in pressroom/reasons.toml (PrintRejected carries one; `reasons.public("print",
+code)` is its public message).
 
 The types and ports are in printjobs/model.py; the backends, `pressroom.catalogue.sqlite_jobs.
 SqliteJobs` (local) and `pressroom.catalogue.dynamodb.DynamoJobs` (AWS), import that alone;
@@ -29,14 +31,13 @@ from pressroom.printjobs.model import (
     PrintJob,
     RenderedBook,
 )
-from pressroom.reasons import PrintRejected, codes
+from pressroom.reasons import PrintRejected
 
 if TYPE_CHECKING:
     from pressroom.config import Settings
 
 __all__ = [
     "FINAL_JOB_STATES",
-    "JOB_REASONS",
     "JOB_STATES",
     "BookRenderer",
     "JobState",
@@ -46,10 +47,6 @@ __all__ = [
     "RenderedBook",
     "open_jobs",
 ]
-
-# Why a job failed: codes and words in the one registry (pressroom/reasons.toml, "print").
-JOB_REASONS: dict[str, str] = {code: r.public for code, r in codes("print").items()}
-
 
 def open_jobs(settings: Settings) -> JobStore:
     """The job store beside the settings' catalogue: SQLite file or DynamoDB tables."""
