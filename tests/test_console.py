@@ -162,6 +162,28 @@ def test_console_is_off_without_a_token(data: ConsoleData) -> None:
             assert "console" not in r.text.lower()
 
 
+def test_console_sits_beside_the_api(data: ConsoleData) -> None:
+    """with_console sends /console and /console/... to the console and everything else (even
+    /consoleX) to the app it wraps; off, it is that app itself."""
+    s = data.settings
+    seen: list[str] = []
+
+    async def api(scope: Any, receive: Any, send: Any) -> None:
+        seen.append(scope["path"])
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    off = Settings(data_dir=s.data_dir)
+    assert with_console(api, off, open_store(off), open_catalogue(off)) is api
+    app = with_console(api, s, open_store(s), open_catalogue(s))
+    with Server(app) as srv, httpx.Client(base_url=srv.url) as c:
+        assert c.get("/console", headers=AUTH).status_code == 200
+        assert c.get("/console/jobs", headers=AUTH).status_code == 200
+        for url in ("/consoleX", "/health", "/_/pr:thumb/console"):
+            assert c.get(url).status_code == 204, url
+    assert seen == ["/consoleX", "/health", "/_/pr:thumb/console"]
+
+
 # -- escaping ---------------------------------------------------------------------------------
 
 
