@@ -15,7 +15,7 @@ import pyvips
 
 from pressroom.catalogue.sqlite import SqliteCatalogue
 from pressroom.config import Settings
-from pressroom.ingest.job import Job
+from pressroom.ingest.context import IngestContext
 from pressroom.ingest.pipeline import NORMALISE, run
 from pressroom.ingest.service import Ingestor
 from pressroom.storage.local import LocalStore
@@ -30,7 +30,7 @@ YUNET = CORPUS.parent / "models" / "face_detection_yunet_2023mar.onnx"
 
 
 def _ingest_proxy(data: bytes) -> tuple[pyvips.Image, dict]:
-    job = run(NORMALISE, Job(data=data))
+    job = run(NORMALISE, IngestContext(data=data))
     return job.proxy.copy_memory(), job.meta
 
 

@@ -61,11 +61,11 @@ def seed_files(corpus: Path = CORPUS, max_bytes: int = 64 * 1024) -> list[Path]:
 
 class Ctx:
     def __init__(self, paths: list[str], seed: int, normalise: bool, flat: bool) -> None:
+        from pressroom.batch.files import FileBudget
         from pressroom.config import Limits
-        from pressroom.ingest import guard
 
-        if flat:  # every input gets the base budget, whatever its header declares
-            guard.PIXELS_PER_TIMEOUT = guard.PIXELS_PER_MEMORY = float("inf")
+        # flat: every input gets the base budget, whatever its header declares
+        self.budget = FileBudget(flat=flat)
 
         self.files = [Path(p).read_bytes() for p in paths]
         self.canary = (CORPUS / "big" / "jolla.jpg").read_bytes()
@@ -75,7 +75,7 @@ class Ctx:
 
 
 def setup(paths: list[str], seed: int, normalise: bool, flat: bool = False) -> Ctx:
-    from pressroom.ingest.guard import warm_up
+    from pressroom.ingest.pipeline import warm_up
 
     warm_up()
     return Ctx(paths, seed, normalise, flat)
@@ -98,19 +98,21 @@ def _peak_rss_mb() -> float:
 
 
 def judge(
-    data: bytes, limits: Any, normalise: bool = True, always: bool = False
+    data: bytes, limits: Any, normalise: bool = True, always: bool = False, budget: Any = None
 ) -> tuple[str, str | None]:
     """validate, then the ingest pipeline (for accepted inputs, or for all when `always`,
-    as `pressroom ingest` runs it without validating first): (outcome, detail)."""
-    from pressroom.ingest.job import Job
+    as `pressroom ingest` runs it without validating first): (outcome, detail). `budget`:
+    the worker's per-file budget, as the CLI lends it (None: no budget)."""
+    from pressroom.ingest.context import NO_BUDGET, IngestContext
     from pressroom.ingest.pipeline import NORMALISE, Rejected, run, validate
 
-    verdict, _ = validate(data, limits)
+    budget = budget or NO_BUDGET
+    verdict, _ = validate(data, limits, budget=budget)
     accepted = verdict.verdict == "accept"
     if not normalise or not (accepted or always):
         return verdict.reason or "accept", None
     try:
-        run(NORMALISE, Job(data=data, limits=limits))
+        run(NORMALISE, IngestContext(data=data, limits=limits, budget=budget))
     except Rejected as r:
         if accepted:  # validate accepted what ingest refused
             return f"accept/{r.reason}", r.detail
@@ -123,14 +125,16 @@ def judge(
 def fuzz_one(ctx: Ctx, index: int) -> dict[str, Any]:
     which, data = make_input(ctx.seed, index, ctx.files)
     if index % CANARY_EVERY == 0:
-        canary = judge(ctx.canary, ctx.limits, ctx.normalise)
+        canary = judge(ctx.canary, ctx.limits, ctx.normalise, budget=ctx.budget)
         if canary[0] != "accept":
             return {"index": index, "seed_file": which, "outcome": "poisoned",
                     "error": f"canary: {canary}", "cpu": 0.0, "wall": 0.0, "rss_mb": 0.0}
     _peak_rss_reset()
     wall, cpu = time.perf_counter(), time.process_time()
     try:
-        outcome, error = judge(data, ctx.limits, ctx.normalise, always=index % 4 == 0)
+        outcome, error = judge(
+            data, ctx.limits, ctx.normalise, always=index % 4 == 0, budget=ctx.budget
+        )
     except Exception as exc:  # the finding we are looking for
         outcome, error = "crash", "".join(traceback.format_exception(exc))[-4000:]
     if "/" in outcome:

@@ -22,7 +22,8 @@ import pyvips
 from pressroom.batch import Failure, WorkerFailed, run_batch
 from pressroom.catalogue import open_catalogue
 from pressroom.config import Settings
-from pressroom.ingest.service import Ingestor, master_key, proxy_key
+from pressroom.ids import master_key, proxy_key
+from pressroom.ingest.service import Ingestor
 from pressroom.storage import open_store
 from tests.aws_server import moto_endpoint  # noqa: F401  (fixture)
 
@@ -426,7 +427,7 @@ def test_print_files_of_a_job_that_finally_failed_are_removed(print_stack: Any) 
 def test_big_legitimate_images_get_a_budget_in_proportion(tmp_path: Path) -> None:
     """An 80-MP PNG needs ~480 MB and ~0.6 CPU s to validate: over a 240 MB / 0.4 s base
     budget, inside the budget its header earns (x2.5 memory, x5 time)."""
-    from pressroom.ingest.guard import budget
+    from pressroom.batch.files import budget
 
     assert budget(12_000_000, 2.0, 512) == (2.0, 512)
     assert budget(100_000_000, 2.0, 512) == (12.5, 1600)

@@ -342,7 +342,9 @@ def test_hostile_files_never_reach_external_tools(corpus: Path, tmp_path: Path) 
 
 
 def test_untrusted_libvips_loaders_are_blocked(corpus: Path) -> None:
-    import pressroom.ingest.image  # noqa: F401  (blocks them at import)
+    from pressroom.imaging import setup
+
+    setup()  # blocks them (ingest and render call it before any decode)
 
     for rel in ("notimage/SVG_XSS1.svg", "notimage/convert_local_etc_passwd.svg",
                 "notimage/PDF 2.0 image with BPC.pdf", "notimage/imagetragick_mvg_file_read.jpg",

@@ -129,7 +129,7 @@ def run_files(
 
 def rejected_file(path: Path, failure: Any) -> dict[str, Any]:
     """A file whose worker was killed (over budget) or crashed: a verdict, not a traceback."""
-    from ..ingest.guard import rejected
+    from ..batch.files import rejected
 
     r = rejected(failure)
     return {"path": str(path), "verdict": "reject", "reason": r.reason, "message": r.message}

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Settings
+from ..ids import is_id
 from ._common import (
     UsageError,
     add_limit_flags,
@@ -54,15 +55,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def make_ingestor(settings: Settings) -> Any:
     """A worker's ingestor, from the Settings the parent hands it (flags included)."""
+    from ..batch.files import FileBudget
     from ..catalogue import open_catalogue
-    from ..ingest.guard import warm_up
+    from ..ingest.pipeline import warm_up
     from ..ingest.service import Ingestor
     from ..storage import open_store
     from ..tags import make_tagger  # light: models load when the first photo is tagged
 
     warm_up()  # one-time start-up work, outside the first file's time budget
     tagger = make_tagger(settings.tagging) if settings.tags else None
-    return Ingestor(open_store(settings), open_catalogue(settings), settings, tagger=tagger)
+    store, catalogue = open_store(settings), open_catalogue(settings)
+    return Ingestor(store, catalogue, settings, tagger=tagger, budget=FileBudget())
 
 
 def ingest_one(ingestor: Any, item: tuple[Path, str | None]) -> dict[str, Any]:
@@ -76,20 +79,20 @@ def run(args: argparse.Namespace) -> int:
     paths = expand(args.paths)
     if args.photo_id and len(paths) != 1:
         raise UsageError("--id names one record, so it takes exactly one file")
-    from ..ingest.service import PHOTO_ID
-
-    if args.photo_id is not None and not PHOTO_ID.fullmatch(args.photo_id):
+    if args.photo_id is not None and not is_id(args.photo_id):
         # The id names blobs (masters/<id>.jpg): a plain name, as upload keys require.
         raise UsageError("--id takes 1-64 letters, digits, '-' or '_'")
     items = [(p, args.photo_id) for p in paths]
     catalogue: list[Any] = []  # the parent's, opened for the first killed worker only
 
     def failed(item: tuple[Path, str | None], failure: Any) -> dict[str, Any]:
+        from ..batch.files import rejected
         from ..catalogue import open_catalogue
-        from ..ingest.guard import record_failure
+        from ..ingest.service import record_rejection
 
         catalogue[:] = catalogue or [open_catalogue(settings)]
-        return record_failure(catalogue[0], item[0], item[1], failure).to_dict()
+        r = rejected(failure)
+        return record_rejection(catalogue[0], *item, r, failure.seconds).to_dict()
 
     def show(r: dict[str, Any]) -> None:
         if args.json:

@@ -30,6 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def tag_file(settings: Settings, path: Path) -> dict[str, Any]:
     """Validate, then tag validate's proxy: no second decode. Shared with `curate`."""
+    from ..batch.files import FileBudget
     from ..ingest.errors import Rejected
     from ..ingest.pipeline import validate
     from ..ingest.service import read_upload
@@ -37,15 +38,16 @@ def tag_file(settings: Settings, path: Path) -> dict[str, Any]:
     from ..tags import tag
 
     try:
-        verdict, job = validate(read_upload(path, settings), settings.limits, settings.proxy_size)
+        data = read_upload(path, settings)
+        verdict, ctx = validate(data, settings.limits, settings.proxy_size, FileBudget())
     except Rejected as r:
         return {"path": str(path), "verdict": "reject", "reason": r.reason, "message": r.message}
     if verdict.verdict != "accept":
         return {"path": str(path), **verdict.__dict__}
-    assert job.proxy is not None
-    metadata(job)  # capture time, GPS, camera: facts the screenshot score and events need
-    record = job.meta
-    tags = tag(job.proxy, record, settings.tagging)
+    assert ctx.proxy is not None
+    metadata(ctx)  # capture time, GPS, camera: facts the screenshot score and events need
+    record = ctx.meta
+    tags = tag(ctx.proxy, record, settings.tagging)
     keep = ("format", "width", "height", "captured_at", "gps", "camera_make", "camera_model")
     return {
         "path": str(path),

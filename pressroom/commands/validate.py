@@ -25,19 +25,21 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _setup(settings: Settings) -> Settings:
-    from ..ingest.guard import warm_up
+    from ..ingest.pipeline import warm_up
 
     warm_up()  # one-time start-up work, outside the first file's time budget
     return settings
 
 
 def check_one(settings: Settings, path: Path) -> dict[str, Any]:
+    from ..batch.files import FileBudget
     from ..ingest.errors import Rejected
     from ..ingest.pipeline import Verdict, validate
     from ..ingest.service import read_upload
 
     try:
-        verdict, _ = validate(read_upload(path, settings), settings.limits, settings.proxy_size)
+        data = read_upload(path, settings)
+        verdict, _ = validate(data, settings.limits, settings.proxy_size, FileBudget())
     except Rejected as r:
         verdict = Verdict("reject", r.reason, r.message)
     return {"path": str(path), **verdict.__dict__}

@@ -8,11 +8,6 @@ from typing import Any
 import numpy as np
 import pyvips
 
-# Only the loaders we call by name may run; libvips' untrusted ones (ImageMagick, PDF,
-# SVG, ...) are blocked outright so no user file can ever reach them.
-pyvips.block_untrusted_set(True)
-pyvips.cache_set_max(0)  # each photo is read once: caching operations only holds memory
-
 
 @dataclass
 class Header:
@@ -48,12 +43,3 @@ def from_array(arr: np.ndarray) -> pyvips.Image:
     else:
         interpretation = "rgb16" if fmt == "ushort" else "srgb"
     return img.copy(interpretation=interpretation)
-
-
-def shrink_for(width: int, height: int, target: int, steps: tuple[int, ...]) -> int:
-    """The smallest shrink-on-load factor whose result fits `target`, else the largest."""
-    long_side = max(width, height)
-    for s in steps:
-        if -(-long_side // s) <= target:
-            return s
-    return steps[-1]

@@ -8,7 +8,6 @@ and a retry after any crash rewrites the same keys and finds the record still `m
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -19,30 +18,17 @@ import pyvips
 
 from ..catalogue.base import Catalogue, PhotoRecord
 from ..config import Settings
+from ..formats import content_type
+from ..ids import ID_RULE, is_id, master_key, photo_id_for, proxy_key
 from ..storage.base import BlobStore
+from .context import NO_BUDGET, Budget, IngestContext
 from .errors import Rejected
-from .job import Job
 from .pipeline import NORMALISE, run
 
 PROXY_QUALITY = 85
-# What a photo id may be: it names blobs and URLs, so no "/" or "." can ever slip in.
-PHOTO_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # tagger(proxy, record_data) -> tags. The proxy is upright sRGB, <= proxy_size px; boxes
 # the tagger reports are in upright master pixels (record_data has "width"/"height").
 Tagger = Callable[[pyvips.Image, dict[str, Any]], dict[str, Any]]
-
-
-def photo_id_for(sha256_hex: str) -> str:
-    """Content-derived id: the same upload always lands on the same record (96 bits)."""
-    return sha256_hex[:24]
-
-
-def master_key(photo_id: str, fmt: str) -> str:
-    return f"masters/{photo_id}.{'png' if fmt == 'png' else 'jpg'}"
-
-
-def proxy_key(photo_id: str) -> str:
-    return f"proxies/{photo_id}.jpg"
 
 
 @dataclass
@@ -79,11 +65,13 @@ class Ingestor:
         catalogue: Catalogue,
         settings: Settings | None = None,
         tagger: Tagger | None = None,
+        budget: Budget = NO_BUDGET,
     ) -> None:
         self.store = store
         self.catalogue = catalogue
         self.settings = settings or Settings()
         self.tagger = tagger
+        self.budget = budget  # the host's per-file budget (pressroom.batch.files in a worker)
 
     def ingest_path(self, path: Path, photo_id: str | None = None) -> IngestResult:
         started = time.perf_counter()
@@ -99,43 +87,46 @@ class Ingestor:
         self, data: bytes, name: str, photo_id: str | None = None, started: float | None = None
     ) -> IngestResult:
         started = time.perf_counter() if started is None else started
-        if photo_id is not None and not PHOTO_ID.fullmatch(photo_id):
-            raise ValueError(f"invalid photo id {photo_id!r}: 1-64 of A-Z a-z 0-9 _ -")
+        if photo_id is not None and not is_id(photo_id):
+            raise ValueError(f"invalid photo id {photo_id!r}: {ID_RULE}")
         sha = hashlib.sha256(data).hexdigest()
         pid = photo_id or photo_id_for(sha)
         existing = self.catalogue.get(pid)
         if existing is not None and existing.state != "missing":
             return self._result(name, existing, changed=False, started=started)
         s = self.settings
-        job = Job(
-            data=data, limits=s.limits, proxy_size=s.proxy_size, master_quality=s.master_quality
+        ctx = IngestContext(
+            data=data,
+            limits=s.limits,
+            proxy_size=s.proxy_size,
+            master_quality=s.master_quality,
+            budget=self.budget,
         )
         base = {"source_name": Path(name).name, "sha256": sha, "bytes": len(data)}
         try:
-            run(NORMALISE, job)
+            run(NORMALISE, ctx)
         except Rejected as r:
-            if job.header is not None:
-                base["format"] = job.header.format
+            if ctx.header is not None:
+                base["format"] = ctx.header.format
             return self._reject(name, pid, r, base, started)
-        assert job.master is not None and job.master_format and job.proxy is not None
-        mkey = master_key(pid, job.master_format)
-        content_type = "image/png" if job.master_format == "png" else "image/jpeg"
-        self.store.put(mkey, job.master, content_type)
-        proxy = job.proxy.jpegsave_buffer(Q=PROXY_QUALITY, keep="none")
-        self.store.put(proxy_key(pid), proxy, "image/jpeg")
+        assert ctx.master is not None and ctx.master_format and ctx.proxy is not None
+        mkey = master_key(pid, ctx.master_format)
+        self.store.put(mkey, ctx.master, content_type(ctx.master_format))
+        proxy = ctx.proxy.jpegsave_buffer(Q=PROXY_QUALITY, keep="none")
+        self.store.put(proxy_key(pid), proxy, content_type("jpeg"))
         data_out: dict[str, Any] = {
             **base,
-            **job.meta,
+            **ctx.meta,
             "master": mkey,
-            "master_format": job.master_format,
-            "master_bytes": len(job.master),
-            "master_passthrough": job.passthrough,
+            "master_format": ctx.master_format,
+            "master_bytes": len(ctx.master),
+            "master_passthrough": ctx.passthrough,
             "proxy": proxy_key(pid),
-            "proxy_width": job.proxy.width,
-            "proxy_height": job.proxy.height,
+            "proxy_width": ctx.proxy.width,
+            "proxy_height": ctx.proxy.height,
         }
         if self.tagger is not None:
-            data_out["tags"] = self.tagger(job.proxy, data_out)
+            data_out["tags"] = self.tagger(ctx.proxy, data_out)
         record, changed = self.catalogue.complete(pid, "uploaded", data=data_out)
         return self._result(name, record, changed=changed, started=started)
 
@@ -165,3 +156,28 @@ class Ingestor:
             changed=changed,
             seconds=round(time.perf_counter() - started, 4),
         )
+
+
+def record_rejection(
+    catalogue: Catalogue, path: Path, photo_id: str | None, r: Rejected, seconds: float
+) -> IngestResult:
+    """Refuse a file the host could not judge (its worker was killed over budget, or died):
+    the record turns `rejected` with the reason, like any other refused upload (and a retry
+    finds it final). Written by the parent, which holds only the catalogue."""
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    pid = photo_id or photo_id_for(sha)
+    meta = {"source_name": path.name, "sha256": sha, "bytes": len(data), "detail": r.detail}
+    rec, changed = catalogue.complete(
+        pid, "rejected", reason=r.reason, message=r.message, data=meta
+    )
+    return IngestResult(
+        path=str(path),
+        id=rec.id,
+        verdict="accept" if rec.state == "uploaded" else "reject",
+        state=rec.state,
+        reason=rec.reason,
+        message=rec.message,
+        changed=changed,
+        seconds=round(seconds, 4),
+    )

@@ -14,9 +14,10 @@ from collections.abc import Iterator
 import pyvips
 import simplejpeg
 
+from ...imaging import jpeg_shrink
 from .. import exif as exif_mod
 from ..errors import Rejected, decode_failure
-from ..image import Header, from_array, shrink_for
+from ..image import Header, from_array
 
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 _STANDALONE = {0x01, *range(0xD0, 0xD8)}
@@ -110,7 +111,8 @@ def is_cmyk(header: Header) -> bool:
 
 
 def decode(data: bytes, header: Header, target: int | None) -> pyvips.Image:
-    s = shrink_for(header.width, header.height, target, (1, 2, 4, 8)) if target else 1
+    # The cheapest decode that fits the target (a 12-MP proxy is its 1/8 decode, 504 px).
+    s = jpeg_shrink(header.width, header.height, target, target, within=True) if target else 1
     w, h = -(-header.width // s), -(-header.height // s)
     try:
         if is_cmyk(header):

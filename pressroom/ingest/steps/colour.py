@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyvips
 
 from .. import icc
-from ..job import Job
+from ..context import IngestContext
 
 
 def to_srgb(img: pyvips.Image, profile: bytes | None) -> pyvips.Image:
@@ -42,10 +42,10 @@ def drop_opaque_alpha(img: pyvips.Image) -> pyvips.Image:
     return img
 
 
-def colour(job: Job) -> None:
-    assert job.image is not None and job.header is not None
-    if job.passthrough:
+def colour(ctx: IngestContext) -> None:
+    assert ctx.image is not None and ctx.header is not None
+    if ctx.passthrough:
         return  # already sRGB by definition (see decode.can_pass_through)
     # Computed once here: the proxy and the master encoder both read these pixels.
-    img = to_srgb(job.image, job.header.icc).copy_memory()
-    job.image = drop_opaque_alpha(img)
+    img = to_srgb(ctx.image, ctx.header.icc).copy_memory()
+    ctx.image = drop_opaque_alpha(img)

@@ -7,26 +7,26 @@ re-encode the master decodes at full size, and the proxy is made from those same
 from __future__ import annotations
 
 from .. import icc
+from ..context import IngestContext
 from ..formats import jpeg
-from ..job import Job
 
 
-def can_pass_through(job: Job) -> bool:
+def can_pass_through(ctx: IngestContext) -> bool:
     """An upright sRGB YCbCr/grey JPEG is already a master: keep its compressed stream."""
-    h = job.header
+    h = ctx.header
     assert h is not None
-    return job.reader is jpeg and h.orientation == 1 and not jpeg.is_cmyk(h) and icc.is_srgb(h.icc)
+    return ctx.reader is jpeg and h.orientation == 1 and not jpeg.is_cmyk(h) and icc.is_srgb(h.icc)
 
 
-def decode_proxy(job: Job) -> None:
+def decode_proxy(ctx: IngestContext) -> None:
     """For validation: shrink-on-load wherever the format allows."""
-    assert job.reader is not None and job.header is not None
-    job.image = job.reader.decode(job.data, job.header, job.proxy_size)
+    assert ctx.reader is not None and ctx.header is not None
+    ctx.image = ctx.reader.decode(ctx.data, ctx.header, ctx.proxy_size)
 
 
-def decode_master(job: Job) -> None:
+def decode_master(ctx: IngestContext) -> None:
     """For ingest: full resolution unless the master can pass through untouched."""
-    assert job.reader is not None and job.header is not None
-    job.passthrough = can_pass_through(job)
-    target = job.proxy_size if job.passthrough else None
-    job.image = job.reader.decode(job.data, job.header, target)
+    assert ctx.reader is not None and ctx.header is not None
+    ctx.passthrough = can_pass_through(ctx)
+    target = ctx.proxy_size if ctx.passthrough else None
+    ctx.image = ctx.reader.decode(ctx.data, ctx.header, target)

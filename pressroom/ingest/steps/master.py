@@ -6,21 +6,21 @@ An upright sRGB JPEG keeps its own compressed stream: re-encoding it would only 
 
 from __future__ import annotations
 
+from ..context import IngestContext
 from ..formats import jpeg
-from ..job import Job
 
 
-def master(job: Job) -> None:
-    if job.passthrough:
-        job.master = jpeg.strip(job.data)
-        job.master_format = "jpeg"
+def master(ctx: IngestContext) -> None:
+    if ctx.passthrough:
+        ctx.master = jpeg.strip(ctx.data)
+        ctx.master_format = "jpeg"
         return
-    img = job.image
+    img = ctx.image
     assert img is not None
     if img.hasalpha():
-        job.master = img.pngsave_buffer(compression=6, keep="none")
-        job.master_format = "png"
+        ctx.master = img.pngsave_buffer(compression=6, keep="none")
+        ctx.master_format = "png"
     else:
         # No optimize_coding: it would triple the encode time to save ~5% of the bytes.
-        job.master = img.jpegsave_buffer(Q=job.master_quality, keep="none")
-        job.master_format = "jpeg"
+        ctx.master = img.jpegsave_buffer(Q=ctx.master_quality, keep="none")
+        ctx.master_format = "jpeg"

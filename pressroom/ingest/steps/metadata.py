@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from .. import exif, icc
-from ..job import Job
+from ..context import IngestContext
 
 
-def metadata(job: Job) -> None:
-    h = job.header
+def metadata(ctx: IngestContext) -> None:
+    h = ctx.header
     assert h is not None
     width, height = h.upright_size
-    job.meta.update(
+    ctx.meta.update(
         format=h.format,
-        mime=job.mime,
+        mime=ctx.mime,
         width=width,
         height=height,
         orientation=h.orientation,
-        bytes=len(job.data),
+        bytes=len(ctx.data),
         icc_profile=icc.description(h.icc),
         alpha=h.alpha,
         **exif.facts(h.extra.get("exif_parsed")),

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pyvips
 
-from ..job import Job
+from ..context import IngestContext
 
 
-def orient(job: Job) -> None:
-    assert job.image is not None and job.header is not None
-    if job.header.orientation == 1:
+def orient(ctx: IngestContext) -> None:
+    assert ctx.image is not None and ctx.header is not None
+    if ctx.header.orientation == 1:
         return
-    img = job.image.copy()
-    img.set_type(pyvips.GValue.gint_type, "orientation", job.header.orientation)
-    job.image = img.autorot()
+    img = ctx.image.copy()
+    img.set_type(pyvips.GValue.gint_type, "orientation", ctx.header.orientation)
+    ctx.image = img.autorot()

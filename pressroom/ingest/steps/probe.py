@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from .. import guard
+from ..context import IngestContext
 from ..errors import Rejected
-from ..job import Job
 
 
-def probe(job: Job) -> None:
-    assert job.reader is not None
-    header = job.reader.probe(job.data)
+def probe(ctx: IngestContext) -> None:
+    assert ctx.reader is not None
+    header = ctx.reader.probe(ctx.data)
     pixels = header.width * header.height
-    if pixels > job.limits.max_pixels:
+    if pixels > ctx.limits.max_pixels:
         raise Rejected(
             "too_many_pixels",
             f"{header.width}x{header.height} = {pixels / 1e6:.1f} MP "
-            f"> {job.limits.max_pixels / 1e6:.0f} MP",
+            f"> {ctx.limits.max_pixels / 1e6:.0f} MP",
         )
-    guard.declared(pixels)  # a big (allowed) image gets a time/memory budget in proportion
-    job.header = header
+    ctx.budget.declared(pixels)  # a big (allowed) image gets a time/memory budget in proportion
+    ctx.header = header

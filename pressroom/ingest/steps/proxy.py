@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from ..job import Job
+from ..context import IngestContext
 from .colour import to_srgb
 
 
-def shrink(job: Job) -> None:
+def shrink(ctx: IngestContext) -> None:
     """Validation only: bring the pixels down to proxy size before colour work."""
-    assert job.image is not None
-    if max(job.image.width, job.image.height) > job.proxy_size:
-        size = job.proxy_size
-        job.image = job.image.thumbnail_image(size, height=size, size="down").copy_memory()
+    assert ctx.image is not None
+    if max(ctx.image.width, ctx.image.height) > ctx.proxy_size:
+        size = ctx.proxy_size
+        ctx.image = ctx.image.thumbnail_image(size, height=size, size="down").copy_memory()
 
 
-def proxy(job: Job) -> None:
-    assert job.image is not None
-    img = job.image
-    if job.passthrough:
+def proxy(ctx: IngestContext) -> None:
+    assert ctx.image is not None
+    img = ctx.image
+    if ctx.passthrough:
         img = to_srgb(img, None)  # grey JPEGs decode to one band
-    if max(img.width, img.height) > job.proxy_size:
-        img = img.thumbnail_image(job.proxy_size, height=job.proxy_size, size="down")
-    job.proxy = img.copy_memory()  # computed once: the proxy JPEG and the tagger both read it
+    if max(img.width, img.height) > ctx.proxy_size:
+        img = img.thumbnail_image(ctx.proxy_size, height=ctx.proxy_size, size="down")
+    ctx.proxy = img.copy_memory()  # computed once: the proxy JPEG and the tagger both read it

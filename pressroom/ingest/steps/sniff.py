@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import magic
 
+from ..context import IngestContext
 from ..errors import Rejected
 from ..formats import READERS
-from ..job import Job
 
 _SNIFF_BYTES = 8192
 _magic: magic.Magic | None = None
@@ -19,14 +19,14 @@ def mime_of(head: bytes) -> str:
     return _magic.from_buffer(head)
 
 
-def sniff(job: Job) -> None:
-    if not job.data:
+def sniff(ctx: IngestContext) -> None:
+    if not ctx.data:
         raise Rejected("empty")
-    if len(job.data) > job.limits.max_bytes:
-        raise Rejected("too_large", f"{len(job.data)} bytes > {job.limits.max_bytes}")
-    job.mime = mime_of(job.data[:_SNIFF_BYTES])
-    job.reader = READERS.get(job.mime)
-    if job.reader is None:
-        if job.mime.startswith("image/"):
-            raise Rejected("unsupported_format", job.mime)
-        raise Rejected("not_an_image", job.mime)
+    if len(ctx.data) > ctx.limits.max_bytes:
+        raise Rejected("too_large", f"{len(ctx.data)} bytes > {ctx.limits.max_bytes}")
+    ctx.mime = mime_of(ctx.data[:_SNIFF_BYTES])
+    ctx.reader = READERS.get(ctx.mime)
+    if ctx.reader is None:
+        if ctx.mime.startswith("image/"):
+            raise Rejected("unsupported_format", ctx.mime)
+        raise Rejected("not_an_image", ctx.mime)

@@ -1,186 +1,23 @@
-"""Run one function over many inputs in supervised worker processes, interrupt-safe.
-
-C decoders (libjpeg, libheif, libvips) cannot be interrupted by a Python signal, so the only
-sure way to bound the time and memory one hostile file may take is a process that can be
-killed. Each worker (spawned: libvips and sqlite dislike fork) holds one item at a time; the
-parent watches each item's CPU time (wall time as a backstop). A worker that overruns is
-killed, one that dies (segfault, abort, OOM kill) is reaped, both are replaced, and the item
-becomes whatever `on_failure(item, failure)` returns (a `timeout` reject, say): never a
-traceback, and the batch goes on. Memory is bounded in the worker with RLIMIT_DATA, so an
-allocation past the limit fails inside the decoder (MemoryError, a decoder error) instead of
-taking the machine down.
-
-Workers ignore SIGINT: on Ctrl-C (or when the caller closes the generator) the parent stops
-handing out work and lets the items in flight finish, so an interrupted batch leaves whole
-records and masters, never half of one. Heavy imports happen in the workers.
-
-Code running inside a worker may adjust its own item's limits (see `item_limits`): ingest
-gives a file that declares many pixels a budget in proportion, and lifts the limits once the
-untrusted decode is over (writes must never be killed half-way).
-"""
+"""The parent side of the pool: hand out items, watch each item's CPU time, replace workers
+that overrun or die, and stop cleanly on Ctrl-C (see the package docstring)."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
-import resource
 import signal
 import threading
 import time
-import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import wait
 from typing import Any, Generic, TypeVar
+
+from .failures import Failure, WorkerFailed
+from .worker import _worker_main
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-MB = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Failure:
-    """Why a worker gave no result for an item."""
-
-    # "timeout": killed over its time budget; "memory": MemoryError over its allowance;
-    # "died": crashed or was killed (segfault, abort, the kernel's OOM killer)
-    kind: str
-    seconds: float  # how long the item ran
-    exitcode: int | None = None  # negative: the signal that ended the worker
-
-    @property
-    def detail(self) -> str:
-        if self.kind == "timeout":
-            return f"killed after {self.seconds:.1f} s over its time budget"
-        if self.kind == "memory":
-            return f"out of memory after {self.seconds:.1f} s"
-        if self.exitcode is not None and self.exitcode < 0:
-            try:
-                name = signal.Signals(-self.exitcode).name
-            except ValueError:
-                name = f"signal {-self.exitcode}"
-            return f"worker died ({name}) after {self.seconds:.1f} s"
-        return f"worker exited with status {self.exitcode} after {self.seconds:.1f} s"
-
-
-class WorkerFailed(RuntimeError):
-    """A worker gave no result and the caller gave no on_failure to turn that into one."""
-
-    def __init__(self, item: Any, failure: Failure) -> None:
-        super().__init__(f"{item!r}: {failure.detail}")
-        self.item = item
-        self.failure = failure
-
-
-class RemoteError(RuntimeError):
-    """An exception from a worker that could not travel back as itself."""
-
-
-# --------------------------------------------------------------------------- worker side
-
-_worker: dict[str, Any] = {}  # set in a supervised worker only
-
-
-def in_worker() -> bool:
-    return "conn" in _worker
-
-
-def base_limits() -> tuple[float | None, int | None]:
-    """(timeout s, memory MB) this pool gives every item; (None, None) outside a worker."""
-    return _worker.get("timeout"), _worker.get("memory_mb")
-
-
-def item_limits(timeout: float | None, memory_mb: int | None) -> None:
-    """Inside a worker: replace the limits of the item in hand. No-op elsewhere.
-
-    timeout: CPU seconds counted from the item's start; None lifts the budget (and memory_mb
-    None the memory limit) for the rest of the item.
-    """
-    conn, baseline = _worker.get("conn"), _worker.get("baseline")
-    if conn is None or baseline is None:  # not in a worker, or not on an item (setup)
-        return
-    _set_memory(memory_mb, baseline)
-    conn.send(("limits", timeout))
-
-
-def _set_memory(memory_mb: int | None, baseline: int = 0) -> None:
-    """Allow the item memory_mb of private memory beyond what the worker holds already.
-
-    RLIMIT_DATA, not RLIMIT_AS: address space counts thread stacks and malloc arenas that are
-    reserved and never touched (a worker with libvips loaded reserves ~1 GB of it to decode a
-    12-MP photo in 150 MB). Private writable memory is what a decoder's allocations use. The
-    allowance sits above the worker's own baseline (imports, models: 100-350 MB), so what a
-    file may take does not depend on what else the worker has loaded.
-    """
-    hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
-    soft = hard if memory_mb is None else baseline + memory_mb * MB
-    if hard != resource.RLIM_INFINITY:
-        soft = min(soft, hard)
-    resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
-
-
-def _data_bytes() -> int:
-    with open("/proc/self/status", "rb") as f:
-        for line in f:
-            if line.startswith(b"VmData:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
-def _worker_main(
-    conn: Connection,
-    setup: Callable[[], Any],
-    fn: Callable[[Any, Any], Any],
-    timeout: float | None,
-    memory_mb: int | None,
-) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    # The pool is the parallelism; one thread each also keeps the memory a worker reserves
-    # (OpenBLAS: a buffer per thread) independent of the machine's core count.
-    for var in ("VIPS_CONCURRENCY", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
-        os.environ.setdefault(var, "1")
-    _worker.update(conn=conn, timeout=timeout, memory_mb=memory_mb)
-    try:
-        ctx = setup()
-    except Exception as exc:  # a bad data folder, an unreachable store: the parent says so
-        conn.send(("setup_error", _portable(exc)))
-        return
-    conn.send(("ready", None))
-    while True:
-        try:
-            item = conn.recv()
-        except (EOFError, OSError):
-            return  # the parent is gone
-        if item is None:
-            return
-        _worker["baseline"] = _data_bytes()
-        _set_memory(memory_mb, _worker["baseline"])
-        try:
-            msg: tuple[str, Any] = ("done", fn(ctx, item))
-        except MemoryError:  # over its allowance (or the machine's): the item failed, not fn
-            msg = ("memory", None)
-        except Exception as exc:  # travels to the parent, which raises it there
-            msg = ("error", _portable(exc))
-        _worker["baseline"] = None
-        _set_memory(None)  # trusted code between items (pickling the result, say)
-        conn.send(msg)
-
-
-def _portable(exc: Exception) -> Exception:
-    text = "".join(traceback.format_exception(exc))
-    try:
-        pickle.loads(pickle.dumps(exc))
-    except Exception:
-        return RemoteError(text)
-    exc.__notes__ = [*getattr(exc, "__notes__", []), f"in worker:\n{text}"]
-    return exc
-
-
-# --------------------------------------------------------------------------- parent side
-
 
 # A worker's budget is CPU time, so a busy machine does not turn a legitimate photo into a
 # timeout; a worker stuck without using CPU (a deadlock) is stopped by wall time instead.

@@ -1,0 +1,50 @@
+"""What ingest and render share about decoding: libvips' process-wide setup, done once and on
+purpose (not as an import side effect), and the JPEG shrink-on-load factor, computed once.
+
+Dependency-free at import: pyvips loads when `setup()` is first called.
+"""
+
+from __future__ import annotations
+
+import math
+
+# libjpeg's DCT scaling: a JPEG decodes at 1/1, 1/2, 1/4 or 1/8 of its size (sides rounded up)
+# for a fraction of the work, while still reading every entropy-coded byte.
+JPEG_SHRINKS = (1, 2, 4, 8)
+
+_ready = False
+
+
+def setup() -> None:
+    """Set libvips up for this process; every later call is free.
+
+    Only the loaders we call by name may run: libvips' untrusted ones (ImageMagick, PDF,
+    SVG, ...) are blocked outright so no user file can ever reach them. No operation cache:
+    each photo is read once, so caching operations would only hold memory."""
+    global _ready
+    if _ready:
+        return
+    import pyvips
+
+    pyvips.block_untrusted_set(True)
+    pyvips.cache_set_max(0)
+    _ready = True
+
+
+def jpeg_shrink(
+    width: float, height: float, out_w: float, out_h: float, *, within: bool = False
+) -> int:
+    """The shrink-on-load factor (one of JPEG_SHRINKS) for a width x height picture.
+
+    Default (cover): the largest factor that still leaves at least out_w x out_h pixels, so
+    what follows only ever reduces. Counted without libjpeg's rounding up, so it also holds
+    for a crop of the picture (fractional sizes).
+    within: the smallest factor whose decode (sides rounded up, as libjpeg does) fits inside
+    out_w x out_h, else the largest: the cheapest decode that shows the whole picture small.
+    """
+    if within:
+        for s in JPEG_SHRINKS:
+            if math.ceil(width / s) <= out_w and math.ceil(height / s) <= out_h:
+                return s
+        return JPEG_SHRINKS[-1]
+    return max(s for s in JPEG_SHRINKS if s == 1 or (width / s >= out_w and height / s >= out_h))
