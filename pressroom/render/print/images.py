@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pyvips
 
+from ...imaging import jpeg_shrink
 from ...products.book import Placement
 
 JPEG_Q = 92  # >= 90: libvips keeps full chroma resolution
@@ -24,9 +25,8 @@ class PlacedImage:
 
     def pixels(self, max_side: int = 0) -> pyvips.Image:
         """Decoded again for the preview, shrinking on load to about max_side."""
-        shrink = 1
-        while max_side and shrink < 8 and max(self.width, self.height) / (shrink * 2) >= max_side:
-            shrink *= 2
+        side = max(self.width, self.height)
+        shrink = jpeg_shrink(side, side, max_side, max_side) if max_side else 1
         opts = {"shrink": shrink} if shrink > 1 else {}
         return pyvips.Image.new_from_buffer(self.data, "", **opts)
 
@@ -40,10 +40,7 @@ def load_crop(
 ) -> pyvips.Image:
     """Decode just enough of the master (src_w wide) for an out_w x out_h picture of the crop."""
     x, y, w, h = crop
-    shrink = 1
-    if _is_jpeg(data):
-        while shrink < 8 and w / (shrink * 2) >= out_w and h / (shrink * 2) >= out_h:
-            shrink *= 2
+    shrink = jpeg_shrink(w, h, out_w, out_h) if _is_jpeg(data) else 1
     opts = {"shrink": shrink} if shrink > 1 else {}
     img = pyvips.Image.new_from_buffer(data, "", access="sequential", **opts)
     sx = sy = img.width / src_w

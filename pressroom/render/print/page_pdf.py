@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ...products.book import Page, Text
 from ...products.model import PT_PER_MM
-from . import fonts
+from .fonts import fit_size, register
 from .images import PlacedImage
 
 
@@ -26,7 +26,7 @@ def write_page(page: Page, images: list[PlacedImage], path: Path, cmyk: bool = F
     _rl()
     from reportlab.pdfgen.canvas import Canvas
 
-    font = fonts.register()
+    font = register()
     b = page.bleed
     width, height = (page.width + 2 * b) * PT_PER_MM, (page.height + 2 * b) * PT_PER_MM
     c = Canvas(
@@ -80,7 +80,7 @@ def _text(c, t: Text, font: str, b: float, y_pt, cmyk: bool) -> None:
         c.rect((r.x + b) * PT_PER_MM, y_pt(r.y, r.h), r.w * PT_PER_MM, r.h * PT_PER_MM, 0, 1)
         c.restoreState()
     along = r.h if t.rotate else r.w
-    size = fonts.fit_size(t.text, t.size_pt, along * 0.96)
+    size = fit_size(t.text, t.size_pt, along * 0.96)
     c.saveState()
     _fill(c, t.colour, cmyk)
     c.setFont(font, size)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyvips
 
 from ...products.book import Page, Text
-from . import fonts
+from .fonts import fit_size, font_path
 from .images import PlacedImage
 
 PREVIEW_PPI = 100
@@ -52,11 +52,11 @@ def _text(canvas: pyvips.Image, t: Text, b: float, ppi: float) -> pyvips.Image:
             band = canvas.crop(x, y, bw, bh) * (1 - a) + [255 * c * a for c in t.box[:3]]
             canvas = canvas.insert(band.cast("uchar"), x, y)
     along = r.h if t.rotate else r.w
-    size = fonts.fit_size(t.text, t.size_pt, along * 0.96)
+    size = fit_size(t.text, t.size_pt, along * 0.96)
     # libvips reads text as Pango markup: a title with "&" or "<b>" is the user's words, not markup.
     mask = pyvips.Image.text(
         html.escape(t.text),
-        fontfile=str(fonts.font_path()),
+        fontfile=str(font_path()),
         font=f"Bitstream Vera Sans {size}",
         dpi=round(ppi),
     )

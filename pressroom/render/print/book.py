@@ -1,0 +1,161 @@
+"""A book's print files: the interior and cover PDFs (PDF/X-4 by default) and, on request,
+one preview PNG per page from the same geometry.
+
+Pages are rendered a few at a time (on threads when workers > 1) and written in order as they
+come: each page becomes a small PDF file on disk whose objects go straight into the output, so
+memory does not grow with the page count.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from ...products.book import Book, Page
+
+__all__ = ["PageSettings", "RenderResult", "cover_path_for", "render_book", "render_page"]
+
+
+@dataclass
+class RenderResult:
+    interior: str
+    cover: str | None
+    previews: list[str] = field(default_factory=list)
+    pages: int = 0
+    images: int = 0
+    passthrough: int = 0
+    low_ppi: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def cover_path_for(out: str | Path) -> Path:
+    """book.pdf -> book-cover.pdf"""
+    p = Path(out)
+    return p.with_name(f"{p.stem}-cover{p.suffix or '.pdf'}")
+
+
+@dataclass
+class PageSettings:
+    """What every page of one book renders with (shared by the worker threads)."""
+
+    store: Any
+    target_ppi: float
+    cmyk: bool
+    preview_ppi: float
+
+
+def render_page(
+    settings: PageSettings, task: tuple[dict[str, Any], str, str | None]
+) -> dict[str, Any]:
+    """One page: its pictures prepared, its PDF written, its preview saved. Runs in workers."""
+    from .images import prepare
+    from .page_pdf import write_page
+
+    page_d, pdf_path, preview_path = task
+    page = Page.from_dict(page_d)
+    images = [
+        prepare(pl, settings.store.get(pl.master), settings.target_ppi, settings.cmyk)
+        for pl in page.placements
+    ]
+    write_page(page, images, Path(pdf_path), settings.cmyk)
+    if preview_path:
+        from .preview import render_preview, save_preview
+
+        save_preview(render_preview(page, images, settings.preview_ppi), Path(preview_path))
+    return {
+        "pdf": pdf_path,
+        "images": len(images),
+        "passthrough": sum(i.passthrough for i in images),
+    }
+
+
+def render_book(
+    book: Book,
+    store: Any,
+    out_interior: str | Path,
+    out_cover: str | Path | None = None,
+    previews_dir: str | Path | None = None,
+    *,
+    pdfx: str = "4",
+    workers: int = 1,
+    preview_ppi: float = 100,
+) -> RenderResult:
+    """Write the interior PDF, the cover PDF (books) and previews; return where they are.
+
+    store: a BlobStore holding the masters the placements name (read from several threads).
+    workers: pages rendered at once, on threads (0 = one per core); threads need no
+    /dev/shm, so this works on Lambda too.
+    """
+    from .pdfx import PDFX, PdfxWriter
+
+    started = time.perf_counter()
+    if pdfx not in PDFX:
+        raise ValueError(f"unsupported PDF/X flavour {pdfx!r} (use 4 or 1a)")
+    out_interior = Path(out_interior)
+    out_interior.parent.mkdir(parents=True, exist_ok=True)
+    if book.cover is not None and out_cover is None:
+        out_cover = cover_path_for(out_interior)
+    prev = Path(previews_dir) if previews_dir else None
+    if prev:
+        prev.mkdir(parents=True, exist_ok=True)
+    result = RenderResult(str(out_interior), str(out_cover) if book.cover else None)
+    settings = PageSettings(store, book.target_ppi, PDFX[pdfx]["cmyk"], preview_ppi)
+    workers = workers or len(os.sched_getaffinity(0))
+    all_pages = ([book.cover] if book.cover else []) + book.pages
+    with (
+        tempfile.TemporaryDirectory(prefix=".pages-", dir=out_interior.parent) as tmp,
+        ThreadPoolExecutor(workers, thread_name_prefix="page") as pool,
+    ):
+        tasks = []
+        for i, page in enumerate(all_pages):
+            name = "cover" if page.number == 0 else f"page-{page.number:03d}"
+            pv = str(prev / f"{name}.png") if prev else None
+            tasks.append((page.to_dict(), str(Path(tmp) / f"{i:05d}.pdf"), pv))
+            if pv:
+                result.previews.append(pv)
+        cover = PdfxWriter(f"{book.title} (cover)", pdfx, Path(out_cover)) if book.cover else None
+        interior = PdfxWriter(book.title, pdfx, out_interior)
+        # Pages render on threads (libvips and the JPEG codecs run without the GIL) a few
+        # ahead of the writer, which takes them in order and deletes each once written.
+        queue = iter(enumerate(tasks))
+        ahead: deque[tuple[int, Future[dict[str, Any]]]] = deque()
+        try:
+            for i, task in islice(queue, 2 * workers):
+                ahead.append((i, pool.submit(render_page, settings, task)))
+            while ahead:
+                i, fut = ahead.popleft()
+                r = fut.result()
+                result.images += r["images"]
+                result.passthrough += r["passthrough"]
+                page, path = all_pages[i], Path(r["pdf"])
+                (cover if page.number == 0 and cover else interior).add(path, page.bleed)
+                path.unlink()
+                for j, task in islice(queue, 1):
+                    ahead.append((j, pool.submit(render_page, settings, task)))
+            if cover:
+                cover.save()
+            interior.save()
+        finally:
+            for _, fut in ahead:
+                fut.cancel()
+            interior.close()
+            if cover:
+                cover.close()
+    result.pages = len(book.pages)
+    result.low_ppi = [
+        {"photo_id": p.photo_id, "ppi": round(p.ppi), "flags": p.flags}
+        for p in book.placements()
+        if p.ppi < book.target_ppi
+    ]
+    result.seconds = round(time.perf_counter() - started, 3)
+    return result
