@@ -29,8 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..config import Settings
     from ..formats import format_named
-    from ..ingest.errors import Rejected
     from ..ingest.service import read_upload
+    from ..reasons import Rejected
     from ..render import options as options_mod
 
     if not args.src.is_file():

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pyvips
 
+from ... import imaging
 from ...config import Limits
 from ...formats import content_type
 from ...photos import Face
@@ -23,10 +24,6 @@ from .steps.encode import encode
 from .steps.load import load
 from .steps.pad import pad
 from .steps.plan import plan
-
-# Masters are ours, but nothing here needs libvips' untrusted loaders (ImageMagick, PDF...).
-pyvips.block_untrusted_set(True)
-pyvips.cache_set_max(0)  # every render reads a different buffer: the cache only holds memory
 
 THUMBNAIL: tuple[Step[ThumbnailContext], ...] = (plan, load, crop, pad, colour, encode)
 
@@ -56,6 +53,9 @@ def render(
 ) -> Rendered:
     """Render `opts` as `fmt` (a concrete format, already negotiated) from an encoded master
     (shrink-on-load) or from decoded upright sRGB pixels. Raises RenderLimit (-> 422)."""
+    # Masters are ours, but nothing here needs libvips' untrusted loaders (ImageMagick,
+    # PDF...), and every render reads a different buffer: no operation cache (once per process).
+    imaging.setup()
     ctx = ThumbnailContext(
         opts=opts,
         format=fmt,
