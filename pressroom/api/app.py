@@ -4,6 +4,8 @@
     GET /{result prefix}/{photo id}/{name}     a cached result (target of oversize redirects)
     GET /health
 
+The hosts (commands/serve.py, aws/thumbnail.py) put the console beside it
+(`pressroom.console.with_console`); this app knows nothing of the console.
 Importing this module loads Starlette only; `create_app` loads the engine (pyvips).
 """
 
@@ -20,7 +22,6 @@ from starlette.routing import Route
 
 from ..catalogue.base import Catalogue
 from ..config import Settings
-from ..console import console_routes
 from ..formats import content_type
 from ..render import options as options_mod
 from ..render.negotiate import choose_format
@@ -109,7 +110,6 @@ def create_app(
         routes=[
             Route("/health", health, methods=["GET"]),
             Route(f"/{prefix}/{{photo_id}}/{{name}}", cached_result, methods=["GET"]),
-            *console_routes(settings, store, catalogue),  # /console/ when a token is set
             Route("/{path:path}", thumbnail, methods=["GET"]),
         ],
         exception_handlers={
@@ -138,13 +138,4 @@ def _etag_matches(header: str | None, etag: str) -> bool:
     if header.strip() == "*":
         return True
     return any(t.strip().removeprefix("W/") == etag for t in header.split(","))
-
-
-def app_from_env() -> Starlette:
-    """uvicorn factory (`pressroom serve`): settings from PRESSROOM_* variables."""
-    from ..catalogue import open_catalogue
-    from ..storage import open_store
-
-    settings = Settings.from_env()
-    return create_app(settings, open_store(settings), open_catalogue(settings))
 

@@ -1,6 +1,7 @@
 """Lambda entry for the thumbnail API: `pressroom.aws.thumbnail.handler`.
 
-The same ASGI app as `pressroom serve`, through Mangum, answers API Gateway REST (v1) and
+The same ASGI app as `pressroom serve` (the thumbnail API, with the console beside it at
+/console when PRESSROOM_CONSOLE_TOKEN is set), through Mangum, answers API Gateway REST (v1) and
 Lambda function URL (v2) events; binary bodies go out base64 with `isBase64Encoded`.
 Lambda's synchronous response limit is 6 MB after base64, so results over MAX_BODY bytes
 (4.5 MB raw) are answered with a 302 to the cached result under /{result prefix}/...
@@ -15,20 +16,35 @@ invocation (or at init, when the function calls `warm()` from its init code).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mangum import Mangum
+
+    from ..catalogue.base import Catalogue
+    from ..config import Settings
+    from ..storage.base import BlobStore
+
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 MAX_BODY = 4_500_000  # 4.5 MB raw = 6 MB base64, Lambda's response payload limit
 
-_adapter: Any = None
-_handle: Any = None
+_adapter: Mangum | None = None
+_handle: Handler | None = None
 
 
-def build(settings: Any = None, store: Any = None, catalogue: Any = None) -> Any:
+def build(
+    settings: Settings | None = None,
+    store: BlobStore | None = None,
+    catalogue: Catalogue | None = None,
+) -> Mangum:
     """A Mangum adapter around the app, from PRESSROOM_* settings unless given."""
     from mangum import Mangum
 
     from ..api.app import create_app
     from ..config import Settings
+    from ..console import with_console
 
     settings = settings or Settings.from_env()
     if store is None:
@@ -39,12 +55,13 @@ def build(settings: Any = None, store: Any = None, catalogue: Any = None) -> Any
         from ..catalogue import open_catalogue
 
         catalogue = open_catalogue(settings)
-    app = create_app(settings, store, catalogue, max_body=MAX_BODY)
+    api = create_app(settings, store, catalogue, max_body=MAX_BODY)
+    app = with_console(api, settings, store, catalogue)
     # lifespan off: the app needs no start-up hook, and Mangum would run one per invocation.
     return Mangum(app, lifespan="off", text_mime_types=["application/json", "text/"])
 
 
-def _instrumented(adapter: Any) -> Any:
+def _instrumented(adapter: Mangum) -> Handler:
     from aws_lambda_powertools.logging import correlation_paths
 
     from ._common import count, logger, metrics
@@ -76,6 +93,7 @@ def warm() -> None:
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     warm()
+    assert _handle is not None
     return _handle(event, context)
 
 

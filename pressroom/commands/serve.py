@@ -1,13 +1,32 @@
-"""pressroom serve : run the thumbnail API under uvicorn."""
+"""pressroom serve : run the thumbnail API, with the console beside it, under uvicorn.
+
+The settings are read once, here (PRESSROOM_* and --data), and handed to every worker with
+the app factory (`functools.partial(serve_app, settings)`, pickled into uvicorn's spawned
+workers): no command writes the environment for its workers to read back.
+"""
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import socket
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._common import EXIT_OK
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp
+
+    from ..config import Settings
+
+# glibc gives each thread its own malloc arena and rarely returns their memory: with render
+# threads that looks like a leak. Two arenas keep RSS flat (imgproxy's advice).
+MALLOC_ARENAS = 2
+# Each request renders on its own thread; libvips threads inside one render only add
+# contention when requests already keep every core busy.
+VIPS_THREADS = 1
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,21 +47,30 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
+def serve_app(settings: Settings) -> ASGIApp:
+    """uvicorn's app factory, called in each worker: the thumbnail API, and the console at
+    /console when a console token is set."""
+    from ..api.app import create_app
+    from ..catalogue import open_catalogue
+    from ..console import with_console
+    from ..storage import open_store
+
+    _tune_process()  # before any thread or render starts
+    store, catalogue = open_store(settings), open_catalogue(settings)
+    return with_console(create_app(settings, store, catalogue), settings, store, catalogue)
+
+
 def run(args: argparse.Namespace) -> int:
+    from ..config import Settings
+
+    settings = Settings.from_env()
     if args.data:
-        os.environ["PRESSROOM_DATA"] = str(args.data)  # read by every worker's app factory
-    # Each request renders on its own thread; libvips threads inside one render only add
-    # contention when requests already keep every core busy.
-    os.environ.setdefault("VIPS_CONCURRENCY", "1")
-    # glibc gives each thread its own malloc arena and rarely returns their memory: with
-    # render threads that looks like a leak. Two arenas keep RSS flat (imgproxy's advice).
-    os.environ.setdefault("MALLOC_ARENA_MAX", "2")  # for worker processes
-    _limit_arenas(int(os.environ["MALLOC_ARENA_MAX"]))  # for this one
+        settings = settings.replace(data_dir=args.data)
     import uvicorn
 
     print(f"pressroom serve: http://{args.host}:{args.port}/health", flush=True)
     config = uvicorn.Config(
-        "pressroom.api.app:app_from_env",
+        functools.partial(serve_app, settings),
         factory=True,
         host=args.host,
         port=args.port,
@@ -64,6 +92,19 @@ def run(args: argparse.Namespace) -> int:
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     Multiprocess(config, sockets=[sock]).run()
     return EXIT_OK
+
+
+def _tune_process() -> None:
+    """The serving process's libvips threads and malloc arenas, set through the libraries'
+    own calls (both take effect for work started later, so nothing has to be in the
+    environment before they load). MALLOC_ARENA_MAX and VIPS_CONCURRENCY, the libraries' own
+    variables, still win when an operator sets them: glibc and libvips read them at start."""
+    import pyvips
+
+    if "VIPS_CONCURRENCY" not in os.environ:
+        pyvips.concurrency_set(VIPS_THREADS)
+    if "MALLOC_ARENA_MAX" not in os.environ:
+        _limit_arenas(MALLOC_ARENAS)
 
 
 def _limit_arenas(n: int) -> None:
