@@ -4,14 +4,20 @@ from files, folders or ingested photo ids, and write its print files and preview
 from __future__ import annotations
 
 import argparse
-import os
-from contextlib import closing
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..config import Settings
-from ._common import EXIT_OK, EXIT_REJECTED, UsageError, emit_json, settings_from
+from ._common import (
+    EXIT_OK,
+    EXIT_REJECTED,
+    UsageError,
+    emit_json,
+    expand,
+    run_files,
+    settings_from,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -46,42 +52,74 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run, max_pixels=None, max_bytes=None)
 
 
-def resolve_photos(
-    settings: Settings, inputs: list[str], workers: int = 0, show_progress: bool = False
-) -> list[str]:
-    """Photo ids for the inputs: ids as they are, files and folders ingested (and tagged)."""
-    from ..batch import run_batch
+def resolve_photos(settings: Settings, inputs: list[str], show_progress: bool = False) -> list[str]:
+    """Photo ids for the inputs: ids as they are, files and folders ingested (and tagged) on
+    the guarded runner. An input that is neither a path nor a known id: UsageError, before
+    anything is ingested."""
+    files = input_files(settings, inputs)
+    return photo_ids(settings, inputs, ingest_files(settings, files, show_progress))
+
+
+def input_files(settings: Settings, inputs: list[str]) -> list[Path]:
+    """The files the inputs name (folders walked); UsageError for an unknown photo id."""
     from ..catalogue import open_catalogue
-    from . import ingest
-    from ._common import expand, progress
 
     catalogue = open_catalogue(settings)
-    ids: list[str | None] = []
-    paths: list[tuple[int, Path]] = []
+    files: list[Path] = []
     for raw in inputs:
         if Path(raw).exists():
-            for f in expand([raw]):
-                paths.append((len(ids), f))
-                ids.append(None)
+            files.extend(expand([raw]))
+        elif catalogue.get(raw) is None:
+            raise UsageError(f"no such file, folder or photo id: {raw}")
+    return files
+
+
+def ingest_files(settings: Settings, files: list[Path], show_progress: bool) -> dict[str, str]:
+    """Ingest (and tag, unless settings.tags is off) untrusted files on the guarded worker
+    pool, with the per-file time and memory budget `ingest` has; {path: photo id}. A file
+    killed over its budget is recorded rejected, as `ingest` records it."""
+    from . import ingest
+
+    unique = list(dict.fromkeys(files))
+    if not unique:
+        return {}
+    results = run_files(
+        settings,
+        [(f, None) for f in unique],
+        partial(ingest.make_ingestor, settings),
+        ingest.ingest_one,
+        "ingesting",
+        lambda r: None,  # a book reports its outcome, not each file
+        bar=show_progress,
+        on_failure=partial(_killed, settings),
+    )
+    return {r["path"]: r["id"] for r in results if r.get("id")}
+
+
+def _killed(settings: Settings, item: tuple[Path, None], failure: Any) -> dict[str, Any]:
+    """A file whose worker was killed or died: a rejected record, as `pressroom ingest` makes."""
+    from ..batch.files import rejected
+    from ..catalogue import open_catalogue
+    from ..ingest.service import record_rejection
+
+    r = rejected(failure)
+    return record_rejection(open_catalogue(settings), *item, r, failure.seconds).to_dict()
+
+
+def photo_ids(settings: Settings, inputs: list[str], ingested: dict[str, str]) -> list[str]:
+    """The inputs as photo ids, in order: files by what ingesting them recorded."""
+    from ..catalogue import open_catalogue
+
+    catalogue = open_catalogue(settings)
+    ids: list[str] = []
+    for raw in inputs:
+        if Path(raw).exists():
+            ids.extend(ingested[str(f)] for f in expand([raw]) if str(f) in ingested)
         elif catalogue.get(raw) is not None:
             ids.append(raw)
         else:
             raise UsageError(f"no such file, folder or photo id: {raw}")
-    if paths:
-        items = [(f, None) for _, f in paths]
-        setup = partial(ingest.make_ingestor, settings)
-        results: dict[str, str] = {}
-        with (
-            progress(len(items), "ingesting", show_progress) as bar,
-            closing(run_batch(setup, ingest.ingest_one, items, workers)) as stream,
-        ):
-            task = bar.add_task("ingest", total=len(items))
-            for r in stream:
-                results[r["path"]] = r["id"]
-                bar.advance(task)
-        for slot, f in paths:
-            ids[slot] = results[str(f)]
-    return [i for i in ids if i]
+    return ids
 
 
 def run(args: argparse.Namespace) -> int:
@@ -92,10 +130,8 @@ def run(args: argparse.Namespace) -> int:
         get_product(args.product)
     except UnknownProduct as e:
         raise UsageError(str(e.args[0])) from None
-    if args.no_tags:
-        os.environ["PRESSROOM_TAGS"] = "0"  # read by the ingest workers
-    settings = settings_from(args)
-    ids = resolve_photos(settings, args.photos, settings.workers, not args.json)
+    settings = settings_from(args)  # --no-tags -> settings.tags, which the workers receive
+    ids = resolve_photos(settings, args.photos, not args.json)
     out = make_book(
         settings,
         ids,

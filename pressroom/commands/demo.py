@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     photos = sample_photos()
     out_dir = args.out or settings.data_dir / "demo"
     print(f"pressroom demo: ingesting and tagging {len(photos)} sample photos from scikit-image")
-    ids = resolve_photos(settings, [str(p) for p in photos], settings.workers, True)
+    ids = resolve_photos(settings, [str(p) for p in photos], True)
     print(f"pressroom demo: designing a {PRODUCT} book")
     out = make_book(
         settings,

@@ -72,14 +72,19 @@ def _setup(settings: Settings) -> Settings:
     return settings
 
 
-def run_job(settings: Settings, job: dict[str, Any]) -> dict[str, Any]:
-    """One book, start to end, inside a worker; any failure becomes this job's result."""
+def run_job(settings: Settings, item: tuple[dict[str, Any], dict[str, str]]) -> dict[str, Any]:
+    """One book, from photo ids to published print files, inside a worker; any failure
+    becomes this job's result. `ingested`: {path: photo id} for the files the job names,
+    ingested beforehand on the guarded runner."""
     from ..books.make import make_book
-    from .book import resolve_photos
+    from .book import photo_ids
 
+    job, ingested = item
     head = {"job_id": job["job_id"], "product": job["product"], "output": job["output"]}
     try:
-        ids = resolve_photos(settings, list(job["photos"]), workers=1)
+        if job.get("error"):
+            raise UsageError(job["error"])
+        ids = photo_ids(settings, list(job["photos"]), ingested)
         out = make_book(
             settings,
             ids,
@@ -104,8 +109,26 @@ def run_job(settings: Settings, job: dict[str, Any]) -> dict[str, Any]:
         }
 
 
-def job_died(job: dict[str, Any], failure: Any) -> dict[str, Any]:
+def ingest_jobs(
+    settings: Settings, jobs: list[dict[str, Any]], show_progress: bool
+) -> list[tuple[dict[str, Any], dict[str, str]]]:
+    """Every job's files ingested at once on the guarded runner (a file two jobs share, once);
+    a job naming an unknown photo id is marked bad and its files left alone."""
+    from .book import ingest_files, input_files
+
+    every: list[Path] = []
+    for job in jobs:
+        try:
+            every += input_files(settings, list(job["photos"]))
+        except UsageError as e:
+            job["error"] = str(e)
+    ingested = ingest_files(settings, every, show_progress)
+    return [(job, ingested) for job in jobs]
+
+
+def job_died(item: tuple[dict[str, Any], dict[str, str]], failure: Any) -> dict[str, Any]:
     """A worker that crashed or was killed (OOM) fails its book, not the batch."""
+    job, _ = item
     head = {"job_id": job["job_id"], "product": job["product"], "output": job["output"]}
     return {**head, "ok": False, "reason": "render_error", "message": failure.detail}
 
@@ -119,12 +142,13 @@ def run(args: argparse.Namespace) -> int:
     unknown = sorted({j["product"] for j in jobs} - set(products()))
     if unknown:
         raise UsageError(f"unknown product(s): {', '.join(unknown)}")
+    items = ingest_jobs(settings, jobs, not args.json)
     results = []
     fn = run_job
     with (
         progress(len(jobs), "printing", not args.json) as bar,
         closing(
-            run_batch(partial(_setup, settings), fn, jobs, settings.workers, on_failure=job_died)
+            run_batch(partial(_setup, settings), fn, items, settings.workers, on_failure=job_died)
         ) as stream,
     ):
         task = bar.add_task("print", total=len(jobs))
