@@ -1,4 +1,5 @@
-"""Per-photo tags as a named list of small steps (one file each under steps/).
+"""Per-photo tags as a named tuple of small steps (one file each under steps/), run by
+pressroom.steps over a TagContext.
 
     TAGS: pixels -> faces -> sharpness -> exposure -> colourfulness -> colours -> hashes
           -> screenshot -> quality -> printable
@@ -8,13 +9,14 @@ Every step reads the one in-memory proxy ingest (or validate) already decoded.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import pyvips
 
 from ..config import TagConfig
-from .job import TagJob
+from ..steps import Hook, Step, run
+from .context import TagContext
 from .steps.colourfulness import colourfulness
 from .steps.colours import colours
 from .steps.exposure import exposure
@@ -26,9 +28,7 @@ from .steps.quality import quality
 from .steps.screenshot import screenshot
 from .steps.sharpness import sharpness
 
-Step = Callable[[TagJob], None]
-
-TAGS: tuple[Step, ...] = (
+TAGS: tuple[Step[TagContext], ...] = (
     pixels,
     faces,
     sharpness,
@@ -43,15 +43,14 @@ TAGS: tuple[Step, ...] = (
 VERSION = 1  # bump when a tag's meaning changes, so stored tags can be recomputed
 
 
-def run(steps: Sequence[Step], job: TagJob) -> TagJob:
-    for step in steps:
-        step(job)
-    return job
-
-
 def tag(
-    proxy: pyvips.Image, record: dict[str, Any], config: TagConfig | None = None
+    proxy: pyvips.Image,
+    record: dict[str, Any],
+    config: TagConfig | None = None,
+    hooks: Sequence[Hook] = (),
 ) -> dict[str, Any]:
-    """All tags for one photo, from its proxy and its record data (see TagJob)."""
-    job = run(TAGS, TagJob(proxy=proxy, record=record, config=config or TagConfig()))
-    return {"tags_version": VERSION, **job.tags}
+    """All tags for one photo, from its proxy and its record data (see TagContext).
+    `hooks` (pressroom.steps.timings, say) wrap each step."""
+    ctx = TagContext(proxy=proxy, record=record, config=config or TagConfig())
+    run(TAGS, ctx, hooks)
+    return {"tags_version": VERSION, **ctx.tags}

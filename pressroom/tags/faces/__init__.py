@@ -11,34 +11,15 @@ configuration with a model path (PRESSROOM_FACE_MODEL); no model file ships with
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
-
-import numpy as np
 
 from ...config import TagConfig
+from .base import Detection, FaceDetector
+
+__all__ = ["Detection", "FaceDetector", "open_detector"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Face:
-    box: tuple[float, float, float, float]  # x, y, w, h in the pixels of the searched image
-    score: float  # the detector's own scale: HOG SVM margin (0 = dlib default), YuNet 0..1
-    landmarks: dict[str, tuple[float, float]] = field(default_factory=dict)
-
-
-class FaceDetector(Protocol):
-    name: str
-    # How far a small photo may be enlarged before searching it. Enlarging tiny photos makes
-    # animal faces look human: measured on the corpus' 256-px photo of puppies, HOG fires
-    # at 2.5x and not at 2x; YuNet, which finds 10-px faces, needs no enlarging at all.
-    max_upscale: float
-
-    def detect(self, rgb: np.ndarray) -> list[Face]:
-        """Faces in an HxWx3 uint8 sRGB image, best first."""
 
 
 def open_detector(config: TagConfig) -> FaceDetector | None:

@@ -10,7 +10,7 @@ import cv2
 import dlib
 import numpy as np
 
-from . import Face
+from .base import Detection
 from .landmarks import Landmarker
 
 
@@ -23,11 +23,11 @@ class HogDetector:
         self._hog = dlib.get_frontal_face_detector()
         self._landmarks = Landmarker.shared()
 
-    def detect(self, rgb: np.ndarray) -> list[Face]:
+    def detect(self, rgb: np.ndarray) -> list[Detection]:
         grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         rects, scores, _ = self._hog.run(grey, 0, self.threshold)
         faces = []
         for r, s in sorted(zip(rects, scores, strict=True), key=lambda rs: -rs[1]):
             box = (float(r.left()), float(r.top()), float(r.width()), float(r.height()))
-            faces.append(Face(box, float(s), self._landmarks.points(rgb, box)))
+            faces.append(Detection(box, float(s), self._landmarks.points(rgb, box)))
         return faces

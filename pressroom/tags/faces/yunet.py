@@ -8,7 +8,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from . import Face
+from .base import Detection
 
 _NAMES = ("right_eye", "left_eye", "nose", "mouth_right", "mouth_left")  # the subject's sides
 
@@ -20,12 +20,12 @@ class YuNetDetector:
     def __init__(self, model: str, threshold: float = 0.8) -> None:
         self._net = cv2.FaceDetectorYN.create(model, "", (320, 320), threshold, 0.3, 5000)
 
-    def detect(self, rgb: np.ndarray) -> list[Face]:
+    def detect(self, rgb: np.ndarray) -> list[Detection]:
         h, w = rgb.shape[:2]
         self._net.setInputSize((w, h))
         _, found = self._net.detect(np.ascontiguousarray(rgb[:, :, ::-1]))
         faces = []
         for row in [] if found is None else found:
             pts = {n: (float(row[4 + 2 * i]), float(row[5 + 2 * i])) for i, n in enumerate(_NAMES)}
-            faces.append(Face(tuple(float(v) for v in row[:4]), float(row[14]), pts))
+            faces.append(Detection(tuple(float(v) for v in row[:4]), float(row[14]), pts))
         return sorted(faces, key=lambda f: -f.score)

@@ -1,1 +1,1 @@
-"""One module per tag; each is a function of the TagJob (see ../pipeline.py)."""
+"""One module per tag; each is a function of the TagContext (see ../pipeline.py)."""

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..job import TagJob
+from ..context import TagContext
 
 
-def colourfulness(job: TagJob) -> None:
-    assert job.rgb is not None
-    px = job.rgb[::2, ::2].reshape(-1, 3).astype(np.float32)  # a quarter is plenty
+def colourfulness(ctx: TagContext) -> None:
+    assert ctx.rgb is not None
+    px = ctx.rgb[::2, ::2].reshape(-1, 3).astype(np.float32)  # a quarter is plenty
     r, g, b = px[:, 0], px[:, 1], px[:, 2]
     rg = r - g
     yb = 0.5 * (r + g) - b
     sigma = np.hypot(rg.std(), yb.std())
     mu = np.hypot(rg.mean(), yb.mean())
-    job.tags["colourfulness"] = round(float(sigma + 0.3 * mu), 2)
+    ctx.tags["colourfulness"] = round(float(sigma + 0.3 * mu), 2)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ..job import TagJob
+from ..context import TagContext
 from .pixels import resize_long
 
 K = 5
@@ -33,6 +33,6 @@ def palette(rgb: np.ndarray, k: int = K) -> list[dict[str, object]]:
     ]
 
 
-def colours(job: TagJob) -> None:
-    assert job.rgb is not None
-    job.tags["colours"] = palette(job.rgb)
+def colours(ctx: TagContext) -> None:
+    assert ctx.rgb is not None
+    ctx.tags["colours"] = palette(ctx.rgb)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..job import TagJob
+from ..context import TagContext
 
 DARK, BRIGHT = 5, 250  # luma at or beyond these carries no printable detail
 
 
-def exposure(job: TagJob) -> None:
-    assert job.grey is not None
-    hist = np.bincount(job.grey.ravel(), minlength=256).astype(np.float64)
+def exposure(ctx: TagContext) -> None:
+    assert ctx.grey is not None
+    hist = np.bincount(ctx.grey.ravel(), minlength=256).astype(np.float64)
     n = hist.sum()
-    job.tags["exposure"] = {
+    ctx.tags["exposure"] = {
         "mean": round(float((hist * np.arange(256)).sum() / n / 255), 4),
         "clipped_dark": round(float(100 * hist[: DARK + 1].sum() / n), 2),
         "clipped_bright": round(float(100 * hist[BRIGHT:].sum() / n), 2),

@@ -11,27 +11,28 @@ import logging
 
 import numpy as np
 
-from ..faces import Face, open_detector
-from ..job import TagJob
+from ..context import TagContext
+from ..faces import open_detector
+from ..faces.base import Detection
 from .pixels import resize_long
 
 log = logging.getLogger(__name__)
 
 
-def faces(job: TagJob) -> None:
-    assert job.rgb is not None
-    detector = open_detector(job.config)
+def faces(ctx: TagContext) -> None:
+    assert ctx.rgb is not None
+    detector = open_detector(ctx.config)
     if detector is None:
-        job.tags["faces"] = "unavailable"
-        job.tags["face_detector"] = None
+        ctx.tags["faces"] = "unavailable"
+        ctx.tags["face_detector"] = None
         return
-    long_side = max(job.rgb.shape[:2])
-    size = round(min(job.config.face_size, long_side * detector.max_upscale))
-    img = job.rgb if size == long_side else resize_long(job.rgb, size)
+    long_side = max(ctx.rgb.shape[:2])
+    size = round(min(ctx.config.face_size, long_side * detector.max_upscale))
+    img = ctx.rgb if size == long_side else resize_long(ctx.rgb, size)
     found = detector.detect(img)
-    mw, mh = job.master_size
+    mw, mh = ctx.master_size
     sx, sy = mw / img.shape[1], mh / img.shape[0]
-    embedded = _embeddings(img, found, job) if job.config.embeddings else {}
+    embedded = _embeddings(img, found, ctx) if ctx.config.embeddings else {}
     out = []
     for i, f in enumerate(found):
         face = {
@@ -42,11 +43,11 @@ def faces(job: TagJob) -> None:
         if i in embedded:
             face["embedding"] = [round(float(v), 4) for v in embedded[i]]
         out.append(face)
-    job.tags["faces"] = out
-    job.tags["face_detector"] = detector.name
+    ctx.tags["faces"] = out
+    ctx.tags["face_detector"] = detector.name
 
 
-def _box(f: Face, sx: float, sy: float, mw: int, mh: int) -> list[int]:
+def _box(f: Detection, sx: float, sy: float, mw: int, mh: int) -> list[int]:
     """Scaled to the master and clipped to it (HOG boxes may overhang the frame)."""
     x, y, w, h = f.box
     x0, y0 = max(0, round(x * sx)), max(0, round(y * sy))
@@ -54,7 +55,9 @@ def _box(f: Face, sx: float, sy: float, mw: int, mh: int) -> list[int]:
     return [x0, y0, max(0, x1 - x0), max(0, y1 - y0)]
 
 
-def _embeddings(img: np.ndarray, found: list[Face], job: TagJob) -> dict[int, np.ndarray]:
+def _embeddings(
+    img: np.ndarray, found: list[Detection], ctx: TagContext
+) -> dict[int, np.ndarray]:
     if not found:
         return {}
     try:
@@ -65,4 +68,4 @@ def _embeddings(img: np.ndarray, found: list[Face], job: TagJob) -> dict[int, np
         log.warning("face embeddings unavailable", exc_info=True)
         return {}
     largest = sorted(range(len(found)), key=lambda i: -found[i].box[2] * found[i].box[3])
-    return {i: embedder.embed(img, found[i].box) for i in largest[: job.config.max_embedded_faces]}
+    return {i: embedder.embed(img, found[i].box) for i in largest[: ctx.config.max_embedded_faces]}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ..job import TagJob
+from ..context import TagContext
 
 
 def _hex(bits: np.ndarray) -> str:
@@ -28,7 +28,7 @@ def dhash(grey: np.ndarray) -> str:
     return _hex(small[:, 1:] > small[:, :-1])
 
 
-def hashes(job: TagJob) -> None:
-    assert job.grey is not None
-    job.tags["phash"] = phash(job.grey)
-    job.tags["dhash"] = dhash(job.grey)
+def hashes(ctx: TagContext) -> None:
+    assert ctx.grey is not None
+    ctx.tags["phash"] = phash(ctx.grey)
+    ctx.tags["dhash"] = dhash(ctx.grey)

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pyvips
 
-from ..job import TagJob
+from ..context import TagContext
 
 # Long side of the grey image that sharpness and the screenshot signals read. Proxies are
 # 321-640 px, made by JPEG DCT scaling or by libvips' Lanczos reduce, and the two differ near
@@ -35,7 +35,7 @@ def resize_long(arr: np.ndarray, size: int) -> np.ndarray:
     return cv2.resize(arr, dsize, interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
 
 
-def pixels(job: TagJob) -> None:
-    job.rgb = to_rgb(job.proxy)
-    job.grey = cv2.cvtColor(job.rgb, cv2.COLOR_RGB2GRAY)
-    job.work = resize_long(job.grey, WORK_SIZE)
+def pixels(ctx: TagContext) -> None:
+    ctx.rgb = to_rgb(ctx.proxy)
+    ctx.grey = cv2.cvtColor(ctx.rgb, cv2.COLOR_RGB2GRAY)
+    ctx.work = resize_long(ctx.grey, WORK_SIZE)

@@ -6,7 +6,7 @@ too_dark, too_bright, screenshot.
 
 from __future__ import annotations
 
-from ..job import TagJob
+from ..context import TagContext
 
 MIN_SHORT_SIDE = 800
 BLURRED = 150.0  # Laplacian variance at WORK_SIZE: under every sharp corpus photo (236+)
@@ -14,10 +14,10 @@ DARK_MEAN, BRIGHT_MEAN = 0.12, 0.9
 SCREENSHOT = 0.5
 
 
-def printable(job: TagJob) -> None:
-    t = job.tags
+def printable(ctx: TagContext) -> None:
+    t = ctx.tags
     reasons = []
-    if min(job.master_size) < MIN_SHORT_SIDE:
+    if min(ctx.master_size) < MIN_SHORT_SIDE:
         reasons.append("too_small")
     if t["sharpness"] < BLURRED:
         reasons.append("blurred")

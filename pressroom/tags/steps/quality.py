@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from ..job import TagJob
+from ..context import TagContext
 
 SOFT, CRISP = 50.0, 1500.0  # Laplacian variance at WORK_SIZE: log-scaled between these
 GOOD_MP = 6.0  # megapixels for a sharp A4 print at ~250 ppi
@@ -27,9 +27,9 @@ def exposure_part(e: dict[str, float]) -> float:
     return max(0.0, centred - clipped)
 
 
-def quality(job: TagJob) -> None:
-    t = job.tags
-    w, h = job.master_size
+def quality(ctx: TagContext) -> None:
+    t = ctx.tags
+    w, h = ctx.master_size
     resolution = min(1.0, w * h / (GOOD_MP * 1e6)) ** 0.5
     q = 0.55 * sharp_part(t["sharpness"]) + 0.25 * exposure_part(t["exposure"]) + 0.2 * resolution
     q *= 1 - 0.8 * t["screenshot"]["score"]

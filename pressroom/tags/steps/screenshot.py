@@ -17,7 +17,7 @@ import math
 import cv2
 import numpy as np
 
-from ..job import TagJob
+from ..context import TagContext
 
 # Common phone, tablet and desktop screen resolutions (either orientation).
 SCREEN_SIZES = frozenset(
@@ -104,14 +104,14 @@ def score(signals: dict[str, float]) -> float:
     return 1 / (1 + math.exp(-z))
 
 
-def screenshot(job: TagJob) -> None:
-    assert job.grey is not None and job.work is not None
-    r = job.record
+def screenshot(ctx: TagContext) -> None:
+    assert ctx.grey is not None and ctx.work is not None
+    r = ctx.record
     signals = {
         "camera": bool(r.get("camera_make") or r.get("camera_model")),
         "screen_size": (r.get("width"), r.get("height")) in SCREEN_SIZES,
         "png": r.get("format") == "PNG",
-        "flat": round(flat_share(job.grey), 3),
-        "axis_edges": round(axis_edge_share(job.work), 3),
+        "flat": round(flat_share(ctx.grey), 3),
+        "axis_edges": round(axis_edge_share(ctx.work), 3),
     }
-    job.tags["screenshot"] = {"score": round(score(signals), 3), **signals}
+    ctx.tags["screenshot"] = {"score": round(score(signals), 3), **signals}

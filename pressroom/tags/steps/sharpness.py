@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import cv2
 
-from ..job import TagJob
+from ..context import TagContext
 
 
-def sharpness(job: TagJob) -> None:
-    assert job.work is not None
-    lap = cv2.Laplacian(job.work, cv2.CV_32F, ksize=1)
-    job.tags["sharpness"] = round(float(lap.var()), 2)
+def sharpness(ctx: TagContext) -> None:
+    assert ctx.work is not None
+    lap = cv2.Laplacian(ctx.work, cv2.CV_32F, ksize=1)
+    ctx.tags["sharpness"] = round(float(lap.var()), 2)

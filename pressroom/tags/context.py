@@ -12,7 +12,7 @@ from ..config import TagConfig
 
 
 @dataclass
-class TagJob:
+class TagContext:
     proxy: pyvips.Image  # upright sRGB, <= 640 px long side
     record: dict[str, Any]  # width/height (upright master px), format, camera_*, ...
     config: TagConfig = field(default_factory=TagConfig)
