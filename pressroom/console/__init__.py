@@ -18,7 +18,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from starlette.routing import BaseRoute
     from starlette.types import ASGIApp, Receive, Scope, Send
 
     from ..catalogue.base import Catalogue
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
     from ..printjobs import JobStore
     from ..storage.base import BlobStore
 
-__all__ = ["PREFIX", "console_routes", "create_console", "local_hint", "with_console"]
+__all__ = ["PREFIX", "create_console", "local_hint", "with_console"]
 
 PREFIX = "/console"
 
@@ -78,28 +77,6 @@ class _Beside:
                 await self.console(scope, receive, send)
                 return
         await self.app(scope, receive, send)
-
-
-def console_routes(
-    settings: Settings, store: BlobStore, catalogue: Catalogue, jobs: JobStore | None = None
-) -> list[BaseRoute]:
-    """Starlette routes serving the console at /console and /console/..., for an app to put
-    before its catch-all: none unless a token is set. (Hosts use `with_console`.)"""
-    if not settings.console_token:
-        return []
-    from starlette.routing import Mount, Route
-
-    app = create_console(settings, store, catalogue, jobs)
-
-    class Home:
-        """/console itself: the overview, behind the same gate (no open redirect to follow)."""
-
-        async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-            root = scope.get("root_path", "")
-            scope = {**scope, "root_path": root + PREFIX, "path": scope["path"] + "/"}
-            await app(scope, receive, send)
-
-    return [Route(PREFIX, Home()), Mount(PREFIX, app)]
 
 
 def local_hint(
