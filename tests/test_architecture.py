@@ -6,11 +6,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
-# Until the issue-12 restructuring lands: strict, so the marks must go when it does.
-IN_PROGRESS = pytest.mark.xfail(strict=True, reason="issue 12 restructuring in progress")
-
 ROOT = Path(__file__).resolve().parent.parent / "pressroom"
 HOSTS = ("cli", "commands", "api", "console", "aws", "batch")
 CORE = ("ingest", "tags", "curate", "products", "render", "preflight", "books", "designs")
@@ -126,19 +121,16 @@ def _top(mod: str) -> str:
     return parts[1] if len(parts) > 1 else ""
 
 
-@IN_PROGRESS
 def test_no_import_cycles() -> None:
     assert _cycles(_graph()) == []
 
 
-@IN_PROGRESS
 def test_no_module_over_400_lines() -> None:
     sizes = {m: len(p.read_text().splitlines()) for m, p in _modules().items()}
     long = {m: n for m, n in sizes.items() if n > MAX_LINES}
     assert long == {}
 
 
-@IN_PROGRESS
 def test_core_never_imports_hosts() -> None:
     bad = {
         (m, d)
