@@ -1,24 +1,41 @@
-# The README's two commands: `make demo` and `make test`. Both build .venv/ first.
+# The README's two commands: `make demo` and `make test`. Each sets up what it needs first:
+# Debian packages (scripts/system-deps.sh: installed when missing if run as root, otherwise it
+# stops with the apt-get command to run) and .venv/ from the hash-locked requirements-dev.lock.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+LOCKS  := requirements.lock requirements-dev.lock
 CORPUS ?= ../shared/corpus
+UV     := uv==0.13.9
+# One lock for every Python >= 3.11 and platform (markers inside), one version per package.
+COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --universal --fork-strategy fewest \
+	--python-version 3.11 --generate-hashes --custom-compile-command "make lock" --quiet $(UPGRADE)
 
-.PHONY: venv demo test bench lint clean
+.PHONY: venv demo test bench lint lock system-deps system-deps-runtime clean
 
-$(STAMP): pyproject.toml
+# Reinstalls only when a lock (or pyproject.toml: entry points, package data) changed.
+$(STAMP): $(LOCKS) pyproject.toml
+	@PYTHON=$(PYTHON) scripts/system-deps.sh runtime
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	@echo "installing requirements-dev.lock into $(VENV) (a few minutes the first time)"
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet --disable-pip-version-check --no-deps \
+		--no-build-isolation -e .
 	touch $(STAMP)
 
 venv: $(STAMP)
 
-demo: $(STAMP)
+system-deps:
+	@PYTHON=$(PYTHON) scripts/system-deps.sh test
+
+system-deps-runtime:
+	@PYTHON=$(PYTHON) scripts/system-deps.sh runtime
+
+demo: system-deps-runtime $(STAMP)
 	$(VENV)/bin/pressroom demo
 
-test: $(STAMP)
+test: system-deps $(STAMP)
 	$(VENV)/bin/ruff check pressroom tests benchmarks
 	$(PY) -m pytest -q
 
@@ -29,6 +46,14 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check pressroom tests benchmarks
+
+# Re-resolve the locks from pyproject.toml's ranges, keeping today's pins where they still
+# fit; `make lock UPGRADE=--upgrade` takes the newest releases. Then `make test`.
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check "$(UV)"
+	$(COMPILE) -o requirements.lock
+	$(COMPILE) --extra dev -c requirements.lock -o requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) pressroom-data .pytest_cache .benchmarks
