@@ -8,9 +8,9 @@ from typing import Any
 
 from PIL import Image
 
-from pressroom.curate import Item
 from pressroom.ingest.pipeline import validate
 from pressroom.ingest.steps.metadata import metadata
+from pressroom.photos import PhotoFacts
 from pressroom.tags import TagConfig, tag
 from tests.tags_samples import load_upright
 
@@ -48,9 +48,9 @@ def upright(path: Path) -> Image.Image:
     return load_upright(path.read_bytes(), 1024)
 
 
-def item(key: str, data: bytes, config: TagConfig | None = None, **record: Any) -> Item:
+def item(key: str, data: bytes, config: TagConfig | None = None, **record: Any) -> PhotoFacts:
     tags, meta = tag_bytes(data, config)
-    return Item.from_record(key, {**meta, **record, "tags": tags})
+    return PhotoFacts.from_data(key, {**meta, **record, "tags": tags})
 
 
 def iou(a: list[float], b: list[float]) -> float:

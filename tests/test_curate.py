@@ -17,8 +17,10 @@ from PIL import Image, ImageOps
 
 from pressroom.catalogue.sqlite import SqliteCatalogue
 from pressroom.config import Settings
-from pressroom.curate import CurateOptions, Item, curate, hamming
+from pressroom.curate import CurateOptions, curate, hamming
+from pressroom.curate import item as curate_item
 from pressroom.ingest.service import Ingestor
+from pressroom.photos import PhotoFacts
 from pressroom.storage.local import LocalStore
 from pressroom.tags import TagConfig, make_tagger
 from tests.tags_eval import item, tag_file, upright
@@ -35,7 +37,7 @@ COPIES = ("reencode_q60", "resize_50", "crop_5", "brighter_15")
 
 
 @pytest.fixture(scope="module")
-def collection(corpus: Path) -> tuple[list[Item], dict[str, str]]:
+def collection(corpus: Path) -> tuple[list[PhotoFacts], dict[str, str]]:
     """Every distinct corpus photo, its four copies and a blurred copy: 240 photos."""
     items, source = [], {}
     for rel in DISTINCT_PHOTOS:
@@ -53,7 +55,7 @@ def collection(corpus: Path) -> tuple[list[Item], dict[str, str]]:
 
 
 def test_copies_group_with_their_original_and_distinct_photos_do_not(
-    collection: tuple[list[Item], dict[str, str]],
+    collection: tuple[list[PhotoFacts], dict[str, str]],
 ) -> None:
     items, source = collection
     c = curate(items)
@@ -80,11 +82,11 @@ def test_copies_group_with_their_original_and_distinct_photos_do_not(
 
 
 def test_pairwise_distances_justify_the_threshold(
-    collection: tuple[list[Item], dict[str, str]],
+    collection: tuple[list[PhotoFacts], dict[str, str]],
 ) -> None:
     """The measured gap: copies <= 12 <= the threshold < 18 <= distinct photos."""
     items, source = collection
-    phash = {it.key: it.tags["phash"] for it in items}
+    phash = {it.id: it.tags["phash"] for it in items}
     copies = [hamming(phash[k], phash[source[k]]) for k in phash if k != source[k]]
     distinct = [hamming(phash[a], phash[b]) for a, b in itertools.combinations(DISTINCT_PHOTOS, 2)]
     near = CurateOptions().near
@@ -112,8 +114,8 @@ def test_bursts_group_within_a_short_time(corpus: Path) -> None:
 def test_unrelated_photos_a_second_apart_stay_apart(corpus: Path) -> None:
     a, b = (tag_file(corpus / rel)[0] for rel in ("big/jolla.jpg", "big/iphone_hdr_NO.jpg"))
     items = [
-        Item("jolla", a, captured_at="2024-05-01T10:00:00"),
-        Item("hdr", b, captured_at="2024-05-01T10:00:01"),
+        curate_item("jolla", a, captured_at="2024-05-01T10:00:00"),
+        curate_item("hdr", b, captured_at="2024-05-01T10:00:01"),
     ]
     assert curate(items).duplicates == []
 
@@ -121,8 +123,10 @@ def test_unrelated_photos_a_second_apart_stay_apart(corpus: Path) -> None:
 def test_people_clustering_puts_the_same_face_together(corpus: Path) -> None:
     """people/: 3 photos of each of two men (PEOPLE.tsv); the astronaut is a third person."""
     names = ["obama_portrait", "obama_standing", "obama_biden", "biden_portrait", "biden_standing"]
-    items = [Item.from_record(n, {"tags": tag_file(corpus / f"people/{n}.jpg")[0]}) for n in names]
-    items.append(Item.from_record("astronaut", {"tags": tag_file(ASTRONAUT)[0]}))
+    items = [
+        PhotoFacts.from_data(n, {"tags": tag_file(corpus / f"people/{n}.jpg")[0]}) for n in names
+    ]
+    items.append(PhotoFacts.from_data("astronaut", {"tags": tag_file(ASTRONAUT)[0]}))
     # In the two-person photo Obama is on the left (PEOPLE.tsv): find his face index by x.
     faces = items[2].tags["faces"]
     left = min(range(2), key=lambda i: faces[i]["box"][0])
@@ -142,13 +146,13 @@ def test_events_split_at_time_gaps_and_gps_jumps() -> None:
         {"lat": 45.7640, "lon": 4.8357},  # 390 km away
     )
     items = [
-        Item("p1", {}, "2024-07-01T09:00:00+02:00", paris),
-        Item("p3", {}, "2024-07-01T11:30:00+02:00", versailles),
-        Item("p2", {}, "2024-07-01T10:00:00+02:00", None),  # no GPS: joins its neighbours
-        Item("l1", {}, "2024-07-01T12:00:00+02:00", lyon),  # 30 min later, 390 km away
-        Item("l2", {}, "2024-07-01T12:10:00+02:00", lyon),
-        Item("n1", {}, "2024-07-02T09:00:00+02:00", lyon),  # next morning
-        Item("u1", {}, None, None),
+        curate_item("p1", {}, "2024-07-01T09:00:00+02:00", paris),
+        curate_item("p3", {}, "2024-07-01T11:30:00+02:00", versailles),
+        curate_item("p2", {}, "2024-07-01T10:00:00+02:00", None),  # no GPS: joins its neighbours
+        curate_item("l1", {}, "2024-07-01T12:00:00+02:00", lyon),  # 30 min later, 390 km away
+        curate_item("l2", {}, "2024-07-01T12:10:00+02:00", lyon),
+        curate_item("n1", {}, "2024-07-02T09:00:00+02:00", lyon),  # next morning
+        curate_item("u1", {}, None, None),
     ]
     assert curate(items).events == [["p1", "p2", "p3"], ["l1", "l2"], ["n1"], ["u1"]]
 
@@ -158,10 +162,10 @@ def test_picks_rank_printable_best_first() -> None:
         return {"phash": phash, "quality": quality, "printable": {"ok": ok, "reasons": []}}
 
     items = [
-        Item("dup_soft", tags("ffff0000ffff0000", 0.4)),
-        Item("dup_sharp", tags("ffff0000ffff0001", 0.9)),
-        Item("alone", tags("0f0f0f0f0f0f0f0f", 0.7)),
-        Item("shot", tags("123456789abcdef0", 0.95, ok=False)),
+        curate_item("dup_soft", tags("ffff0000ffff0000", 0.4)),
+        curate_item("dup_sharp", tags("ffff0000ffff0001", 0.9)),
+        curate_item("alone", tags("0f0f0f0f0f0f0f0f", 0.7)),
+        curate_item("shot", tags("123456789abcdef0", 0.95, ok=False)),
     ]
     c = curate(items)
     assert c.duplicates == [["dup_sharp", "dup_soft"]]
@@ -228,3 +232,21 @@ def test_cli_curate_ingested_ids(tmp_path: Path, corpus: Path) -> None:
     out = json.loads(r.stdout)
     assert out["people"] == [[[a, 0], [b, 0]]]
     assert out["rejected"][0]["path"] == "0" * 24 and out["rejected"][0]["reason"] == "not_found"
+
+
+def test_cli_curate_reads_ids_set_with_ingest_id(tmp_path: Path, corpus: Path) -> None:
+    """An id given with `ingest --id` (any valid id, not only a content-derived one) is read
+    from the catalogue like any other."""
+    data = tmp_path / "data"
+    data.mkdir()
+    settings = Settings(data_dir=data)
+    store, catalogue = LocalStore(data / "blobs"), SqliteCatalogue(data / "catalogue.sqlite3")
+    tagged = Ingestor(store, catalogue, settings, make_tagger())
+    a = tagged.ingest_path(corpus / "people/biden_portrait.jpg", photo_id="biden-1").id
+    b = tagged.ingest_path(corpus / "people/biden_standing.jpg", photo_id="Biden_2").id
+    assert (a, b) == ("biden-1", "Biden_2")
+    r = _cli("curate", "--json", "--data", str(data), a, b)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["rejected"] == []
+    assert out["people"] == [[[a, 0], [b, 0]]]

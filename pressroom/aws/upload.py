@@ -7,7 +7,7 @@ or -> rejected with one conditional write. S3 delivers at least once: a redelive
 finds the record final and changes nothing, uploads nothing.
 
 Upload keys name the photo the app announced: `uploads/<photo id>` or
-`uploads/<user>/<photo id>.<ext>`; the id is 1-64 of [A-Za-z0-9_-].
+`uploads/<user>/<photo id>.<ext>`; the id follows pressroom.ids (1-64 of [A-Za-z0-9_-]).
 
 Failures are per message (Powertools BatchProcessor, ReportBatchItemFailures): a message
 whose processing raised is reported in `batchItemFailures` and comes back after the
@@ -18,7 +18,6 @@ DLQ. A bad image is not a failure: it is a `rejected` record.
 from __future__ import annotations
 
 import json
-import re
 import time
 from typing import Any
 from urllib.parse import unquote_plus
@@ -29,10 +28,10 @@ from aws_lambda_powertools.utilities.batch import (
     process_partial_response,
 )
 
+from pressroom import reasons
 from pressroom.aws._common import container, count, logger, measure, metrics
+from pressroom.ids import is_id  # dependency-free: this handler must import cheaply
 
-PHOTO_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # = pressroom.ingest.service.PHOTO_ID (not
-# imported: that module loads the imaging stack, and this one must import cheaply)
 UPLOAD_PREFIX = "uploads/"
 
 processor = BatchProcessor(event_type=EventType.SQS)
@@ -44,7 +43,7 @@ def photo_id_from_key(key: str) -> str | None:
         return None
     name = key.rsplit("/", 1)[-1]
     stem = name.rsplit(".", 1)[0] if "." in name else name
-    return stem if PHOTO_ID.match(stem) else None
+    return stem if is_id(stem) else None
 
 
 def record_handler(record: Any) -> None:
@@ -93,13 +92,11 @@ def ingest_s3_record(s3_record: dict[str, Any], fallback_correlation_id: str | N
     limit = c.settings.limits.max_bytes
     if size is not None and size > limit:
         # Refused from the notification alone: the object is never downloaded.
-        from pressroom.ingest.errors import REASONS
-
         record, changed = c.catalogue.complete(
             photo_id,
             "rejected",
             reason="too_large",
-            message=REASONS["too_large"],
+            message=reasons.public("upload", "too_large"),
             data={"bytes": size, "source_name": key.rsplit("/", 1)[-1]},
         )
         outcome = _report(record.state, record.reason, changed, started)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import re
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..config import Settings
+from ..ids import is_id
 from ._common import (
     EXIT_OK,
     EXIT_REJECTED,
@@ -20,8 +20,6 @@ from ._common import (
     settings_from,
 )
 from .tag import tag_file
-
-PHOTO_ID = re.compile(r"^[0-9a-f]{24}$")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,10 +40,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _split(args: list[str]) -> tuple[list[Path], list[str]]:
+    """Files and folders as given; anything else that is a photo id (pressroom.ids: made by
+    ingest or set with `ingest --id`) is read from the catalogue (unknown ids are reported)."""
     paths: list[str] = []
     ids: list[str] = []
     for a in args:
-        (ids if not Path(a).exists() and PHOTO_ID.match(a) else paths).append(a)
+        (ids if not Path(a).exists() and is_id(a) else paths).append(a)
     return (expand(paths) if paths else []), ids
 
 
@@ -89,7 +89,8 @@ def _setup(settings: Settings) -> Settings:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..curate import Item, curate
+    from ..curate import curate
+    from ..photos import PhotoFacts
 
     settings = settings_from(args)
     paths, ids = _split(args.paths)
@@ -109,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     order = {str(p): i for i, p in enumerate(paths)}
     results.sort(key=lambda r: order.get(r["path"], -1))  # input order, ids first
     items = [
-        Item.from_record(r["path"], {**r["record"], "tags": r["tags"]})
+        PhotoFacts.from_data(r["path"], {**r["record"], "tags": r["tags"]})
         for r in results
         if r["verdict"] == "accept"
     ]

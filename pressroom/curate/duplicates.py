@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .item import CurateOptions, Item
+from ..photos import PhotoFacts
+from .item import CurateOptions
 
 
 def hamming(a: str, b: str) -> int:
@@ -19,12 +20,12 @@ def _distances(hashes: np.ndarray) -> np.ndarray:
     return bits.sum(axis=-1, dtype=np.int32)
 
 
-def rank_key(item: Item) -> tuple[bool, float, int, str]:
+def rank_key(item: PhotoFacts) -> tuple[bool, float, int, str]:
     """Best first: printable, higher quality, more pixels, then the key for a stable order."""
-    return (not item.printable, -item.quality, -item.width * item.height, item.key)
+    return (not item.printable, -item.quality, -item.width * item.height, item.id)
 
 
-def duplicate_groups(items: Sequence[Item], opts: CurateOptions) -> list[list[int]]:
+def duplicate_groups(items: Sequence[PhotoFacts], opts: CurateOptions) -> list[list[int]]:
     """Every item in exactly one group (singletons included), each group best first."""
     n = len(items)
     parent = list(range(n))

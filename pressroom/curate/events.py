@@ -8,7 +8,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from .item import CurateOptions, Item
+from ..photos import PhotoFacts
+from .item import CurateOptions
 
 EARTH_KM = 6371.0
 
@@ -23,15 +24,15 @@ def km(a: dict[str, float], b: dict[str, float]) -> float:
     return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _has_gps(item: Item) -> bool:
+def _has_gps(item: PhotoFacts) -> bool:
     g = item.gps
     return bool(g) and g.get("lat") is not None and g.get("lon") is not None
 
 
-def events(items: Sequence[Item], opts: CurateOptions) -> list[list[int]]:
+def events(items: Sequence[PhotoFacts], opts: CurateOptions) -> list[list[int]]:
     dated = sorted(
         (i for i, it in enumerate(items) if it.timestamp is not None),
-        key=lambda i: (items[i].timestamp, items[i].key),
+        key=lambda i: (items[i].timestamp, items[i].id),
     )
     out: list[list[int]] = []
     last_t: float | None = None

@@ -1,50 +1,27 @@
-"""What curation reads about each photo: its key (a path or a photo id), tags and record facts."""
+"""What curation reads about each photo: its PhotoFacts (pressroom.photos), keyed by `id` (a
+photo id, or an input path for a file that is not in the catalogue); and its options."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC
 from typing import Any
 
-from pressroom.photos import capture_datetime
+from ..photos import PhotoFacts
 
 
-@dataclass
-class Item:
-    key: str  # input path or catalogue photo id: what the Curation refers to
-    tags: dict[str, Any]  # pressroom.tags output
-    captured_at: str | None = None  # ISO 8601, as the ingest record stores it
-    gps: dict[str, float] | None = None  # {"lat", "lon"[, "alt"]}
-    width: int = 0  # upright master pixels
-    height: int = 0
-
-    @classmethod
-    def from_record(cls, key: str, data: dict[str, Any]) -> Item:
-        """From an ingest record's data (or any dict with the same keys and `tags`)."""
-        return cls(
-            key=key,
-            tags=data.get("tags") or {},
-            captured_at=data.get("captured_at"),
-            gps=data.get("gps"),
-            width=int(data.get("width") or 0),
-            height=int(data.get("height") or 0),
-        )
-
-    @property
-    def timestamp(self) -> float | None:
-        """Seconds since the epoch; a time without offset is read as UTC (wall clock)."""
-        t = capture_datetime(self.captured_at)
-        if t is None:
-            return None
-        return (t if t.tzinfo else t.replace(tzinfo=UTC)).timestamp()
-
-    @property
-    def quality(self) -> float:
-        return float(self.tags.get("quality") or 0.0)
-
-    @property
-    def printable(self) -> bool:
-        return bool((self.tags.get("printable") or {}).get("ok", True))
+def item(
+    key: str,
+    tags: dict[str, Any] | None = None,
+    captured_at: str | None = None,
+    gps: dict[str, float] | None = None,
+    width: int = 0,
+    height: int = 0,
+) -> PhotoFacts:
+    """The PhotoFacts curation reads, from loose values (a tagged file that has no record).
+    `key` (an input path or a photo id) is what the Curation refers to it by."""
+    return PhotoFacts(
+        key, width=width, height=height, captured_at=captured_at, gps=gps, tags=tags or {}
+    )
 
 
 @dataclass

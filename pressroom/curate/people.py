@@ -11,21 +11,20 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .item import CurateOptions, Item
+from ..photos import PhotoFacts
+from .item import CurateOptions
 
 FaceRef = tuple[str, int]  # (item key, index into its tags["faces"])
 
 
-def collect(items: Sequence[Item]) -> tuple[list[FaceRef], np.ndarray]:
-    refs, vecs = [], []
+def collect(items: Sequence[PhotoFacts]) -> tuple[list[FaceRef], np.ndarray]:
+    refs: list[FaceRef] = []
+    vecs: list[tuple[float, ...]] = []
     for it in items:
-        faces = it.tags.get("faces")
-        if not isinstance(faces, list):
-            continue  # "unavailable"
-        for i, f in enumerate(faces):
-            if f.get("embedding"):
-                refs.append((it.key, i))
-                vecs.append(f["embedding"])
+        for f in it.faces:  # none when "unavailable"
+            if f.embedding:
+                refs.append((it.id, f.index - 1))  # Face.index is 1-based
+                vecs.append(f.embedding)
     return refs, np.asarray(vecs, np.float64).reshape(len(vecs), -1 if vecs else 128)
 
 
@@ -57,7 +56,7 @@ def average_linkage(vecs: np.ndarray, threshold: float) -> list[list[int]]:
     return [sorted(c) for c, ok in zip(clusters, alive, strict=True) if ok]
 
 
-def people(items: Sequence[Item], opts: CurateOptions) -> list[list[FaceRef]]:
+def people(items: Sequence[PhotoFacts], opts: CurateOptions) -> list[list[FaceRef]]:
     """Groups of faces, one per person, the most photographed person first."""
     refs, vecs = collect(items)
     groups = [[refs[i] for i in c] for c in average_linkage(vecs, opts.same_person)]

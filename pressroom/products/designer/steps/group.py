@@ -6,11 +6,11 @@ from ..context import DesignContext
 
 
 def group(ctx: DesignContext) -> None:
-    from ....curate import Item, curate
+    from ....curate import curate, item
 
     if not ctx.photos:
         return
-    items = [Item(p.id, p.tags, p.captured_at, None, p.width, p.height) for p in ctx.photos]
+    items = [item(p.id, p.tags, p.captured_at, None, p.width, p.height) for p in ctx.photos]
     rank = {p.id: i for i, p in enumerate(ctx.photos)}
     by_id = {p.id: p for p in ctx.photos}
     events = [sorted(e, key=rank.__getitem__) for e in curate(items).events if e]

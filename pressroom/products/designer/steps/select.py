@@ -19,7 +19,7 @@ def _screenshot(p: PhotoFacts) -> bool:
 
 
 def select(ctx: DesignContext) -> None:
-    from ....curate import Item, curate
+    from ....curate import curate, item
 
     kept: list[PhotoFacts] = []
     for p in ctx.photos:
@@ -28,7 +28,7 @@ def select(ctx: DesignContext) -> None:
         else:
             kept.append(p)
     by_id = {p.id: p for p in kept}
-    c = curate([Item(p.id, p.tags, p.captured_at, None, p.width, p.height) for p in kept])
+    c = curate([item(p.id, p.tags, p.captured_at, None, p.width, p.height) for p in kept])
     gone: dict[str, str] = {}
     for pid, reasons in c.unprintable.items():
         bad = [r for r in reasons if r in DROP_REASONS]
