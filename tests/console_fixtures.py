@@ -15,16 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from pressroom.catalogue import open_catalogue
 from pressroom.config import Settings
 from pressroom.ingest.service import Ingestor
 from pressroom.storage import open_store
+from tests.system_tools import CHROMIUM, require_chromium
 
 TOKEN = "console-token-for-tests-7f3a9c"
 KEY = bytes.fromhex("c0ffee" * 8)
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -149,9 +147,8 @@ class Server:
 
 
 def chromium() -> Any:
-    """(playwright, browser) on Debian's Chromium; skips when it is not installed."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install -y chromium)")
+    """(playwright, browser) on Debian's Chromium; fails saying how to install it if absent."""
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     pw = sync_playwright().start()

@@ -23,6 +23,7 @@ from tests.aws_lambda import (
     queue_depth,
 )
 from tests.aws_server import moto_endpoint  # noqa: F401
+from tests.system_tools import require
 
 
 def page(number: int, photo_id: str) -> dict[str, Any]:
@@ -81,7 +82,7 @@ def pdfinfo(data: bytes, tmp_path: Path) -> dict[str, str]:
     path = tmp_path / "book.pdf"
     path.write_bytes(data)
     text = subprocess.run(
-        ["pdfinfo", "-box", str(path)], capture_output=True, text=True, check=True
+        [require("pdfinfo"), "-box", str(path)], capture_output=True, text=True, check=True
     )
     return dict(line.split(":", 1) for line in text.stdout.splitlines() if ":" in line)
 

@@ -3,7 +3,6 @@ into a temporary data folder once per session, and the PDF tools from poppler-ut
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from pressroom.ingest.service import Ingestor
 from pressroom.photos import PhotoFacts
 from pressroom.products.designer.pipeline import photos_from_catalogue
 from pressroom.storage import open_store
+from tests.system_tools import require
 
 BIG = (
     "olympus_12mp_42_IndexError.jpg",
@@ -35,11 +35,8 @@ PEOPLE = (
 
 
 def tool(name: str) -> str:
-    """A PDF tool from Debian (apt-get install qpdf poppler-utils); skip when absent."""
-    path = shutil.which(name)
-    if path is None:
-        pytest.skip(f"{name} not installed (apt-get install -y qpdf poppler-utils)")
-    return path
+    """A PDF tool from Debian (qpdf, poppler-utils); fails saying how to install it if absent."""
+    return require(name)
 
 
 def sh(*args: str) -> subprocess.CompletedProcess[str]:

