@@ -179,7 +179,7 @@ class Settings:
     tagging: TagConfig = nested(TagConfig)
     # Per-file budget of the untrusted decode, in a killable worker (pressroom.batch): CPU
     # seconds and MB beyond the worker's baseline, scaled up for files that declare more than
-    # 16 / 32 MP (pressroom.batch.budget). 0 = no limit. Over time -> "timeout"; see
+    # 16 / 32 MP (pressroom.batch.files). 0 = no limit. Over time -> "timeout"; see
     # RELIABILITY.md.
     file_timeout: float = setting(2.0, "PRESSROOM_FILE_TIMEOUT", float)
     file_memory_mb: int = setting(512, "PRESSROOM_FILE_MEMORY_MB", int)
