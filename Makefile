@@ -36,7 +36,7 @@ demo: system-deps-runtime $(STAMP)
 	$(VENV)/bin/pressroom demo
 
 test: system-deps $(STAMP)
-	$(VENV)/bin/ruff check pressroom tests benchmarks
+	$(VENV)/bin/ruff check pressroom tests benchmarks demo
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
@@ -45,7 +45,7 @@ bench: $(STAMP)
 		--benchmark-columns=min,median,mean,rounds --benchmark-group-by=group $(BENCH_ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check pressroom tests benchmarks
+	$(VENV)/bin/ruff check pressroom tests benchmarks demo
 
 # Re-resolve the locks from pyproject.toml's ranges, keeping today's pins where they still
 # fit; `make lock UPGRADE=--upgrade` takes the newest releases. Then `make test`.
