@@ -76,9 +76,10 @@ class Text:
     rotate: int = 0
     colour: tuple[float, float, float] = (0.15, 0.15, 0.15)
     box: tuple[float, float, float, float] | None = None
+    font: str | None = None  # a shipped font's name (design documents); None: the default
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "rect": self.rect.to_list(),
             "text": self.text,
             "size_pt": self.size_pt,
@@ -87,6 +88,9 @@ class Text:
             "colour": list(self.colour),
             "box": list(self.box) if self.box else None,
         }
+        if self.font:  # only when set: books without fonts keep their JSON (and book ids)
+            d["font"] = self.font
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Text:
@@ -98,6 +102,7 @@ class Text:
             int(d.get("rotate", 0)),
             tuple(d.get("colour", (0.15, 0.15, 0.15))),
             tuple(d["box"]) if d.get("box") else None,
+            d.get("font"),
         )
 
 
@@ -112,6 +117,7 @@ class Page:
     texts: list[Text] = field(default_factory=list)
     safe: Rect | None = None  # where faces and text must stay (gutter excluded)
     side: str | None = None  # books: "right" (binding on the left) or "left"
+    background: tuple[float, float, float] | None = None  # sRGB 0..1; None: the paper
 
     @property
     def media(self) -> Rect:
@@ -128,6 +134,7 @@ class Page:
             "safe": self.safe.to_list() if self.safe else None,
             "placements": [p.to_dict() for p in self.placements],
             "texts": [t.to_dict() for t in self.texts],
+            **({"background": list(self.background)} if self.background else {}),
         }
 
     @classmethod
@@ -142,6 +149,7 @@ class Page:
             [Text.from_dict(t) for t in d.get("texts", [])],
             Rect.of(d["safe"]) if d.get("safe") else None,
             d.get("side"),
+            tuple(d["background"]) if d.get("background") else None,  # type: ignore[arg-type]
         )
 
 
