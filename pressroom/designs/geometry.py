@@ -1,0 +1,109 @@
+"""Where a design's slots and texts land: the product's page geometry (trim, bleed, safe zone,
+gutter, cover panels) applied to a layout, in page millimetres, exactly as auto-design
+computes it (the designer's own geometry functions), so a design converts back to the very
+Book auto-design made."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pressroom.products.designer.geometry import frame_rect, page_size, safe_zone, side
+from pressroom.products.model import Layout, Product, Rect, TextBox
+
+
+@dataclass(frozen=True)
+class Area:
+    """One frame of a page: its rectangle and the safe zone faces must stay in."""
+
+    frame: Rect
+    safe: Rect
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    number: int  # 0 for the cover
+    width: float
+    height: float
+    bleed: float
+    safe: Rect  # the page's safe zone (the cover: the front panel's)
+    side: str | None
+    areas: tuple[Area, ...]
+    boxes: dict[str, tuple[Rect, TextBox]]  # named text boxes: page rectangle, defaults
+    panels: dict[str, Rect] | None = None
+    spine: float = 0.0
+
+
+def box_names(layout: Layout) -> list[str]:
+    """Text boxes are named by role, numbered when a role repeats: caption, caption-2."""
+    seen: dict[str, int] = {}
+    names = []
+    for box in layout.texts:
+        role = box.role if not box.panel or box.panel == "front" else box.panel
+        seen[role] = seen.get(role, 0) + 1
+        names.append(role if seen[role] == 1 else f"{role}-{seen[role]}")
+    return names
+
+
+def in_area(r: Rect, area: Rect) -> Rect:
+    return Rect(area.x + r.x * area.w, area.y + r.y * area.h, r.w * area.w, r.h * area.h)
+
+
+def page_geometry(
+    product: Product, layout: Layout | None, number: int, aspect: float | None
+) -> PageGeometry:
+    """An interior page (1-based number); layout None: a blank page."""
+    w, h = page_size(product, aspect)
+    trim = Rect(0, 0, w, h)
+    safe = safe_zone(product, w, h, number)
+    areas: tuple[Area, ...] = ()
+    boxes: dict[str, tuple[Rect, TextBox]] = {}
+    if layout is not None:
+        areas = tuple(Area(frame_rect(f, trim, product.bleed, trim), safe) for f in layout.frames)
+        for name, box in zip(box_names(layout), layout.texts, strict=True):
+            boxes[name] = (in_area(box.rect, trim), box)
+    return PageGeometry(number, w, h, product.bleed, safe, side(product, number), areas, boxes)
+
+
+def cover_geometry(product: Product, layout: Layout, pages: int) -> PageGeometry:
+    """The wrap-around cover of a book of `pages` interior pages: back, spine, front."""
+    spine = product.spine_mm(pages)
+    w, h = product.cover_size(pages)
+    b = product.cover_bleed
+    trim = Rect(0, 0, w, h)
+    panels = {
+        "back": Rect(0, 0, product.trim_w, h),
+        "spine": Rect(product.trim_w, 0, spine, h),
+        "front": Rect(product.trim_w + spine, 0, product.trim_w, h),
+    }
+    s = product.safe
+    safe = {n: r.inset(s, s, s, s) if n != "spine" else r for n, r in panels.items()}
+    areas = []
+    for f in layout.frames:
+        panel = f.panel or "front"
+        areas.append(Area(frame_rect(f, panels[panel], b, trim), safe[panel]))
+    boxes = {
+        name: (in_area(box.rect, panels[box.panel or "front"]), box)
+        for name, box in zip(box_names(layout), layout.texts, strict=True)
+    }
+    return PageGeometry(0, w, h, b, safe["front"], None, tuple(areas), boxes, panels, spine)
+
+
+def fit(aspect: float, area: Rect) -> Rect:
+    """The largest rectangle of `aspect` centred in `area`."""
+    if area.aspect > aspect:
+        w = area.h * aspect
+        return Rect(area.x + (area.w - w) / 2, area.y, w, area.h)
+    h = area.w / aspect
+    return Rect(area.x, area.y + (area.h - h) / 2, area.w, h)
+
+
+def scaled(r: Rect, s: float) -> Rect:
+    """`r` scaled by s about its centre."""
+    w, h = r.w * s, r.h * s
+    return Rect(r.x + (r.w - w) / 2, r.y + (r.h - h) / 2, w, h)
+
+
+def contain_area(area: Area) -> Rect:
+    """Where a `contain` picture goes: the safe part of its frame (the frame if none)."""
+    allowed = area.safe.intersect(area.frame)
+    return allowed if allowed.w > 0 and allowed.h > 0 else area.frame
