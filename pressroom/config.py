@@ -69,6 +69,22 @@ def _keys(raw: str) -> tuple[bytes, ...]:
     return tuple(bytes.fromhex(k.strip()) for k in raw.split(",") if k.strip())
 
 
+def _texts(raw: str) -> tuple[str, ...]:
+    """A comma-separated list of plain words (bucket names)."""
+    return tuple(v.strip() for v in raw.split(",") if v.strip())
+
+
+def _secrets(raw: str) -> tuple[bytes, ...]:
+    """Comma-separated plain-text keys (thumbor's SECURITY_KEY is text, not hex)."""
+    return tuple(v.strip().encode() for v in raw.split(",") if v.strip())
+
+
+def _imgproxy_presets(raw: str) -> tuple[tuple[str, str], ...]:
+    """imgproxy's IMGPROXY_PRESETS: "name=rs:fill:300:400/g:sm,other=q:80"."""
+    pairs = (item.partition("=") for item in raw.split(",") if item.strip())
+    return tuple((name.strip(), opts.strip()) for name, _, opts in pairs)
+
+
 def _sizes(raw: str) -> tuple[int, ...]:
     """"*" (or "") allows any size; otherwise a comma-separated list of pixel sizes."""
     raw = raw.strip()
@@ -195,6 +211,24 @@ class Settings:
     )
     # blob-store prefix of the thumbnail result cache
     result_prefix: str = setting("renders", "PRESSROOM_RESULT_PREFIX")
+    # URL dialects (pressroom.api.dialects; docs/migrating.md), each under its path prefix.
+    # imgproxy: IMGPROXY_KEY / IMGPROXY_SALT (hex; comma-separated pairs rotate),
+    # IMGPROXY_SIGNATURE_SIZE and IMGPROXY_PRESETS, copied as they are.
+    imgproxy_prefix: str = setting("/imgproxy", "PRESSROOM_IMGPROXY_PREFIX")
+    imgproxy_keys: tuple[bytes, ...] = setting((), "PRESSROOM_IMGPROXY_KEY", _keys)
+    imgproxy_salts: tuple[bytes, ...] = setting((), "PRESSROOM_IMGPROXY_SALT", _keys)
+    imgproxy_signature_size: int = setting(32, "PRESSROOM_IMGPROXY_SIGNATURE_SIZE", int)
+    imgproxy_presets: tuple[tuple[str, str], ...] = setting(
+        (), "PRESSROOM_IMGPROXY_PRESETS", _imgproxy_presets
+    )
+    # thumbor: SECURITY_KEY (text; comma-separated keys rotate: any verifies)
+    thumbor_prefix: str = setting("/thumbor", "PRESSROOM_THUMBOR_PREFIX")
+    thumbor_keys: tuple[bytes, ...] = setting((), "PRESSROOM_THUMBOR_KEY", _secrets)
+    # AWS Dynamic Image Transformation: the source bucket names its requests may carry (none
+    # = the dialect is off) and its optional signature secret (?signature=).
+    dit_prefix: str = setting("/dit", "PRESSROOM_DIT_PREFIX")
+    dit_buckets: tuple[str, ...] = setting((), "PRESSROOM_DIT_BUCKETS", _texts)
+    dit_secrets: tuple[bytes, ...] = setting((), "PRESSROOM_DIT_SECRET", _secrets)
     # AWS (deploy/template.yaml sets these). DynamoDB/SQS endpoint: moto in tests; None = AWS.
     aws_endpoint: str | None = setting(
         None, ("PRESSROOM_AWS_ENDPOINT", "AWS_ENDPOINT_URL"), _optional

@@ -2,6 +2,8 @@
 
     GET /{signature}/{option}/.../{photo id}   a thumbnail (see render/options.py)
     GET /{result prefix}/{photo id}/{name}     a cached result (target of oversize redirects)
+    GET /imgproxy/..., /thumbor/..., /dit/...  other servers' URLs (api/dialects; prefixes are
+                                               settings), same engine, cache and ETags
     GET /health
 
 The hosts (commands/serve.py, aws/thumbnail.py) put the console beside it
@@ -13,6 +15,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -25,8 +29,13 @@ from ..config import Settings
 from ..formats import content_type
 from ..render import options as options_mod
 from ..render.negotiate import choose_format
+from ..render.options import ThumbOptions
 from ..render.signature import UNSIGNED, verify
 from ..storage.base import BlobStore
+from .dialects import DialectRequest, Source
+from .dialects import dit as dit_dialect
+from .dialects import imgproxy as imgproxy_dialect
+from .dialects import thumbor as thumbor_dialect
 from .errors import ApiError, error_response, response_for
 from .thumbnails import Thumbnails
 
@@ -73,10 +82,24 @@ def create_app(
             opts = options_mod.parse(opts_segments, presets, settings.thumb_sizes)
         except options_mod.BadOptions as exc:
             raise ApiError("bad_options", message=str(exc)) from None  # names their input
-        if opts.expires is not None and opts.expires < time.time():
-            raise ApiError("expired")
+        return await answer(request, photo_id, lambda src: opts)
+
+    async def answer(
+        request: Request,
+        photo_id: str,
+        options: Callable[[Source], ThumbOptions],
+        *,
+        check_sizes: bool = False,
+    ) -> Response:
+        """The one way to a thumbnail, whatever URL asked: options may depend on the photo."""
         photo = await thumbs.photo(photo_id)
         thumbs.check_limits(photo)
+        with _bad_options():
+            opts = options(Source(photo.width, photo.height, photo.alpha))
+            if check_sizes:
+                options_mod.check_sizes(opts, settings.thumb_sizes)
+        if opts.expires is not None and opts.expires < time.time():
+            raise ApiError("expired")
         fmt = choose_format(opts.format, request.headers.get("accept"), photo.alpha)
         headers = {"Cache-Control": IMMUTABLE}
         if opts.format == "auto":
@@ -92,6 +115,22 @@ def create_app(
             headers["Cache-Control"] = REDIRECT_CACHE
             return RedirectResponse(location, status_code=302, headers=headers)
         return Response(result.data, media_type=content_type(fmt), headers=headers)
+
+    def dialect(
+        mount: str, parse: Callable[[str, Request], DialectRequest]
+    ) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            with _bad_options():
+                req = parse(_raw_rest(request, mount), request)
+            return await answer(request, req.photo_id, req.options, check_sizes=not req.signed)
+
+        return endpoint
+
+    dialects = [
+        (settings.imgproxy_prefix, lambda p, r: imgproxy_dialect.parse(p, settings)),
+        (settings.thumbor_prefix, lambda p, r: thumbor_dialect.parse(p, settings)),
+        (settings.dit_prefix, lambda p, r: dit_dialect.parse(p, dict(r.query_params), settings)),
+    ]
 
     async def api_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)
@@ -110,6 +149,11 @@ def create_app(
         routes=[
             Route("/health", health, methods=["GET"]),
             Route(f"/{prefix}/{{photo_id}}/{{name}}", cached_result, methods=["GET"]),
+            *(
+                Route(f"{mount.rstrip('/')}/{{path:path}}", dialect(mount, parse), methods=["GET"])
+                for mount, parse in dialects
+                if mount.strip("/")
+            ),
             Route("/{path:path}", thumbnail, methods=["GET"]),
         ],
         exception_handlers={
@@ -131,6 +175,29 @@ def _check_signature(settings: Settings, signature: str, path: str) -> None:
         raise ApiError("bad_signature")
 
 
+def _raw_rest(request: Request, mount: str) -> str:
+    """The path after the dialect's prefix as the client sent it (still percent-encoded):
+    signatures are computed over those bytes."""
+    raw = request.scope.get("raw_path")
+    path = raw.decode("latin-1") if raw else request.url.path
+    root = request.scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    mount = mount.rstrip("/")
+    return path[len(mount) :] if path.startswith(mount) else "/" + request.path_params["path"]
+
+
+@contextmanager
+def _bad_options() -> Iterator[None]:
+    """Option errors as API errors whose public message names the caller's own input."""
+    try:
+        yield
+    except options_mod.Unsupported as exc:
+        raise ApiError("unsupported_option", message=str(exc)) from None
+    except options_mod.BadOptions as exc:
+        raise ApiError("bad_options", message=str(exc)) from None
+
+
 def _etag_matches(header: str | None, etag: str) -> bool:
     """If-None-Match uses weak comparison (RFC 9110 13.1.2): W/ prefixes are ignored."""
     if not header:
@@ -138,4 +205,3 @@ def _etag_matches(header: str | None, etag: str) -> bool:
     if header.strip() == "*":
         return True
     return any(t.strip().removeprefix("W/") == etag for t in header.split(","))
-

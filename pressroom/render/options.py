@@ -1,7 +1,12 @@
 """Thumbnail options: parsed from URL path segments (imgproxy style), validated, normalised.
 
-    w:400  h:300  fit:cover|contain|inside|fill  g:sm|ce|fp:0.3:0.2  dpr:2
+    w:400  h:300  fit:cover|contain|inside|fill|force  g:sm|ce|fp:0.3:0.2  dpr:2
     f:auto|jpeg|webp|avif|png  q:80  bg:ffffff  exp:1767225600  pr:thumb
+
+The URL dialects (pressroom.api.dialects: imgproxy, thumbor, AWS DIT) build the same
+ThumbOptions, with three more fields no native URL spells: `enlarge` (False: never scale
+up), `crop_ratio` (imgproxy fill-down: a crop cut short by a small source keeps the box's
+aspect ratio) and `region` (a source rectangle cut before resizing).
 
 Long names work too (width:, height:, gravity:, format:, quality:, background:, expires:,
 preset:). `canonical()` gives one spelling per meaning, so equal requests share a cache entry.
@@ -16,7 +21,7 @@ from dataclasses import dataclass, replace
 from ..formats import ALIASES as FORMAT_ALIASES
 from ..formats import FORMATS as OUTPUT_FORMATS
 
-FITS = ("cover", "contain", "inside", "fill")
+FITS = ("cover", "contain", "inside", "fill", "force")  # force: stretch to the exact box
 FORMATS = ("auto", *OUTPUT_FORMATS)  # names as in pressroom.formats; "auto" negotiates
 MAX_SIDE = 4096  # output pixels (after DPR) on either side
 MAX_DPR = 4.0
@@ -40,6 +45,15 @@ class BadOptions(ValueError):
     """An option the API refuses; the message is public."""
 
 
+class Unsupported(BadOptions):
+    """A URL dialect's option pressroom does not implement (HTTP 400 naming it): refused,
+    never answered with a silently different picture."""
+
+    def __init__(self, option: str, why: str = "") -> None:
+        self.option = option[:60]
+        super().__init__(f"unsupported option {self.option!r}" + (f": {why}" if why else ""))
+
+
 @dataclass(frozen=True)
 class ThumbOptions:
     width: int = 0  # CSS pixels; 0 = follow the other side
@@ -52,6 +66,9 @@ class ThumbOptions:
     quality: int = 0  # 0 = the format's default
     background: tuple[int, int, int] = (255, 255, 255)
     expires: int | None = None  # unix seconds; not part of the rendered result
+    enlarge: bool = True  # False: the scale never goes above 1 (imgproxy's default)
+    crop_ratio: bool = False  # cover cut short by a small source keeps the box's ratio
+    region: tuple[int, int, int, int] | None = None  # (x, y, w, h) of the upright source
 
     @property
     def box(self) -> tuple[int, int]:
@@ -88,12 +105,20 @@ def parse(
         values[key] = arg
         from_url[key] = arg
     opts = _build(values)
-    if sizes:
-        allowed = set(sizes)
-        for key, side in (("w", opts.width), ("h", opts.height)):
-            if key in from_url and side and side not in allowed:
-                raise BadOptions(f"size {side} is not allowed; use a preset or an allowed size")
+    check_sizes(opts, sizes, ("w" in from_url, "h" in from_url))
     return opts
+
+
+def check_sizes(
+    o: ThumbOptions, sizes: Sequence[int], given: tuple[bool, bool] = (True, True)
+) -> None:
+    """Width and height (those the URL gave) must be on the allow-list (empty = any)."""
+    if not sizes:
+        return
+    allowed = set(sizes)
+    for asked, side in zip(given, (o.width, o.height), strict=True):
+        if asked and side and side not in allowed:
+            raise BadOptions(f"size {side} is not allowed; use a preset or an allowed size")
 
 
 def parse_presets(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -174,10 +199,41 @@ def _build(v: dict[str, str]) -> ThumbOptions:
     return o
 
 
+def normalise(o: ThumbOptions) -> ThumbOptions:
+    """One ThumbOptions per rendered picture: fields that cannot change the pixels take their
+    defaults, so equal renders asked in different words (or dialects) share a cache entry."""
+    both = bool(o.width and o.height)
+    fit = o.fit
+    if fit in ("cover", "fill", "contain") and not both:
+        fit = "contain"  # one side given: every fit scales to that side
+    enlarge = o.enlarge
+    if fit == "contain" and not enlarge:
+        fit, enlarge = "inside", True
+    elif fit == "inside":
+        enlarge = True
+    o = replace(o, fit=fit, enlarge=enlarge)
+    if fit != "cover":
+        o = replace(o, gravity="ce", focus=(0.5, 0.5), crop_ratio=False)
+    elif o.gravity != "fp":
+        o = replace(o, focus=(0.5, 0.5))
+    if o.enlarge or fit != "cover":
+        o = replace(o, crop_ratio=False)
+    return o
+
+
 def canonical(o: ThumbOptions) -> str:
-    """One spelling per rendered result (expiry excluded: it does not change the pixels)."""
+    """One spelling per rendered result (expiry excluded: it does not change the pixels),
+    whatever words or dialect asked for it."""
+    o = normalise(o)
     parts = [f"w:{o.width}", f"h:{o.height}", f"fit:{o.fit}", f"g:{_gravity(o)}", f"dpr:{o.dpr:g}"]
     parts += [f"f:{o.format}", f"q:{o.quality}", "bg:{:02x}{:02x}{:02x}".format(*o.background)]
+    # Dialect-only fields join only when set, so native URLs keep their keys and ETags.
+    if not o.enlarge:
+        parts.append("el:0")
+    if o.crop_ratio:
+        parts.append("cr:1")
+    if o.region is not None:
+        parts.append("rg:{}:{}:{}:{}".format(*o.region))
     return "/".join(parts)
 
 

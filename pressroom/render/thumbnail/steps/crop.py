@@ -50,7 +50,9 @@ def crop(ctx: ThumbnailContext) -> None:
     gravity = ctx.opts.gravity
     centre: tuple[float, float] | None = None
     if gravity == "sm":
-        centre = face_centre(ctx.faces, img.width / ctx.source_size[0], (ow, oh))
+        # Recorded faces are in whole-source pixels; a region crop asks libvips instead.
+        faces = () if ctx.opts.region else ctx.faces
+        centre = face_centre(faces, img.width / ctx.source_size[0], (ow, oh))
         if centre is None:
             # smartcrop reads the image several times; the decode streams once: keep the
             # (already small) resized pixels in memory.

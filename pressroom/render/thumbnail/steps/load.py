@@ -14,6 +14,9 @@ from ..context import ThumbnailContext
 
 def load(ctx: ThumbnailContext) -> None:
     rw, rh = ctx.resize
+    if ctx.opts.region is not None:
+        _load_region(ctx, ctx.opts.region)
+        return
     if ctx.image is not None:
         img = ctx.image
         if (img.width, img.height) != (rw, rh):
@@ -23,3 +26,28 @@ def load(ctx: ThumbnailContext) -> None:
     ctx.image = pyvips.Image.thumbnail_buffer(
         ctx.data, rw, height=rh, size="force", no_rotate=True
     )
+
+
+def _load_region(ctx: ThumbnailContext, region: tuple[int, int, int, int]) -> None:
+    """Cut a source rectangle, then resize it: decode (shrink-on-load) at the smallest scale
+    that keeps the rectangle at least as large as its target, never above full size."""
+    assert ctx.source_size is not None
+    sw, sh = ctx.source_size
+    x, y, w, h = region
+    rw, rh = ctx.resize
+    s = min(1.0, max(rw / w, rh / h))
+    fw, fh = max(1, round(sw * s)), max(1, round(sh * s))
+    if ctx.image is not None:
+        img = ctx.image
+        if (img.width, img.height) != (fw, fh):
+            img = img.thumbnail_image(fw, height=fh, size="force", no_rotate=True)
+    else:
+        assert ctx.data is not None
+        img = pyvips.Image.thumbnail_buffer(ctx.data, fw, height=fh, size="force", no_rotate=True)
+    left, top = min(round(x * s), img.width - 1), min(round(y * s), img.height - 1)
+    cw = max(1, min(round(w * s), img.width - left))
+    ch = max(1, min(round(h * s), img.height - top))
+    img = img.crop(left, top, cw, ch)
+    if (cw, ch) != (rw, rh):
+        img = img.thumbnail_image(rw, height=rh, size="force", no_rotate=True)
+    ctx.image = img
