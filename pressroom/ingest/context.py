@@ -48,6 +48,9 @@ class IngestContext:
     reader: ModuleType | None = None
     header: Header | None = None
     passthrough: bool = False  # master = the original JPEG stream minus metadata
+    # An EXIF-rotated sRGB JPEG turned upright by moving its DCT blocks (jpegtran.transform):
+    # with passthrough, the master is this stream, losslessly.
+    upright_jpeg: bytes | None = None
     image: pyvips.Image | None = None  # decoded pixels, upright sRGB after those steps
     proxy: pyvips.Image | None = None
     master: bytes | None = None

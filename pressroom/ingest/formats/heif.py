@@ -149,4 +149,5 @@ def decode(data: bytes, header: Header, target: int | None) -> pyvips.Image:
         arr = np.asarray(header.extra["heif"])
     except (pyvips.Error, ValueError, RuntimeError, OSError) as exc:
         raise decode_failure(exc) from None
+    header.extra["pixels"] = arr  # the colour step may convert these in place (fastcolour)
     return from_array(arr)

@@ -2,11 +2,14 @@
 
 Validation needs only the proxy, so JPEG and WebP shrink on load. An ingest that must
 re-encode the master decodes at full size, and the proxy is made from those same pixels.
+An sRGB JPEG never needs re-encoding: upright, its stream is the master; EXIF-rotated, its
+DCT blocks are moved upright losslessly (jpegtran.transform), and only where no perfect
+transform exists (a partial edge MCU would have to move) is it decoded and re-encoded.
 """
 
 from __future__ import annotations
 
-from .. import icc
+from .. import icc, jpegtran
 from ..context import IngestContext
 from ..formats import jpeg
 
@@ -18,6 +21,19 @@ def can_pass_through(ctx: IngestContext) -> bool:
     return ctx.reader is jpeg and h.orientation == 1 and not jpeg.is_cmyk(h) and icc.is_srgb(h.icc)
 
 
+def can_transform(ctx: IngestContext) -> bool:
+    """An EXIF-rotated sRGB YCbCr/grey JPEG, and libturbojpeg to move its blocks."""
+    h = ctx.header
+    assert h is not None
+    return (
+        ctx.reader is jpeg
+        and h.orientation != 1
+        and not jpeg.is_cmyk(h)
+        and icc.is_srgb(h.icc)
+        and jpegtran.available()
+    )
+
+
 def decode_proxy(ctx: IngestContext) -> None:
     """For validation: shrink-on-load wherever the format allows."""
     assert ctx.reader is not None and ctx.header is not None
@@ -25,8 +41,17 @@ def decode_proxy(ctx: IngestContext) -> None:
 
 
 def decode_master(ctx: IngestContext) -> None:
-    """For ingest: full resolution unless the master can pass through untouched."""
+    """For ingest: full resolution unless the master can keep the JPEG's own coefficients;
+    then only the proxy is decoded (orient turns it upright)."""
     assert ctx.reader is not None and ctx.header is not None
-    ctx.passthrough = can_pass_through(ctx)
-    target = ctx.proxy_size if ctx.passthrough else None
-    ctx.image = ctx.reader.decode(ctx.data, ctx.header, target)
+    if can_pass_through(ctx):
+        ctx.passthrough = True
+        decode_proxy(ctx)
+        return
+    if can_transform(ctx):
+        decode_proxy(ctx)  # the strict decode first: damaged data gets its usual reason
+        ctx.upright_jpeg = jpegtran.transform(ctx.data, ctx.header.orientation)
+        if ctx.upright_jpeg is not None:
+            ctx.passthrough = True
+            return
+    ctx.image = ctx.reader.decode(ctx.data, ctx.header, None)

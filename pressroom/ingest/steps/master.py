@@ -1,7 +1,8 @@
 """Encode the master every later step reads: upright, sRGB, metadata stripped.
 
 JPEG q>=92 (no chroma subsampling at that quality), PNG where transparency must survive.
-An upright sRGB JPEG keeps its own compressed stream: re-encoding it would only lose detail.
+An sRGB JPEG keeps its own compressed stream (upright, or its DCT blocks moved upright):
+re-encoding it would only lose detail.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from ..formats import jpeg
 
 def master(ctx: IngestContext) -> None:
     if ctx.passthrough:
-        ctx.master = jpeg.strip(ctx.data)
+        # A transformed stream carries no markers but the JFIF/Adobe one it needs.
+        ctx.master = ctx.upright_jpeg or jpeg.strip(ctx.data)
         ctx.master_format = "jpeg"
         return
     img = ctx.image

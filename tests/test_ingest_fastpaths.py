@@ -1,0 +1,120 @@
+"""Issue 17's ingest fast paths, wired: EXIF-rotated sRGB JPEGs become masters by lossless
+DCT transposition (re-encoded only where no perfect transform exists), and Display P3
+photos are converted to sRGB by fastcolour's tables instead of lcms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import pyvips
+
+from pressroom.ingest import fastcolour, jpegtran
+from pressroom.ingest.context import IngestContext
+from pressroom.ingest.pipeline import NORMALISE, run
+from pressroom.ingest.steps.colour import fast_p3, to_srgb
+from pressroom.ingest.steps.decode import decode_master
+from pressroom.ingest.steps.probe import probe
+from pressroom.ingest.steps.sniff import sniff
+from tests.conftest import CORPUS
+from tests.test_fastcolour import delta_e00, srgb8_to_lab
+from tests.test_jpegtran import perfect, with_orientation
+
+BIG = CORPUS / "big" / "olympus_12mp_42_IndexError.jpg"  # 4032x3024 4:2:0: all MCUs whole
+
+
+def _normalise(data: bytes) -> IngestContext:
+    ctx = IngestContext(data=data)
+    run(NORMALISE, ctx)
+    return ctx
+
+
+def _decoded_rotation(data: bytes) -> np.ndarray:
+    """The reference: a full decode of the source, turned upright by libvips."""
+    return pyvips.Image.new_from_buffer(data, "").autorot().numpy().astype(np.int16)
+
+
+@pytest.mark.parametrize("orientation", [2, 3, 4, 5, 6, 7, 8])
+def test_rotated_jpeg_master_is_lossless_transposition(orientation: int) -> None:
+    assert jpegtran.available(), "apt-get install libturbojpeg0"
+    src = with_orientation(BIG.read_bytes(), orientation)
+    ctx = _normalise(src)
+    assert ctx.passthrough and ctx.master_format == "jpeg"
+    assert ctx.master == jpegtran.transform(src, orientation)  # the coefficients, moved
+    master = pyvips.Image.new_from_buffer(ctx.master, "")
+    assert "orientation" not in master.get_fields() and "exif-data" not in master.get_fields()
+    got = master.numpy().astype(np.int16)
+    ref = _decoded_rotation(src)
+    assert got.shape == ref.shape
+    # Chroma upsampling interpolates across the rotated grid in the other direction, so
+    # values differ by a few codes where chroma changes (as tests/test_jpegtran.py states).
+    diff = np.abs(got - ref)
+    assert diff.max() <= 4 and diff.mean() < 0.25
+    # The proxy is upright too (decoded from the source at 1/8, then oriented).
+    assert (ctx.proxy.width > ctx.proxy.height) == (master.width > master.height)
+
+
+@pytest.mark.parametrize("orientation", [2, 3, 4, 5, 6, 7, 8])
+def test_rotation_without_perfect_transform_is_reencoded(orientation: int) -> None:
+    """1800x1200 at 4:2:0 (16 px MCUs, 8 px left over on the long side): a transform that
+    brings that partial edge to the top or left cannot be lossless, so the master is decoded
+    and re-encoded; the others are transposed."""
+    src = (CORPUS / "orientation" / f"Landscape_{orientation}.jpg").read_bytes()
+    stored = pyvips.Image.new_from_buffer(src, "")
+    lossless = perfect(stored.width, stored.height, 2, orientation)
+    assert not all(perfect(1800, 1200, 2, o) for o in range(2, 9))  # both paths are covered
+    ctx = _normalise(src)
+    assert ctx.passthrough is lossless
+    assert (ctx.upright_jpeg is not None) is lossless
+    master = pyvips.Image.new_from_buffer(ctx.master, "")
+    ref = _decoded_rotation(src)
+    got = master.numpy().astype(np.int16)
+    assert got.shape == ref.shape == (1200, 1800, 3)
+    assert np.abs(got - ref).mean() < (0.25 if lossless else 2.0)
+
+
+def test_damaged_rotated_jpeg_keeps_its_reason() -> None:
+    src = with_orientation(BIG.read_bytes(), 6)
+    cut = src[: len(src) * 2 // 3]
+    ctx = IngestContext(data=cut)
+    with pytest.raises(Exception) as exc:
+        run(NORMALISE, ctx)
+    assert getattr(exc.value, "reason", None) == "truncated"
+
+
+@pytest.mark.parametrize("name", ["pug.heic", "iphone_13_pro_max.HEIC", "Display_P3.heic"])
+def test_heic_p3_fast_path_matches_lcms(name: str) -> None:
+    """The pixels the master is encoded from, fast path vs lcms: mean ΔE00 < 0.5, max < 2."""
+    ctx = IngestContext(data=(CORPUS / "big" / name).read_bytes())
+    run((sniff, probe, decode_master), ctx)
+    assert ctx.header is not None and fastcolour.is_display_p3(ctx.header.icc)
+    img = ctx.image
+    assert img is not None
+    lcms = to_srgb(img, ctx.header.icc).numpy()  # before fast_p3: it may convert in place
+    fast = fast_p3(img, ctx.header.icc)
+    assert fast is not None
+    got = fast.numpy()
+    step = 7  # every 7th pixel both ways: 250k pixels keep the ΔE maths quick
+    de = delta_e00(srgb8_to_lab(got[::step, ::step]), srgb8_to_lab(lcms[::step, ::step]))
+    assert de.mean() < 0.5 and de.max() < 2.0
+    assert np.abs(got.astype(int) - lcms).max() <= 2
+
+
+def test_heic_ingest_uses_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real = fastcolour.p3_to_srgb
+
+    def counting(pixels, profile=None, out=None):  # a spy: the real conversion still runs
+        calls.append(pixels.size)
+        return real(pixels, profile, out)
+
+    monkeypatch.setattr(fastcolour, "p3_to_srgb", counting)
+    ctx = _normalise((CORPUS / "big" / "pug.heic").read_bytes())
+    assert calls == [4032 * 3024 * 3] and ctx.master_format == "jpeg"
+
+
+def test_untagged_or_srgb_images_skip_the_fast_path() -> None:
+    img = pyvips.Image.black(8, 8, bands=3)
+    assert fast_p3(img, None) is None
+    assert fast_p3(img, Path(__file__).read_bytes()[:200]) is None
