@@ -189,6 +189,9 @@ class Settings:
     # JPEG masters: print-grade, no chroma subsampling at >= 90
     master_quality: int = setting(92, "PRESSROOM_MASTER_QUALITY", int)
     proxy_size: int = setting(640, "PRESSROOM_PROXY_SIZE", int)  # long side of the proxy
+    # Thumbnails render from the smallest stored rung that covers them (proxy, a rendition of
+    # about this long side made on first need, master; pressroom.render.renditions). 0 = off.
+    rendition_size: int = setting(2048, "PRESSROOM_RENDITION_SIZE", int)
     workers: int = setting(0, "PRESSROOM_WORKERS", int)  # 0 = one per core
     # Tag photos as they are ingested (faces, quality, hashes); "0" = ingest without tags.
     tags: bool = setting(True, "PRESSROOM_TAGS", lambda raw: raw != "0")

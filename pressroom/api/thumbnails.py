@@ -26,7 +26,10 @@ from ..config import Settings
 from ..formats import FORMATS, content_type
 from ..ids import is_id
 from ..photos import Face, PhotoFacts
+from ..render import renditions
 from ..render.options import ThumbOptions, canonical
+from ..render.renditions import Rung
+from ..render.thumbnail.steps.plan import sizes
 from ..storage.base import BlobNotFound, BlobStore
 from .errors import ApiError
 from .singleflight import SingleFlight
@@ -47,6 +50,8 @@ class Photo:
     alpha: bool  # the master keeps an alpha channel (PNG master)
     faces: tuple[Face, ...]  # in master pixels, as the tagger recorded them
     faces_fp: str  # fingerprint of the faces, part of smart-crop cache keys
+    version: str = ""  # of the master's bytes: a new master gets new result keys
+    rungs: tuple[Rung, ...] = ()  # proxy, rendition, master (pressroom.render.renditions)
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,8 @@ class Thumbnails:
             alpha=facts.data.get("master_format") == "png",
             faces=faces,
             faces_fp=_fingerprint(faces),
+            version=renditions.master_version(facts.data),
+            rungs=renditions.ladder(photo_id, facts.data, self.settings.rendition_size),
         )
         self._photos[photo_id] = (now + RECORD_TTL, photo)
         self._photos.move_to_end(photo_id)
@@ -110,7 +117,8 @@ class Thumbnails:
         """(cache key, digest)."""
         smart = opts.fit == "cover" and opts.gravity == "sm"
         text = "|".join(
-            (ENGINE_VERSION, photo.id, canonical(opts), fmt, photo.faces_fp if smart else "")
+            (ENGINE_VERSION, photo.id, photo.version, canonical(opts), fmt,
+             photo.faces_fp if smart else "")  # fmt: skip
         )
         digest = hmac.new(self._secret, text.encode(), hashlib.sha256).hexdigest()[:32]
         return f"{self.settings.result_prefix}/{photo.id}/{digest}.{FORMATS[fmt].extension}", digest
@@ -130,25 +138,50 @@ class Thumbnails:
     async def _render(self, photo: Photo, opts: ThumbOptions, fmt: str, key: str) -> bytes:
         # Reads and writes (files, S3) run on the I/O threads, so render threads only ever
         # compute; the flight ends once the result is in the cache.
+        source = await self._source(photo, opts)
+        loop = asyncio.get_running_loop()
+        data, ctype = await loop.run_in_executor(
+            self._pool, self._render_sync, source, photo, opts, fmt
+        )
+        await run_in_threadpool(self.store.put, key, data, ctype)
+        return data
+
+    async def _source(self, photo: Photo, opts: ThumbOptions) -> bytes:
+        """The smallest stored rung that covers the request (shrink-on-load does the rest).
+        A missing rendition is made once from the master (concurrent requests share it);
+        a missing proxy or a rendition that cannot be made falls back to the next rung."""
+        rungs: tuple[Rung, ...] = photo.rungs or (Rung("master", photo.master, 0, 0),)
+        if photo.width and photo.height:
+            rungs = renditions.choose(rungs, *_decoded_size(photo, opts))
+        for rung in rungs:
+            try:
+                return await run_in_threadpool(self.store.get, rung.key)
+            except BlobNotFound:
+                if rung.name == "rendition":
+                    made, _ = await self._flight.do(rung.key, lambda r=rung: self._make(photo, r))
+                    if made:
+                        return made
+        raise ApiError("not_found")
+
+    async def _make(self, photo: Photo, rung: Rung) -> bytes:
+        """The rendition's bytes, stored beside the master; b"" when the master is gone."""
         try:
             master = await run_in_threadpool(self.store.get, photo.master)
         except BlobNotFound:
-            raise ApiError("not_found") from None
+            return b""
         loop = asyncio.get_running_loop()
-        data, content_type = await loop.run_in_executor(
-            self._pool, self._render_sync, master, photo, opts, fmt
-        )
-        await run_in_threadpool(self.store.put, key, data, content_type)
+        data = await loop.run_in_executor(self._pool, renditions.make_rendition, master, rung)
+        await run_in_threadpool(self.store.put, rung.key, data, content_type("jpeg"))
         return data
 
     def _render_sync(
-        self, master: bytes, photo: Photo, opts: ThumbOptions, fmt: str
+        self, source: bytes, photo: Photo, opts: ThumbOptions, fmt: str
     ) -> tuple[bytes, str]:
         from ..render.thumbnail import RenderLimit, render
 
         try:
             out = render(
-                master,
+                source,
                 opts,
                 fmt,
                 source_size=(photo.width, photo.height) if photo.width else None,
@@ -175,6 +208,17 @@ class Thumbnails:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _decoded_size(photo: Photo, opts: ThumbOptions) -> tuple[int, int]:
+    """The whole-photo size the load step resizes the source to (as it plans it): with a
+    region, the photo at the scale that brings the region to its target."""
+    region = getattr(opts, "region", None)
+    if region is None:
+        return sizes(photo.width, photo.height, opts)[0]
+    (rw, rh), _ = sizes(region[2], region[3], opts)
+    s = min(1.0, max(rw / region[2], rh / region[3]))
+    return max(1, round(photo.width * s)), max(1, round(photo.height * s))
 
 
 def _fingerprint(faces: tuple[Face, ...]) -> str:

@@ -25,7 +25,9 @@ from .context import NO_BUDGET, Budget, IngestContext
 from .errors import Rejected
 from .pipeline import NORMALISE, run
 
-PROXY_QUALITY = 85
+# q90: libvips keeps 4:4:4 at >= 90, and thumbnails up to the proxy's size render from it
+# (pressroom.render.renditions): a render from it is within 1 dB PSNR of one from the master.
+PROXY_QUALITY = 90
 # tagger(proxy, record_data) -> tags. The proxy is upright sRGB, <= proxy_size px; boxes
 # the tagger reports are in upright master pixels (record_data has "width"/"height").
 Tagger = Callable[[pyvips.Image, dict[str, Any]], dict[str, Any]]
@@ -120,6 +122,8 @@ class Ingestor:
             "master": mkey,
             "master_format": ctx.master_format,
             "master_bytes": len(ctx.master),
+            # names the master's version: thumbnail renditions and results are keyed by it
+            "master_sha256": hashlib.sha256(ctx.master).hexdigest(),
             "master_passthrough": ctx.passthrough,
             "proxy": proxy_key(pid),
             "proxy_width": ctx.proxy.width,

@@ -1,0 +1,97 @@
+"""A ladder of smaller JPEGs beside each master, so a cold thumbnail never decodes 12 MP.
+
+Rungs, smallest first (all upright sRGB JPEGs of the same master):
+
+    proxy      <= proxy_size px, written by ingest from its 1/8 decode (free: it exists)
+    rendition  the master at the largest JPEG DCT shrink whose long side still reaches
+               `rendition_size` / 2 (a 4032 px master: 1/2 -> 2016 px), q90 4:4:4, made
+               once, on the first cold request that needs it (concurrent ones wait for it),
+               and stored at a key derived from the master's bytes
+    master     everything bigger, and anything with alpha (PNG masters)
+
+A request renders from the smallest rung that covers its resize target in both sides,
+with shrink-on-load (libvips picks the DCT scale). A rung whose blob is missing falls back to
+the next one up. Invalidation: the rendition's key carries a version of the master (its
+sha256 when ingest recorded it, else the source's sha256 and the master's size), so a new
+master gets new renditions and the old ones are never read again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import pyvips
+
+from ..imaging import jpeg_shrink
+
+RENDITION_QUALITY = 90  # >= 90: libvips keeps 4:4:4, so colour edges survive a second resize
+
+
+@dataclass(frozen=True)
+class Rung:
+    name: str  # "proxy" | "rendition" | "master"
+    key: str
+    width: int  # upright pixels; for a rendition not yet made, its planned size
+    height: int
+
+    def covers(self, width: int, height: int) -> bool:
+        return self.width >= width and self.height >= height
+
+
+def master_version(data: dict[str, Any]) -> str:
+    """Changes whenever the master's bytes do (a record from before master_sha256 existed
+    falls back to what identified its master then)."""
+    if data.get("master_sha256"):
+        return str(data["master_sha256"])[:16]
+    text = f"{data.get('master')}|{data.get('sha256')}|{data.get('master_bytes')}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def rendition_key(photo_id: str, version: str) -> str:
+    return f"renditions/{photo_id}/{version}.jpg"
+
+
+def rendition_shrink(width: int, height: int, size: int) -> int:
+    """The JPEG DCT shrink (1, 2, 4, 8) whose decoded long side is still >= size / 2."""
+    long_side = max(width, height)
+    if not size or long_side <= size:
+        return 1
+    return jpeg_shrink(long_side, long_side, (size + 1) // 2, (size + 1) // 2)
+
+
+def ladder(photo_id: str, data: dict[str, Any], rendition_size: int) -> tuple[Rung, ...]:
+    """The rungs of one photo's record data, smallest first; the master always last."""
+    width, height = int(data.get("width") or 0), int(data.get("height") or 0)
+    master = Rung("master", str(data["master"]), width, height)
+    if data.get("master_format") != "jpeg" or not width or not height:
+        return (master,)  # alpha must come from the PNG master
+    rungs: list[Rung] = []
+    pw, ph = data.get("proxy_width"), data.get("proxy_height")
+    if data.get("proxy") and pw and ph:
+        rungs.append(Rung("proxy", str(data["proxy"]), int(pw), int(ph)))
+    s = rendition_shrink(width, height, rendition_size)
+    if s > 1:
+        rw, rh = -(-width // s), -(-height // s)  # libjpeg rounds scaled sides up
+        rungs.append(Rung("rendition", rendition_key(photo_id, master_version(data)), rw, rh))
+    rungs.append(master)
+    return tuple(rungs)
+
+
+def choose(rungs: tuple[Rung, ...], width: int, height: int) -> tuple[Rung, ...]:
+    """The rungs to try for a resize target, in order: the smallest that covers it, then
+    each bigger one (the fallbacks when a blob is missing)."""
+    for i, rung in enumerate(rungs):
+        if rung.covers(width, height):
+            return rungs[i:]
+    return rungs[-1:]
+
+
+def make_rendition(master: bytes, rung: Rung) -> bytes:
+    """The rendition's JPEG: the master decoded once at the rendition's DCT scale."""
+    head = pyvips.Image.new_from_buffer(master, "", access="sequential")
+    shrink = max(1, round(head.width / rung.width))
+    img = pyvips.Image.jpegload_buffer(master, shrink=shrink, access="sequential")
+    # No optimize_coding: it would add ~40% to the encode to save ~5% of a blob read rarely.
+    return img.jpegsave_buffer(Q=RENDITION_QUALITY, keep="none")

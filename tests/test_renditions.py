@@ -1,0 +1,179 @@
+"""Thumbnails from the rendition ladder (pressroom.render.renditions): the smallest stored rung
+that covers a request, made once, keyed by the master's version, falling back to the master.
+
+Pixels: a thumbnail rendered from a rung is compared with the same thumbnail rendered from the
+master; both are lossy JPEGs, so the bound is a PSNR (stated in the asserts)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import uuid
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+import pyvips
+
+from pressroom.catalogue import open_catalogue
+from pressroom.config import Settings
+from pressroom.ingest.service import Ingestor
+from pressroom.render.options import parse
+from pressroom.render.renditions import choose, ladder, master_version, rendition_key
+from pressroom.render.thumbnail import render
+from pressroom.storage import open_store
+from pressroom.storage.base import BlobNotFound
+from tests.conftest import CORPUS
+
+BIG = CORPUS / "big" / "olympus_12mp_42_IndexError.jpg"  # 4032x3024
+
+
+@pytest.fixture()
+def lib(tmp_path: Path) -> tuple[Settings, str]:
+    settings = Settings(data_dir=tmp_path, allow_unsigned=True, thumb_sizes=())
+    store, catalogue = open_store(settings), open_catalogue(settings)
+    r = Ingestor(store, catalogue, settings).ingest_path(BIG)
+    assert r.verdict == "accept" and r.id
+    return settings, r.id
+
+
+def _get(settings: Settings, path: str) -> httpx.Response:
+    from pressroom.api.app import create_app
+
+    app = create_app(settings, open_store(settings), open_catalogue(settings))
+
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            return await client.get(path)
+
+    return asyncio.run(go())
+
+
+def _psnr(a: bytes, b: bytes) -> float:
+    x = pyvips.Image.new_from_buffer(a, "").numpy().astype(np.float64)
+    y = pyvips.Image.new_from_buffer(b, "").numpy().astype(np.float64)
+    assert x.shape == y.shape
+    return float(10 * np.log10(255**2 / np.mean((x - y) ** 2)))
+
+
+def _from_master(options: str, fmt: str = "png") -> bytes:
+    """The reference: the same options rendered straight from the master."""
+    opts = parse(options.split("/"))
+    return render(BIG.read_bytes(), opts, fmt, source_size=(4032, 3024)).data
+
+
+def test_ladder_and_choice() -> None:
+    data = {"master": "masters/x.jpg", "master_format": "jpeg", "width": 4032, "height": 3024,
+            "proxy": "proxies/x.jpg", "proxy_width": 504, "proxy_height": 378,
+            "master_sha256": "ab" * 32}  # fmt: skip
+    rungs = ladder("x", data, 2048)
+    assert [(r.name, r.width, r.height) for r in rungs] == [
+        ("proxy", 504, 378), ("rendition", 2016, 1512), ("master", 4032, 3024)
+    ]  # fmt: skip
+    assert rungs[1].key == rendition_key("x", "ab" * 8)
+    assert choose(rungs, 400, 300)[0].name == "proxy"
+    assert choose(rungs, 505, 379)[0].name == "rendition"  # one pixel more: next rung
+    assert choose(rungs, 1024, 768)[0].name == "rendition"
+    assert [r.name for r in choose(rungs, 2017, 1513)] == ["master"]
+    assert ladder("x", data, 0) == (rungs[0], rungs[2])  # renditions off: proxy and master
+    png = {**data, "master_format": "png", "master": "masters/x.png"}
+    assert [r.name for r in ladder("x", png, 2048)] == ["master"]  # alpha: master only
+    # The version follows the master's bytes, also for records from before master_sha256.
+    old = {k: v for k, v in data.items() if k != "master_sha256"}
+    assert master_version(old) != master_version({**old, "master_bytes": 1})
+
+
+@pytest.mark.parametrize(
+    "options,rung,min_psnr",
+    [("w:400/h:400/fit:inside", "proxy", 36.0), ("w:1000/h:1000/fit:inside", "rendition", 40.0),
+     ("w:300/h:300/fit:cover/g:ce", "proxy", 36.0)],
+)  # fmt: skip
+def test_rung_render_matches_master_render(
+    lib: tuple[Settings, str], options: str, rung: str, min_psnr: float
+) -> None:
+    settings, pid = lib
+    store = open_store(settings)
+    # PNG out, so only the rung's own loss is measured (a q82 JPEG of the master render is
+    # itself only 32-35 dB from it; from a rung it loses at most another 0.7 dB).
+    r = _get(settings, f"/_/{options}/f:png/{pid}")
+    assert r.status_code == 200, r.text
+    rec = open_catalogue(settings).get(pid)
+    assert rec is not None
+    key = rendition_key(pid, master_version(rec.data))
+    try:
+        store.get(key)
+        exists = True
+    except BlobNotFound:
+        exists = False
+    assert exists is (rung == "rendition")  # a proxy-sized request makes no rendition
+    assert _psnr(r.content, _from_master(options)) >= min_psnr
+    if exists:
+        rend = pyvips.Image.new_from_buffer(store.get(key), "")
+        assert (rend.width, rend.height) == (2016, 1512)
+
+
+def test_rendition_is_made_once_and_then_read(lib: tuple[Settings, str]) -> None:
+    settings, pid = lib
+    store = open_store(settings)
+    rec = open_catalogue(settings).get(pid)
+    assert rec is not None
+    key = rendition_key(pid, master_version(rec.data))
+    assert _get(settings, f"/_/w:900/f:jpeg/{pid}").status_code == 200
+    first = store.get(key)
+    # A rendition that is not what the master says proves the next render reads it.
+    marker = pyvips.Image.black(2016, 1512, bands=3).jpegsave_buffer()
+    store.put(key, marker, "image/jpeg")
+    r = _get(settings, f"/_/w:800/f:jpeg/{pid}")
+    assert r.status_code == 200
+    assert pyvips.Image.new_from_buffer(r.content, "").max() < 10  # rendered from the rung
+    assert len(first) > 100_000
+
+
+def test_missing_rungs_fall_back_to_the_master(lib: tuple[Settings, str]) -> None:
+    settings, pid = lib
+    store = open_store(settings)
+    rec = open_catalogue(settings).get(pid)
+    assert rec is not None
+    store.delete(rec.data["proxy"])
+    r = _get(settings, f"/_/w:400/f:jpeg/{pid}")  # proxy gone: the rendition is made
+    assert r.status_code == 200
+    assert _psnr(r.content, _from_master("w:400", "jpeg")) >= 34.0
+    # Rendition gone too and the master cannot be read: no rung is left.
+    key = rendition_key(pid, master_version(rec.data))
+    store.delete(key)
+    master = store.get(rec.data["master"])
+    store.delete(rec.data["master"])
+    assert _get(settings, f"/_/w:420/f:jpeg/{pid}").status_code == 404
+    # The master back, the rendition still missing: rendered (and the rendition made).
+    store.put(rec.data["master"], master, "image/jpeg")
+    assert _get(settings, f"/_/w:440/f:jpeg/{pid}").status_code == 200
+    assert store.get(key)
+
+
+def test_new_master_gets_new_renditions_and_results(lib: tuple[Settings, str]) -> None:
+    settings, pid = lib
+    settings = Settings(**{**settings.__dict__, "result_prefix": f"r-{uuid.uuid4().hex[:6]}"})
+    store, catalogue = open_store(settings), open_catalogue(settings)
+    before = _get(settings, f"/_/w:900/f:jpeg/{pid}")
+    rec = catalogue.get(pid)
+    assert rec is not None
+    old_key = rendition_key(pid, master_version(rec.data))
+    # The master changes (say, a re-orientation by staff): new bytes, new recorded hash.
+    flipped = pyvips.Image.new_from_buffer(store.get(rec.data["master"]), "").flip("vertical")
+    new = flipped.jpegsave_buffer(Q=92)
+    store.put(rec.data["master"], new, "image/jpeg")
+    store.delete(rec.data["proxy"])  # the proxy was of the old master
+    catalogue.update_data(pid, {"master_sha256": hashlib.sha256(new).hexdigest()})
+    rec2 = catalogue.get(pid)
+    assert rec2 is not None
+    new_key = rendition_key(pid, master_version(rec2.data))
+    assert new_key != old_key
+    after = _get(settings, f"/_/w:900/f:jpeg/{pid}")  # a fresh app: no cached record
+    assert after.status_code == 200 and after.headers["etag"] != before.headers["etag"]
+    a = pyvips.Image.new_from_buffer(before.content, "").numpy().astype(int)
+    b = pyvips.Image.new_from_buffer(after.content, "").numpy().astype(int)
+    # The new master's pixels: the old thumbnail flipped, not the old thumbnail.
+    assert np.abs(a[::-1] - b).mean() < 5 < np.abs(a - b).mean()
+    assert store.get(new_key)
