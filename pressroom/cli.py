@@ -15,7 +15,8 @@ from .commands._common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
 EXIT_FAILED = 3  # an infrastructure fault (disk, store, catalogue), not a verdict on a file
 
 COMMANDS = (
-    "validate", "ingest", "tag", "curate", "products", "book", "preflight", "print", "demo",
+    "validate", "ingest", "tag", "curate", "products", "book", "design", "check", "render",
+    "preflight", "print", "demo",
     "sign", "thumb", "serve",
 )  # fmt: skip
 

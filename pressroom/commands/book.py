@@ -26,7 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="auto-design a photobook (or prints, ornaments) and write PDF/X print files",
         description="Ingest and tag the photos (files, folders or ingested photo ids), drop "
         "blurred, duplicate and screenshot photos, order them by capture time, group them "
-        "into events, lay them out with face-safe crops to the product's page rules, and "
+        "into events, lay them out with face-safe crops to the product's page rules (the "
+        "design `pressroom design` writes), and render it as `pressroom render` does: "
         "write the interior PDF, the cover PDF (OUT with -cover before the extension) and, "
         "with --previews, one PNG per page; then preflight them. Exit 0 when the files pass "
         "preflight (warnings allowed), 1 when the design or preflight fails, 2 on usage errors.",
@@ -44,6 +45,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="PDF/X-4 (RGB, default) or PDF/X-1a (CMYK through an ICC transform)",
     )
     p.add_argument("--no-tags", action="store_true", help="skip tagging new photos")
+    p.add_argument(
+        "--design", type=Path, dest="design_out", help="also write the design document here"
+    )
     p.add_argument(
         "--data", type=Path, help="data folder (default $PRESSROOM_DATA or ./pressroom-data)"
     )
@@ -142,6 +146,7 @@ def run(args: argparse.Namespace) -> int:
         pad=args.pad,
         pdfx=args.pdfx,
         workers=settings.workers or 0,
+        design_out=args.design_out,
     )
     if args.json:
         emit_json(out)
