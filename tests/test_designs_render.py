@@ -159,3 +159,25 @@ def test_check_exit_codes(library: Library, env: Path) -> None:
     assert main(["check", str(env / "missing.json")]) == 2
     assert main(["render", str(env / "bad.json"), "-o", str(env / "x.pdf")]) == 1
     assert not (env / "x.pdf").exists()
+
+
+def test_a_page_background_is_painted_to_the_bleed_in_pdf_and_preview(tmp_path: Path) -> None:
+    from pressroom.designs.document import colour_rgb
+    from pressroom.products.book import Page
+    from pressroom.render.print.page_pdf import write_page
+    from pressroom.render.print.preview import render_preview
+    from tests.system_tools import require
+
+    page = Page(2, 210, 210, 3, "blank", [], background=colour_rgb("#1d3557"))
+    preview = render_preview(page, [], 100)
+    assert preview.getpoint(2, 2) == preview.getpoint(400, 400) == [29.0, 53.0, 87.0]
+    write_page(page, [], tmp_path / "p.pdf")
+    import subprocess
+
+    subprocess.run(
+        [require("pdftoppm"), "-r", "20", "-png", str(tmp_path / "p.pdf"), str(tmp_path / "p")],
+        check=True,
+    )
+    png = np.asarray(Image.open(tmp_path / "p-1.png").convert("RGB")).astype(int)
+    # Every pixel, bleed included (the last row and column are part-pixels of the media box).
+    assert np.abs(png[:-1, :-1] - [29, 53, 87]).max() <= 2

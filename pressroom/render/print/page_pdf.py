@@ -38,6 +38,11 @@ def write_page(page: Page, images: list[PlacedImage], path: Path, cmyk: bool = F
 
     # Pictures go in by file name: reportlab then copies the JPEG stream after reading its
     # header. Given bytes (an ImageReader) it decodes every pixel to hash them (~0.3 s a page).
+    if page.background:  # a design's page colour, to the bleed edge, under everything
+        c.saveState()
+        _fill(c, page.background, cmyk)
+        c.rect(0, 0, width, height, 0, 1)
+        c.restoreState()
     jpegs = []
     try:
         for i, (pl, img) in enumerate(zip(page.placements, images, strict=True)):

@@ -22,7 +22,8 @@ def _px(mm: float, ppi: float) -> int:
 def render_preview(page: Page, images: list[PlacedImage], ppi: float = PREVIEW_PPI) -> pyvips.Image:
     b = page.bleed
     width, height = _px(page.width + 2 * b, ppi), _px(page.height + 2 * b, ppi)
-    canvas = (pyvips.Image.black(width, height, bands=3) + 255).cast("uchar")
+    paper = [round(255 * c) for c in page.background] if page.background else 255
+    canvas = (pyvips.Image.black(width, height, bands=3) + paper).cast("uchar")
     canvas = canvas.copy(interpretation="srgb")
     for pl, img in zip(page.placements, images, strict=True):
         r = pl.image
