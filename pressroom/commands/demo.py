@@ -80,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
         title="pressroom demo",
         pad=True,
         workers=settings.workers,
+        design_out=out_dir / "design.json",  # edit it, then `pressroom check` / `render` it
     )
     print_outcome(out)
     if out.get("interior"):
