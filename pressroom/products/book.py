@@ -164,6 +164,8 @@ class Book:
     min_ppi: float = 150
     dropped: list[dict[str, Any]] = field(default_factory=list)  # {photo_id, reason}
     warnings: list[str] = field(default_factory=list)
+    # The layout score (products/designer/score.py): weights, terms, goodness, every page.
+    score: dict[str, Any] = field(default_factory=dict)
 
     def placements(self) -> list[Placement]:
         pages = ([self.cover] if self.cover else []) + self.pages
@@ -179,6 +181,7 @@ class Book:
             "cover": self.cover.to_dict() if self.cover else None,
             "dropped": self.dropped,
             "warnings": self.warnings,
+            "score": self.score,
         }
 
     @classmethod
@@ -193,4 +196,5 @@ class Book:
             float(d.get("ppi", {}).get("min", 150)),
             list(d.get("dropped", [])),
             list(d.get("warnings", [])),
+            dict(d.get("score") or {}),
         )

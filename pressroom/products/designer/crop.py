@@ -1,5 +1,10 @@
 """Crop a photo to its frame so every face lands inside the frame and inside the safe zone
-(never cut by the trim or lost in the gutter), then check the resolution.
+(never cut by the trim or lost in the gutter) with headroom above it, then check resolution.
+
+Headroom rule: above each face box, half the box's height (or all the photo has above the face,
+when that is less) stays in the picture and inside the safe zone, so the crown of the head and
+a little air survive the trim. Products cut to a circle (ornaments) zoom in on the faces so the
+subject fills the disc, down to the resolution the target ppi allows.
 
 The crop is the largest the photo allows at the frame's aspect, slid along its free axis to
 centre the faces (or the photo) within the limits the faces set. When no crop can keep all
@@ -16,6 +21,20 @@ from ..model import Product, Rect
 from .context import face_rects
 
 EPS = 1e-6
+HEADROOM = 0.5  # of a face box's height, kept visible above it
+ORNAMENT_FILL = 0.5  # faces (with headroom) span about this share of a circle's frame
+
+
+def headroom_px(face: Rect, lost: float = 0.0) -> float:
+    """Pixels above a face that must stay visible: half its height, or what the photo has
+    (less the `lost` top rows that fall outside the safe zone when the photo's top edge sits
+    on the frame's top edge)."""
+    return min(HEADROOM * face.h, max(0.0, face.y - lost))
+
+
+def with_headroom(face: Rect, lost: float = 0.0) -> Rect:
+    h = headroom_px(face, lost)
+    return Rect(face.x, face.y - h, face.w, face.h + h)
 
 
 def _slide(
@@ -68,21 +87,51 @@ def faces_on_page(faces: list[Rect], crop: Rect, image: Rect) -> list[Rect]:
     ]
 
 
+def _zoom(cw: float, boxes: list[Rect], frame: Rect, allowed: Rect, product: Product) -> float:
+    """Crop width that makes the faces fill a circle's frame: never wider than the photo
+    allows, never so narrow that the faces leave the safe zone or the ppi drops under target
+    (or under the minimum when the photo is short of pixels even uncropped)."""
+    gw = max(b.x1 for b in boxes) - min(b.x for b in boxes)
+    gh = max(b.y1 for b in boxes) - min(b.y for b in boxes)
+    want = max(gw / ORNAMENT_FILL, gh / ORNAMENT_FILL * frame.aspect)
+    fits = 1.02 * max(gw * frame.w / allowed.w, gh * frame.w / allowed.h)
+    ppi = product.target_ppi if cw / (frame.w / 25.4) >= product.target_ppi else product.min_ppi
+    sharp = frame.w / 25.4 * ppi
+    return min(cw, max(want, fits, sharp))
+
+
 def place(photo: PhotoFacts, frame: Rect, safe: Rect, product: Product) -> Placement:
     W, H = photo.width, photo.height
     faces = [f.intersect(Rect(0, 0, W, H)) for f in face_rects(photo)]
     faces = [f for f in faces if f.w > 0 and f.h > 0]
+    boxes = [with_headroom(f) for f in faces]
     allowed = safe.intersect(frame)
     flags: list[str] = []
     if frame.aspect < W / H:
         cw, ch = H * frame.aspect, float(H)
     else:
         cw, ch = float(W), W / frame.aspect
+    if product.shape == "circle" and boxes and allowed.w > 0:
+        cw = _zoom(cw, boxes, frame, allowed, product)
+        ch = cw / frame.aspect
     k = frame.w / cw
-    fx = (min(f.x for f in faces), max(f.x1 for f in faces)) if faces else (None, None)
-    fy = (min(f.y for f in faces), max(f.y1 for f in faces)) if faces else (None, None)
+    fx = (min(f.x for f in boxes), max(f.x1 for f in boxes)) if faces else (None, None)
+    fy = (min(f.y for f in boxes), max(f.y1 for f in boxes)) if faces else (None, None)
     sx = _slide(W, cw, *fx, frame.x, allowed.x, allowed.x1, k)
     sy = _slide(H, ch, *fy, frame.y, allowed.y, allowed.y1, k)
+    if sy is None and faces:  # the photo has little above the faces: show its top edge
+        lost = max(0.0, (allowed.y - frame.y) / k)
+        tops = [with_headroom(f, lost) for f in faces]
+        sy = _slide(
+            H,
+            ch,
+            min(b.y for b in tops),
+            max(b.y1 for b in tops),
+            frame.y,
+            allowed.y,
+            allowed.y1,
+            k,
+        )
     if sx is not None and sy is not None and allowed.w > 0:
         crop, image = Rect(sx, sy, cw, ch), frame
     else:  # the whole photo, inside the safe part of the frame

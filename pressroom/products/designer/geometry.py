@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ..model import Frame, Product, Rect
+from ..model import Frame, Layout, Product, Rect
 
 
 def page_size(product: Product, aspect: float | None = None) -> tuple[float, float]:
@@ -54,3 +54,21 @@ def frame_rect(frame: Frame, area: Rect, bleed: float, trim: Rect) -> Rect:
     right = bleed if abs(r.x1 - trim.x1) < eps else 0
     bottom = bleed if abs(r.y1 - trim.y1) < eps else 0
     return r.inset(-left, -top, -right, -bottom)
+
+
+def layout_frames(product: Product, layout: Layout, aspect: float | None = None) -> list[Rect]:
+    """A page layout's frames in page millimetres on this product (turned to suit `aspect`
+    for loose prints)."""
+    w, h = page_size(product, aspect)
+    trim = Rect(0, 0, w, h)
+    return [frame_rect(f, trim, product.bleed, trim) for f in layout.frames]
+
+
+def best_ppi(product: Product, layout: Layout, width: int, height: int) -> float:
+    """The highest ppi a width x height photo reaches in any frame of the layout (cropped to
+    the frame's aspect); 0 for a layout without frames."""
+    best = 0.0
+    for r in layout_frames(product, layout, width / height):
+        crop_w = min(width, height * r.aspect)
+        best = max(best, crop_w / (r.w / 25.4))
+    return best

@@ -1,7 +1,11 @@
 """Auto-design as a named tuple of small steps (one file each under steps/), run by the one
 runner (pressroom.steps):
 
-    select -> order -> group -> paginate -> choose_layouts -> pages -> cover
+    select -> order -> group -> paginate -> choose_layouts -> pages -> cover -> score
+
+select drops what should not print; group makes chapters; paginate decides the page count and
+cuts the photos into pages (a dynamic programme); choose_layouts searches layouts spread by
+spread; pages places the photos; score measures the result (score.py) into `book.score`.
 
 Deterministic: the same photos (and tags) give the same book, whatever order they came in.
 """
@@ -18,6 +22,7 @@ from pressroom.steps import Hook, Step, run
 from ..book import Book
 from ..model import UnknownProduct, get_product
 from .context import DesignContext
+from .score import score_book
 from .steps.cover import cover
 from .steps.group import group
 from .steps.layouts import choose_layouts
@@ -37,6 +42,18 @@ DESIGN: tuple[Step[DesignContext], ...] = (
 )
 
 
+def score(ctx: DesignContext) -> None:
+    """The layout score of the finished book (books, prints and ornaments alike)."""
+    if ctx.book is None:
+        return
+    chapter_of = {p.id: ci for ci, ch in enumerate(ctx.chapters) for p in ch.photos}
+    times = {p.id: p.time for p in ctx.photos}
+    ctx.book.score = score_book(ctx.book, chapter_of, times, more_photos=ctx.more_photos)
+
+
+DESIGN = (*DESIGN, score)
+
+
 def default_title(photos: Sequence[PhotoFacts]) -> str:
     years = sorted({p.time.year for p in photos if p.time})
     if not years:
@@ -50,17 +67,21 @@ def design(
     *,
     title: str | None = None,
     pad: bool = False,
+    pages: int | None = None,
     hooks: Sequence[Hook] = (),
     **_: Any,
 ) -> Book:
-    """Photos -> Book. Raises DesignError (no_photos, not_enough_photos, unknown_product)."""
+    """Photos -> Book. Raises DesignError (no_photos, not_enough_photos, unknown_product).
+    pages: the page count wanted (books; rounded to the product's rules), else from the photos."""
     try:
         prod = get_product(product)
     except UnknownProduct as e:
         raise DesignError("unknown_product", str(e)) from None
     unique = {p.id: p for p in photos}  # the same photo twice is one photo
     ordered = sorted(unique.values(), key=lambda p: p.id)
-    ctx = DesignContext(prod, list(ordered), title=title if title is not None else "", pad=pad)
+    ctx = DesignContext(
+        prod, list(ordered), title=title if title is not None else "", pad=pad, pages=pages
+    )
     if title is None:
         ctx.title = default_title(ordered) if prod.is_book else ""
     run(DESIGN, ctx, hooks)

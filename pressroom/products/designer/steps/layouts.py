@@ -1,51 +1,153 @@
-"""Choose each page's layout: the one whose frames suit its photos' orientations best, with
-the best assignment of photos to frames (crop lost, resolution short of target)."""
+"""Choose every page's layout, spread by spread (facing pages as pairs: page 1 alone, then
+2+3, 4+5, ..., the last even page alone).
+
+For each page every layout with as many frames as it has photos is tried with every
+assignment of photos to frames (grids of 5-6: reading order or matched by aspect), each photo
+placed by crop.place on the page's real safe zone (gutter side included) and costed by
+fit.exact (crop lost, ppi short of target, faces cut or without headroom, fitted or shrunk
+photos), plus CHRONOLOGY for each pair of photos out of capture order in reading order. The
+best few of each page combine into candidate spreads, and a Viterbi pass over the spreads
+picks the cheapest sequence, paying REPEAT for a spread laid out like the one before and
+SHARED for each layout the two spreads share, so the book does not read as one grid.
+"""
 
 from __future__ import annotations
 
 import itertools
-import math
+from datetime import datetime
 
 from pressroom.photos import PhotoFacts
 
+from ...book import Page
 from ...model import Layout, Rect, layouts
+from .. import fit
 from ..context import DesignContext, PagePlan
-from ..geometry import frame_rect, page_size
+from ..crop import place
+from ..geometry import best_ppi, frame_rect, page_size, safe_zone, side
+from .select import page_layouts
 
-OUT_OF_RANGE = 1.0  # penalty for a photo outside the aspect range its frame suits
+CHRONOLOGY = 0.3  # per pair of photos out of capture order on a page
+REPEAT = 1.0  # a spread laid out exactly like the one before
+SHARED = 0.25  # each layout a spread shares with the one before
+OPENER_CAPTION = 0.3  # a chapter's first page without room for its caption
+KEEP = 4  # best layouts per page carried into the spread search
+
+_LATE = datetime.max
 
 
-def _cost(lay: Layout, plan: PagePlan, ctx: DesignContext, perm: tuple[int, ...]) -> float:
+def _inversions(photos: list[PhotoFacts], perm: tuple[int, ...]) -> int:
+    t = [photos[i].time or _LATE for i in perm]
+    return sum(a > b for a, b in itertools.combinations(t, 2))
+
+
+def _perms(lay: Layout, photos: list[PhotoFacts], frames: list[Rect]) -> list[tuple[int, ...]]:
+    k = len(photos)
+    if k <= 4:
+        return list(itertools.permutations(range(k)))
+    fr = sorted(range(k), key=lambda f: frames[f].aspect)
+    ph = sorted(range(k), key=lambda j: photos[j].aspect)
+    matched = [0] * k
+    for f, j in zip(fr, ph, strict=True):
+        matched[f] = j
+    return [tuple(range(k)), tuple(matched)]
+
+
+def page_options(
+    ctx: DesignContext, plan: PagePlan, number: int, reach: dict[str, float]
+) -> list[tuple[float, str, tuple[int, ...]]]:
+    """(cost, layout, assignment) for the page, cheapest first."""
     prod = ctx.product
+    table = layouts()
     w, h = page_size(prod, plan.photos[0].aspect)
     trim = Rect(0, 0, w, h)
-    cost = 0.0
-    for frame, pi in zip(lay.frames, perm, strict=True):
-        photo: PhotoFacts = plan.photos[pi]
-        r = frame_rect(frame, trim, prod.bleed, trim)
-        cost += abs(math.log(photo.aspect / r.aspect))  # share of the photo cropped away
-        lo, hi = frame.aspect
-        if not lo <= photo.aspect <= hi:
-            cost += OUT_OF_RANGE
-        crop_w = min(photo.width, photo.height * r.aspect)
-        ppi = crop_w / (r.w / 25.4)
-        if ppi < prod.target_ppi:
-            cost += 2 * (prod.target_ppi / ppi - 1)
-    if plan.first_of_event and any(f.bleed for f in lay.frames):
-        cost -= 0.3  # an event opens on a full-bleed picture when it can
-    return cost
+    safe = safe_zone(prod, w, h, number)
+    probe = Page(number, w, h, prod.bleed, "", safe=safe, side=side(prod, number))
+    out = []
+    for lid in page_layouts(prod):
+        lay = table[lid]
+        if len(lay.frames) != len(plan.photos):
+            continue
+        frames = [frame_rect(f, trim, prod.bleed, trim) for f in lay.frames]
+        pair: dict[tuple[int, int], float] = {}
+        for f, r in enumerate(frames):
+            for j, photo in enumerate(plan.photos):
+                pl = place(photo, r, safe, prod)
+                pair[(f, j)] = fit.exact(pl, probe, reach[photo.id], prod)
+        caption = any(t.role == "caption" for t in lay.texts)
+        extra = OPENER_CAPTION if plan.first_of_event and not caption and prod.is_book else 0.0
+        for perm in _perms(lay, plan.photos, frames):
+            c = sum(pair[(f, j)] for f, j in enumerate(perm))
+            c += CHRONOLOGY * _inversions(plan.photos, perm) + extra
+            out.append((round(c, 6), lid, perm))
+    if not out:
+        raise ValueError(f"{prod.id} has no layout for {len(plan.photos)} photos")
+    out.sort()
+    seen: set[str] = set()
+    best = []
+    for o in out:  # the best assignment of each layout
+        if o[1] not in seen:
+            seen.add(o[1])
+            best.append(o)
+    return best[:KEEP]
+
+
+def _fixed(plan: PagePlan) -> str | None:
+    return {"spread": "spread-panorama", "text": "chapter-text", "blank": "blank"}.get(plan.kind)
 
 
 def choose_layouts(ctx: DesignContext) -> None:
+    prod = ctx.product
     table = layouts()
-    for plan in ctx.plans:
-        cands = [table[i] for i in ctx.product.layouts if len(table[i].frames) == len(plan.photos)]
-        best: tuple[float, str, tuple[int, ...]] | None = None
-        for lay in sorted(cands, key=lambda lay: lay.id):
-            for perm in itertools.permutations(range(len(plan.photos))):
-                c = round(_cost(lay, plan, ctx, perm), 6)
-                if best is None or (c, lay.id, perm) < best:
-                    best = (c, lay.id, perm)
-        if best is None:
-            raise ValueError(f"{ctx.product.id} has no layout for {len(plan.photos)} photos")
-        plan.layout, plan.assignment = best[1], list(best[2])
+    pages = [lid for lid in page_layouts(prod)]
+    reach = {
+        p.id: max(best_ppi(prod, table[lid], p.width, p.height) for lid in pages)
+        for plan in ctx.plans
+        for p in plan.photos
+    }
+    options: list[list[tuple[float, str, tuple[int, ...]]]] = []
+    for number, plan in enumerate(ctx.plans, start=1):
+        fixed = _fixed(plan)
+        if fixed:
+            options.append([(0.0, fixed, tuple(range(len(plan.photos))))])
+        else:
+            options.append(page_options(ctx, plan, number, reach))
+    if not prod.is_book:  # one page each, nothing faces anything
+        for plan, opts in zip(ctx.plans, options, strict=True):
+            plan.layout, plan.assignment = opts[0][1], list(opts[0][2])
+        return
+    units = [[0]] + [
+        list(range(i, min(i + 2, len(ctx.plans)))) for i in range(1, len(ctx.plans), 2)
+    ]
+    # Viterbi over spreads: state = the chosen option of each page of the spread
+    trail: list[dict[tuple[int, ...], tuple[float, tuple[int, ...] | None]]] = []
+    prev: dict[tuple[int, ...], tuple[float, tuple[int, ...] | None]] = {(): (0.0, None)}
+    prev_unit: list[int] = []
+    for unit in units:
+        cur: dict[tuple[int, ...], tuple[float, tuple[int, ...] | None]] = {}
+        for combo in itertools.product(*(range(len(options[p])) for p in unit)):
+            own = sum(options[p][c][0] for p, c in zip(unit, combo, strict=True))
+            lays = [options[p][c][1] for p, c in zip(unit, combo, strict=True)]
+            best: tuple[float, tuple[int, ...] | None] | None = None
+            for pc, (pcost, _) in prev.items():
+                before = [options[p][c][1] for p, c in zip(prev_unit, pc, strict=True)]
+                c = pcost + own + _repeat(before, lays)
+                if best is None or c < best[0] - 1e-9:
+                    best = (c, pc)
+            assert best is not None
+            cur[combo] = best
+        trail.append(cur)
+        prev, prev_unit = cur, unit
+    combo = min(prev, key=lambda k: (prev[k][0], k))
+    for unit, states in zip(reversed(units), reversed(trail), strict=True):
+        for p, c in zip(unit, combo, strict=True):
+            ctx.plans[p].layout, ctx.plans[p].assignment = options[p][c][1], list(options[p][c][2])
+        back = states[combo][1]
+        combo = back if back is not None else ()
+
+
+def _repeat(before: list[str], now: list[str]) -> float:
+    skip = {"blank", "chapter-text", "spread-panorama"}
+    if not before:
+        return 0.0
+    cost = REPEAT if before == now and not set(now) & skip else 0.0
+    return cost + SHARED * len((set(before) & set(now)) - skip)

@@ -1,23 +1,33 @@
-"""Turn page plans into pages of the layout model: frames placed, photos cropped, captions."""
+"""Turn page plans into pages of the layout model: frames placed, photos cropped, captions,
+chapter openers, spreads (one photo across a left page and the right page facing it, drawn as
+one placement per page, each carrying its half of the crop) and blank pages."""
 
 from __future__ import annotations
 
-from ...book import Book, Page, Text
-from ...model import Rect, layouts
+from ...book import Book, Page, Placement, Text
+from ...model import Rect, TextBox, layouts
 from ..context import DesignContext, PagePlan
 from ..crop import place
 from ..geometry import frame_rect, page_size, safe_zone, side
 
 
-def _caption(plan: PagePlan) -> str | None:
-    t = plan.photos[0].time
-    return f"{t.day} {t:%B %Y}" if plan.first_of_event and t else None
+def caption_text(ctx: DesignContext, plan: PagePlan) -> str:
+    if not plan.first_of_event or not (0 <= plan.event < len(ctx.chapters)):
+        return ""
+    ch = ctx.chapters[plan.event]
+    return " \u00b7 ".join(s for s in (ch.title, ch.place) if s)
+
+
+def _text(box: TextBox, text: str, area: Rect) -> Text:
+    r = box.rect
+    rect = Rect(area.x + r.x * area.w, area.y + r.y * area.h, r.w * area.w, r.h * area.h)
+    return Text(rect, text, box.size_pt, box.align, box.rotate, box.colour, box.box)
 
 
 def build_page(ctx: DesignContext, plan: PagePlan, number: int) -> Page:
     prod = ctx.product
     lay = layouts()[plan.layout or ""]
-    w, h = page_size(prod, plan.photos[0].aspect)
+    w, h = page_size(prod, plan.photos[0].aspect if plan.photos else None)
     trim = Rect(0, 0, w, h)
     safe = safe_zone(prod, w, h, number)
     placements = [
@@ -25,27 +35,86 @@ def build_page(ctx: DesignContext, plan: PagePlan, number: int) -> Page:
         for frame, pi in zip(lay.frames, plan.assignment, strict=True)
     ]
     texts = []
-    for box in lay.texts:
-        text = _caption(plan) if box.role == "caption" else None
-        if text:
-            r = frame_rect_text(box.rect, trim)
-            texts.append(Text(r, text, box.size_pt, box.align, box.rotate, box.colour, box.box))
+    if plan.kind == "text":
+        ch = ctx.chapters[plan.event] if 0 <= plan.event < len(ctx.chapters) else None
+        words = {
+            "chapter": (ch.title or ch.place or ctx.title) if ch else ctx.title,
+            "caption": (ch.place if ch and ch.title else "") if ch else "",
+        }
+        texts = [_text(b, words.get(b.role, ""), trim) for b in lay.texts if words.get(b.role)]
+    else:
+        cap = caption_text(ctx, plan)
+        texts = [_text(b, cap, trim) for b in lay.texts if b.role == "caption" and cap]
     return Page(number, w, h, prod.bleed, lay.id, placements, texts, safe, side(prod, number))
 
 
-def frame_rect_text(r: Rect, area: Rect) -> Rect:
-    return Rect(area.x + r.x * area.w, area.y + r.y * area.h, r.w * area.w, r.h * area.h)
+def _half(pl: Placement, x0: float, x1: float, offset: float, flag: str) -> Placement:
+    """The part of a spread placement between x0 and x1 (spread mm), moved by -offset."""
+    img = pl.image
+    k = pl.crop.w / img.w  # pixels per mm
+    left, right = max(x0, img.x), min(x1, img.x1)
+    crop = Rect(pl.crop.x + (left - img.x) * k, pl.crop.y, (right - left) * k, pl.crop.h)
+    image = Rect(left - offset, img.y, right - left, img.h)
+    frame = pl.frame.intersect(Rect(x0, pl.frame.y, x1 - x0, pl.frame.h))
+    faces = [Rect(f.x - offset, f.y, f.w, f.h) for f in pl.faces if f.x >= left and f.x1 <= right]
+    return Placement(
+        pl.photo_id,
+        pl.master,
+        pl.src_w,
+        pl.src_h,
+        Rect(frame.x - offset, frame.y, frame.w, frame.h),
+        image,
+        crop,
+        pl.ppi,
+        faces,
+        [*pl.flags, flag],
+    )
+
+
+def build_spread(ctx: DesignContext, plan: PagePlan, number: int) -> tuple[Page, Page]:
+    """A photo across pages `number` (left) and `number + 1` (right): faces kept clear of
+    the gutter zone on whichever side of the fold they fit."""
+    prod = ctx.product
+    w, h = page_size(prod)
+    b = prod.bleed
+    frame = Rect(-b, -b, 2 * w + 2 * b, h + 2 * b)
+    zone = prod.safe + prod.gutter
+    photo = plan.photos[0]
+    pl = None
+    for part in (Rect(0, 0, w - zone, h), Rect(w + zone, 0, w - zone, h)):
+        safe = part.inset(prod.safe, prod.safe, prod.safe, prod.safe)
+        pl = place(photo, frame, safe, prod)
+        if all(safe.contains(f, 1e-6) for f in pl.faces) and "fitted" not in pl.flags:
+            break
+    assert pl is not None
+    lay = plan.layout or "spread-panorama"
+    pages = []
+    for i, (x0, flag) in enumerate(((-b, "spread_left"), (w - b, "spread_right"))):
+        n = number + i
+        half = _half(pl, x0, x0 + w + 2 * b, i * w, flag)
+        pages.append(Page(n, w, h, b, lay, [half], [], safe_zone(prod, w, h, n), side(prod, n)))
+    return pages[0], pages[1]
 
 
 def pages(ctx: DesignContext) -> None:
     prod = ctx.product
-    out = [build_page(ctx, plan, i) for i, plan in enumerate(ctx.plans, start=1)]
-    for _ in range(ctx.blank_pages):
-        n = len(out) + 1
-        w, h = page_size(prod)
-        out.append(
-            Page(n, w, h, prod.bleed, "blank", [], [], safe_zone(prod, w, h, n), side(prod, n))
-        )
+    out: list[Page] = []
+    plans = ctx.plans
+    i = 0
+    while i < len(plans):
+        plan, n = plans[i], len(out) + 1
+        if plan.kind == "spread":
+            out.extend(build_spread(ctx, plan, n))
+            i += 2
+            continue
+        if plan.kind == "blank":
+            w, h = page_size(prod)
+            out.append(
+                Page(n, w, h, prod.bleed, "blank", [], [], safe_zone(prod, w, h, n), side(prod, n))
+            )
+        else:
+            out.append(build_page(ctx, plan, n))
+        i += 1
     ctx.book = Book(
         product=prod.id,
         title=ctx.title,

@@ -1,21 +1,51 @@
-"""Meet the product's page rules and split events into pages.
+"""Page count and page plans from the photos.
 
-Books: between min and max pages, a multiple of `multiple`; 1-4 photos a page, about two on
-average, each event starting on a new page and getting pages in proportion to its photos.
-Prints and ornaments: one photo a page. Too few photos for the minimum is an error unless
-the caller asked for blank pages (`pad`).
+Books: the page count is the one asked for, or about AVERAGE_PER_PAGE photos a page, within
+the product's rules. A dynamic programme then cuts the chapters' photos (in order) into
+exactly that many pages, each page one of:
+
+- photos: 1-6 photos of one chapter (cost: distance from the book's photos-per-page density,
+  plus the best layout's fit, fit.exact of each photo in each frame: crop, ppi, faces);
+- spread: one photo across a left page and the right page facing it (a panoramic spread),
+  allowed only when no face lies in the gutter zone (the safe margin plus the gutter on both
+  sides of the fold);
+- text: a chapter opener (dates and place), before the chapter's first photos.
+
+With fewer photos than pages the density falls under one, so pages take fewer photos, then
+spreads and openers, before any blank page. Blank pages come only when even one photo a page,
+every possible spread and every opener cannot reach the product's minimum; then they go where
+a printer expects them (the last page, facing the back endpaper, then page 1, facing the front
+one) and the book says how many more photos would fill them. Without `pad` that is an error
+(not_enough_photos) saying the same.
+Prints and ornaments: one photo a page.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
+from functools import cache
 
+from pressroom.photos import PhotoFacts
 from pressroom.reasons import DesignError
 
+from ...book import Page
+from ...model import Layout, Product, Rect, layouts
+from .. import fit
 from ..context import DesignContext, PagePlan
+from ..crop import place
+from ..geometry import best_ppi, layout_frames, page_size, safe_zone
+from .select import page_layouts
 
-MAX_PER_PAGE = 4
+MAX_PER_PAGE = 6
+CAPACITY_PER_PAGE = 4  # photos kept when there are more than the largest book holds
 AVERAGE_PER_PAGE = 2.0
+W_DENSITY = 1.0
+TEXT_COST = 0.6  # an opener page instead of photos
+LEFT_OPENER = 0.4  # openers read best on a right-hand page
+PANORAMA = 1.8  # photos this wide make a spread gladly
+INF = float("inf")
+BAND = 16  # photos placed after j pages stay within this of j x density (keeps the plan fast)
 
 
 def _round_to(p: int, multiple: int, lo: int, hi: int) -> int | None:
@@ -24,6 +54,89 @@ def _round_to(p: int, multiple: int, lo: int, hi: int) -> int | None:
         return up
     down = (p // multiple) * multiple
     return down if down >= lo else None
+
+
+@cache
+def _by_count(product: Product) -> dict[int, list[Layout]]:
+    table = layouts()
+    out: dict[int, list[Layout]] = {}
+    for i in page_layouts(product):
+        out.setdefault(len(table[i].frames), []).append(table[i])
+    return out
+
+
+class Fits:
+    """Quick costs of photos on pages, cached: the dynamic programme asks many times."""
+
+    def __init__(self, product: Product, photos: list[PhotoFacts]) -> None:
+        self.product = product
+        self.photos = photos
+        self.by_count = _by_count(product)
+        table = layouts()
+        all_pages = [table[i] for i in page_layouts(product)]
+        self.reach = [
+            max(best_ppi(product, lay, p.width, p.height) for lay in all_pages) for p in photos
+        ]
+        self.frames = {
+            lay.id: layout_frames(product, lay) for ls in self.by_count.values() for lay in ls
+        }
+        self._pair: dict[tuple[int, str, int], float] = {}
+        w, h = page_size(product)
+        # Costs as on a right-hand page (gutter on the left); the layout search redoes them
+        # on each page's own side.
+        self.safe = safe_zone(product, w, h, 1)
+        self.probe = Page(1, w, h, product.bleed, "", safe=self.safe, side="right")
+        self._page: dict[tuple[int, int], float] = {}
+
+    def pair(self, i: int, lay: str, f: int) -> float:
+        key = (i, lay, f)
+        if key not in self._pair:
+            pl = place(self.photos[i], self.frames[lay][f], self.safe, self.product)
+            self._pair[key] = fit.exact(pl, self.probe, self.reach[i], self.product)
+        return self._pair[key]
+
+    def page(self, i: int, k: int) -> float:
+        """Best quick cost of photos i..i+k-1 on one page over the k-frame layouts."""
+        if (i, k) not in self._page:
+            self._page[(i, k)] = self._best_page(i, k)
+        return self._page[(i, k)]
+
+    def _best_page(self, i: int, k: int) -> float:
+        best = INF
+        for lay in self.by_count.get(k, []):
+            idx = range(i, i + k)
+            if k <= 4:
+                perms = itertools.permutations(idx)
+            else:  # a grid: reading order, or photos matched to frames by aspect
+                fr = sorted(range(k), key=lambda f: self.frames[lay.id][f].aspect)
+                ph = sorted(idx, key=lambda j: self.photos[j].aspect)
+                matched = [0] * k
+                for f, j in zip(fr, ph, strict=True):
+                    matched[f] = j
+                perms = iter([tuple(idx), tuple(matched)])
+            for perm in perms:
+                c = sum(self.pair(j, lay.id, f) for f, j in enumerate(perm))
+                best = min(best, c)
+        return best
+
+
+def spreadable(photo: PhotoFacts, product: Product) -> float | None:
+    """Quick cost of the photo across a spread, or None when a face would lie in the gutter
+    zone (or no crop keeps the faces safe on one side of the fold)."""
+    w, h = page_size(product)
+    b = product.bleed
+    frame = Rect(-b, -b, 2 * w + 2 * b, h + 2 * b)
+    zone = product.safe + product.gutter
+    for side in (Rect(0, 0, w - zone, h), Rect(w + zone, 0, w - zone, h)):
+        safe = side.inset(product.safe, product.safe, product.safe, product.safe)
+        pl = place(photo, frame, safe, product)
+        if "fitted" in pl.flags or "shrunk" in pl.flags:
+            continue
+        if all(safe.contains(f, 1e-6) for f in pl.faces):
+            loss = 1 - min(photo.aspect, frame.aspect) / max(photo.aspect, frame.aspect)
+            cost = fit.W_CROP * loss + fit.ppi_cost(pl.ppi, 0.0, product)
+            return cost - (0.5 if photo.aspect >= PANORAMA else 0.0)
+    return None
 
 
 def paginate(ctx: DesignContext) -> None:
@@ -38,70 +151,127 @@ def paginate(ctx: DesignContext) -> None:
             ctx.photos = ctx.photos[: prod.pages_max]
         ctx.plans = [PagePlan([p], event=0) for p in ctx.photos]
         return
-    events = ctx.events or [ctx.photos]
-    p_lo = sum(math.ceil(len(e) / MAX_PER_PAGE) for e in events)
-    if p_lo > prod.pages_max:  # too many events to give each its own pages: one flow
-        events = [[p for e in events for p in e]]
-        p_lo = math.ceil(n / MAX_PER_PAGE)
-    if p_lo > prod.pages_max:  # more photos than the book can hold: keep the best
+    if n > prod.pages_max * CAPACITY_PER_PAGE:  # more than the book can hold: keep the best
         keep = sorted(ctx.photos, key=lambda p: (-p.quality, p.id))[: prod.pages_max * 4]
-        keep_ids = {p.id for p in keep}
+        ids = {p.id for p in keep}
         for p in ctx.photos:
-            if p.id not in keep_ids:
+            if p.id not in ids:
                 ctx.drop(p, "over_page_limit")
-        ctx.photos = [p for p in ctx.photos if p.id in keep_ids]
-        events = [ctx.photos]
-        n, p_lo = len(ctx.photos), prod.pages_max
+        ctx.photos = [p for p in ctx.photos if p.id in ids]
+        for ch in ctx.chapters:
+            ch.photos = [p for p in ch.photos if p.id in ids]
+        ctx.chapters = [ch for ch in ctx.chapters if ch.photos]
+        n = len(ctx.photos)
         ctx.warnings.append(f"kept the best {n} photos: the book holds at most {n}")
-    lo, hi = max(p_lo, prod.pages_min), min(n, prod.pages_max)
-    content = None
-    if lo <= hi:
-        target = min(max(math.ceil(n / AVERAGE_PER_PAGE), lo), hi)
-        content = _round_to(target, prod.pages_multiple, lo, hi)
-    if content is None:
+    seq = [p for ch in ctx.chapters for p in ch.photos]
+    chapter = [ci for ci, ch in enumerate(ctx.chapters) for _ in ch.photos]
+    starts = {0} | {i for i in range(1, n) if chapter[i] != chapter[i - 1]}
+    need = sum(math.ceil(len(ch.photos) / MAX_PER_PAGE) for ch in ctx.chapters)
+    want = ctx.pages or math.ceil(n / AVERAGE_PER_PAGE)
+    total = (
+        _round_to(
+            min(max(want, need, prod.pages_min), prod.pages_max),
+            prod.pages_multiple,
+            prod.pages_min,
+            prod.pages_max,
+        )
+        or prod.pages_max
+    )
+    if ctx.pages and total != ctx.pages:
+        ctx.warnings.append(f"{ctx.pages} pages asked for; {prod.id} rules give {total}")
+    spread = [spreadable(p, prod) for p in seq]
+    fill = n + sum(c is not None for c in spread) + len(ctx.chapters)
+    blanks = max(0, total - fill)
+    plans = None
+    while plans is None:  # spreads start on left pages: parity may cost a page more
+        front = 1 if blanks >= 2 else 0  # page 1 faces the front endpaper
+        plans = _plan(ctx, seq, chapter, starts, spread, total - blanks, first=1 + front)
+        if plans is None:
+            blanks += 1
+    if blanks:
+        ctx.more_photos = blanks
+        filled = total - blanks
+        msg = f"{blanks} more photos would fill the book ({n} usable photos fill {filled} pages)"
         if not ctx.pad:
             raise DesignError(
                 "not_enough_photos",
-                f"{prod.id} needs at least {prod.pages_min} pages; {n} usable photos fill "
-                f"at most {n} (pass pad=True / --pad to add blank pages)",
+                f"{prod.id} needs at least {total} pages; {msg} (pass pad=True / --pad to "
+                "add blank pages)",
             )
-        content = min(n, prod.pages_max)
-        total = _round_to(max(content, prod.pages_min), prod.pages_multiple, 0, prod.pages_max)
-        ctx.blank_pages = (total or prod.pages_max) - content
-        ctx.warnings.append(f"{ctx.blank_pages} blank pages added to reach the page rules")
-    counts = _share(content, [len(e) for e in events])
-    ctx.plans = []
-    for ei, (event, k) in enumerate(zip(events, counts, strict=True)):
-        sizes = _rhythm(sorted(_split(len(event), k)))  # opens with its emptiest page
-        at = 0
-        for j, size in enumerate(sizes):
-            ctx.plans.append(PagePlan(event[at : at + size], ei, first_of_event=j == 0))
-            at += size
+        ctx.blank_pages = blanks
+        ctx.warnings.append(f"{blanks} blank pages added to reach the page rules; {msg}")
+    blank = [PagePlan([], event=-1, kind="blank") for _ in range(blanks)]
+    ctx.plans = blank[:front] + plans + blank[front:]
 
 
-def _share(pages: int, sizes: list[int]) -> list[int]:
-    """Pages per event: at least ceil(n/4), at most n, the rest to the most crowded."""
-    k = [math.ceil(s / MAX_PER_PAGE) for s in sizes]
-    for _ in range(pages - sum(k)):
-        open_ = [i for i, s in enumerate(sizes) if k[i] < s]
-        i = max(open_, key=lambda i: (sizes[i] / k[i], -i))
-        k[i] += 1
-    return k
-
-
-def _rhythm(sizes: list[int]) -> list[int]:
-    """Vary neighbouring pages (2+2 -> 1+3, 3+3 -> 2+4) so a book does not read as one grid;
-    the photo count and the page count stay the same, and the event still opens lightest."""
-    out = list(sizes)
-    for pair, j in enumerate(range(1, len(out) - 1, 2)):  # page 0 stays the opener
-        a, b = out[j], out[j + 1]
-        if a == b and 2 <= a <= 3 and pair % 2 == 0:
-            out[j], out[j + 1] = (a - 1, b + 1) if pair % 4 == 0 else (a + 1, b - 1)
-    i = out.index(min(out))
-    out[0], out[i] = out[i], out[0]
-    return out
-
-
-def _split(n: int, k: int) -> list[int]:
-    base, extra = divmod(n, k)
-    return [base + (1 if i < extra else 0) for i in range(k)]
+def _plan(
+    ctx: DesignContext,
+    seq: list[PhotoFacts],
+    chapter: list[int],
+    starts: set[int],
+    spread: list[float | None],
+    pages: int,
+    first: int,
+) -> list[PagePlan] | None:
+    """The cheapest cut of `seq` into exactly `pages` pages (page `first` onwards); None when
+    no cut fills them."""
+    if pages <= 0:
+        return None
+    n = len(seq)
+    fits = Fits(ctx.product, seq)
+    d = n / pages
+    end = [0] * n  # end (exclusive) of each photo's chapter
+    for i in range(n - 1, -1, -1):
+        end[i] = end[i + 1] if i + 1 < n and chapter[i + 1] == chapter[i] else i + 1
+    # best[(i, j, t)] = (cost, previous state, move): i photos placed on j pages, t = the last
+    # page was an opener
+    best: dict[tuple[int, int, int], tuple[float, tuple[int, int, int] | None, tuple]] = {
+        (0, 0, 0): (0.0, None, ())
+    }
+    for j in range(pages):
+        lo, hi = (max(0, int(j * d) - BAND), min(n, int(j * d) + BAND)) if n > 2 * BAND else (0, n)
+        for i in range(lo, hi + 1):
+            for t in (0, 1):
+                state = best.get((i, j, t))
+                if state is None:
+                    continue
+                number = first + j
+                moves: list[tuple[int, int, int, float, tuple[str, int]]] = []
+                if i < n:
+                    for k in range(1, min(MAX_PER_PAGE, end[i] - i) + 1):
+                        c = W_DENSITY * (k - d) ** 2 + fits.page(i, k)
+                        moves.append((i + k, j + 1, 0, c, ("photos", k)))
+                    if spread[i] is not None and number % 2 == 0 and j + 2 <= pages:
+                        c = W_DENSITY * 2 * (0.5 - d) ** 2 + spread[i]
+                        moves.append((i + 1, j + 2, 0, c, ("spread", 1)))
+                    if t == 0 and i in starts:
+                        c = W_DENSITY * d**2 + TEXT_COST + (LEFT_OPENER if number % 2 == 0 else 0)
+                        moves.append((i, j + 1, 1, c, ("text", 0)))
+                for ni, nj, nt, c, move in moves:
+                    key = (ni, nj, nt)
+                    if key not in best or state[0] + c < best[key][0] - 1e-9:
+                        best[key] = (state[0] + c, (i, j, t), move)
+    goal = min(((best[k][0], k) for k in ((n, pages, 0), (n, pages, 1)) if k in best), default=None)
+    if goal is None:
+        return None
+    path = []
+    at: tuple[int, int, int] | None = goal[1]
+    while at is not None and best[at][1] is not None:
+        _, prev, move = best[at]
+        assert prev is not None
+        path.append((prev[0], move))
+        at = prev
+    plans: list[PagePlan] = []
+    opened: set[int] = set()
+    for i, (kind, k) in reversed(path):
+        ci = chapter[min(i, n - 1)]
+        first_of = ci not in opened
+        opened.add(ci)
+        if kind == "photos":
+            plans.append(PagePlan(seq[i : i + k], ci, first_of_event=first_of))
+        elif kind == "spread":
+            plans.append(PagePlan([seq[i]], ci, first_of_event=first_of, kind="spread"))
+            plans.append(PagePlan([seq[i]], ci, kind="spread"))
+        else:
+            plans.append(PagePlan([], ci, first_of_event=first_of, kind="text"))
+    return plans

@@ -1,12 +1,15 @@
-"""Drop what should not print: rejected uploads, blurred, screenshots and near-duplicates
-(keeping the best of each group). Reads the tags from the tagging step when present, through
-pressroom.curate; photos without tags are kept."""
+"""Drop what should not print: rejected uploads, blurred, screenshots, photos too small for
+the product's smallest frame, and near-duplicates or bursts (keeping the best shot of each
+group: faces first, the sharpest, then quality). Reads the tags from the tagging step when
+present, through pressroom.curate; photos without tags are kept."""
 
 from __future__ import annotations
 
 from pressroom.photos import PhotoFacts
 
+from ...model import Product, layouts
 from ..context import DesignContext
+from ..geometry import best_ppi
 
 DROP_REASONS = ("blurred", "screenshot")  # printable reasons that take a photo out of a book
 SCREENSHOT = 0.5
@@ -16,6 +19,36 @@ def _screenshot(p: PhotoFacts) -> bool:
     s = p.tags.get("screenshot")
     score = s.get("score") if isinstance(s, dict) else s
     return isinstance(score, (int, float)) and score >= SCREENSHOT
+
+
+def page_layouts(product: Product) -> list[str]:
+    """The product's layouts that hold photos on one page (no spread, no text page)."""
+    table = layouts()
+    return [i for i in product.layouts if table[i].kind == "page" and table[i].frames]
+
+
+def too_small(p: PhotoFacts, product: Product) -> bool:
+    """Under the product's minimum ppi even in its smallest frame: a postage stamp at best."""
+    table = layouts()
+    reach = max(best_ppi(product, table[i], p.width, p.height) for i in page_layouts(product))
+    return reach < product.min_ppi - 1e-6
+
+
+def _sharpness(p: PhotoFacts) -> float:
+    """Sharpness where it matters: the faces' own when the tagger recorded it, else the
+    photo's (variance of the Laplacian, comparable across photos)."""
+    per_face = [f.get("sharpness") for f in p.tags.get("faces") or [] if isinstance(f, dict)]
+    vals = [float(v) for v in per_face if isinstance(v, (int, float))]
+    if vals:
+        return min(vals)
+    s = p.tags.get("sharpness")
+    return float(s) if isinstance(s, (int, float)) else 0.0
+
+
+def best_shot_key(p: PhotoFacts) -> tuple[bool, bool, float, float, str]:
+    """Best first within a burst or duplicate group: printable, with faces (a look-alike
+    where no face was found has them turned away or blurred), sharpest, best quality."""
+    return (not p.printable, not p.faces, -_sharpness(p), -p.quality, p.id)
 
 
 def select(ctx: DesignContext) -> None:
@@ -37,10 +70,12 @@ def select(ctx: DesignContext) -> None:
     for p in kept:
         if p.id not in gone and _screenshot(p):
             gone[p.id] = "screenshot"
-    for group in c.duplicates:  # best first
-        live = [pid for pid in group if pid not in gone]
-        for pid in live[1:]:
-            gone[pid] = "duplicate"
+        elif p.id not in gone and too_small(p, ctx.product):
+            gone[p.id] = "too_small"
+    for group in c.duplicates:
+        live = sorted((by_id[pid] for pid in group if pid not in gone), key=best_shot_key)
+        for p in live[1:]:
+            gone[p.id] = "duplicate"
     for pid, reason in gone.items():
         ctx.drop(by_id[pid], reason)
     ctx.photos = [p for p in kept if p.id not in gone]

@@ -1,0 +1,69 @@
+"""How well a photo suits a frame: the costs the page plan (quick, from sizes alone) and the
+layout search (exact, from the placement crop.place makes) minimise. They are the score's
+measures (score.py) turned into penalties, heavier where a designer would redo the page:
+
+- crop: share of the photo cut away (W_CROP per unit);
+- ppi: under target, W_PPI x (target / ppi - 1), and REACHABLE times more (plus a step) for
+  the part a smaller frame of the product would recover (the photo belongs there);
+- faces: W_FACE for each face cut or without headroom; W_FITTED when no crop could keep the
+  faces safe and the whole photo sits inside the frame with white around it.
+"""
+
+from __future__ import annotations
+
+from pressroom.photos import PhotoFacts
+
+from ..book import Page, Placement
+from ..model import Product, Rect
+from .crop import with_headroom
+from .score import crop_loss, face_ok
+
+W_CROP = 2.0
+W_PPI = 2.0
+REACHABLE = 20.0  # multiplies the ppi cost when a smaller frame of the product reaches target
+MISSED_TARGET = 12.0  # a photo under target that a smaller frame would take to target
+W_FACE = 4.0
+W_FITTED = 20.0
+W_SHRUNK = 1.5
+
+
+def ppi_cost(ppi: float, reach: float, product: Product) -> float:
+    """reach: the best ppi the photo gets in any frame of the product. Short of the target
+    costs W_PPI per unit; short of what a smaller frame would give (up to the target) costs
+    REACHABLE times more, plus a step, so such a photo moves to a smaller frame."""
+    t = product.target_ppi
+    if ppi >= t - 0.5:
+        return 0.0
+    cost = W_PPI * (t / ppi - 1)
+    best = min(t, reach)
+    if ppi < best - 0.5:
+        cost += W_PPI * REACHABLE * (best / ppi - 1) + MISSED_TARGET
+    return cost
+
+
+def quick(photo: PhotoFacts, frame: Rect, reach: float, product: Product) -> float:
+    """Cost of the photo in a frame (mm) from sizes alone: no crop is computed."""
+    a, fa = photo.aspect, frame.aspect
+    cost = W_CROP * (1 - min(a, fa) / max(a, fa))
+    crop_w = min(photo.width, photo.height * fa)
+    cost += ppi_cost(crop_w / (frame.w / 25.4), reach, product)
+    faces = [with_headroom(Rect.of(f.box)) for f in photo.faces]
+    if faces:  # the faces' group must fit in the crop with a little room (margins, safe zone)
+        gw = max(f.x1 for f in faces) - min(f.x for f in faces)
+        gh = max(f.y1 for f in faces) - min(f.y for f in faces)
+        if gw > 0.8 * crop_w or gh > 0.8 * crop_w / fa:
+            cost += W_FACE
+    return cost
+
+
+def exact(pl: Placement, page: Page, reach: float, product: Product) -> float:
+    """Cost of a placement made by crop.place on its page."""
+    cost = W_CROP * crop_loss(pl) + ppi_cost(pl.ppi, reach, product)
+    for f in pl.faces:
+        whole, room = face_ok(f, pl, page)
+        cost += 0.0 if room else W_FACE
+    if "fitted" in pl.flags:
+        cost += W_FITTED
+    if "shrunk" in pl.flags:
+        cost += W_SHRUNK
+    return cost
