@@ -164,6 +164,9 @@ class TagConfig:
     # 128-D dlib ResNet vector per face (~85 ms per face, 1 core)
     embeddings: bool = setting(True, "PRESSROOM_FACE_EMBEDDINGS", _not_off)
     max_embedded_faces: int = 8  # the largest faces only: bounds the cost of group photos
+    # Ingest records boxes and landmarks only; vectors are computed from the stored proxy when
+    # people are first grouped (pressroom.tags.embed). "1" = embed on the upload path.
+    embed_at_ingest: bool = setting(False, "PRESSROOM_EMBED_AT_INGEST", _yes)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> TagConfig:

@@ -51,8 +51,16 @@ def _split(args: list[str]) -> tuple[list[Path], list[str]]:
 
 def _from_catalogue(settings: Settings, ids: list[str]) -> list[dict[str, Any]]:
     from ..catalogue import open_catalogue
+    from ..storage import open_store
+    from ..tags.embed import ensure_embeddings
 
     catalogue = open_catalogue(settings)
+    found = [(pid, rec.data) for pid in ids if (rec := catalogue.get(pid)) and rec.data.get("tags")]
+    # People need face vectors; ingest leaves them to the first grouping (stored once).
+    store = open_store(settings)
+    ensure_embeddings(
+        found, lambda d: store.get(d["proxy"]), catalogue.update_data, settings.tagging
+    )
     out = []
     for pid in ids:
         rec = catalogue.get(pid)

@@ -2,12 +2,15 @@
 
 Rungs, smallest first (all upright sRGB JPEGs of the same master):
 
-    proxy      <= proxy_size px, written by ingest from its 1/8 decode (free: it exists)
-    rendition  the master at the largest JPEG DCT shrink whose long side still reaches
-               `rendition_size` / 2 (a 4032 px master: 1/2 -> 2016 px), q90 4:4:4, made
-               once, on the first cold request that needs it (concurrent ones wait for it),
-               and stored at a key derived from the master's bytes
-    master     everything bigger, and anything with alpha (PNG masters)
+    proxy       <= proxy_size px, written by ingest from its 1/8 decode (free: it exists)
+    renditions  the master at each JPEG DCT scale (1/4, 1/2) whose long side lies between
+                the proxy's and `rendition_size` (a 4032 px master: 1008 and 2016 px), q90
+                4:4:4, each made once, on the first cold request that needs it (concurrent
+                ones wait for it), and stored at a key derived from the master's bytes
+    master      everything bigger, and anything with alpha (PNG masters)
+
+Two renditions, not one: a 1008 px request from the 2016 px rung still entropy-decodes its
+3 MP (DCT scaling saves only the IDCT), about twice the work of reading the 1008 px rung.
 
 A request renders from the smallest rung that covers its resize target in both sides,
 with shrink-on-load (libvips picks the DCT scale). A rung whose blob is missing falls back to
@@ -23,8 +26,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyvips
-
-from ..imaging import jpeg_shrink
 
 RENDITION_QUALITY = 90  # >= 90: libvips keeps 4:4:4, so colour edges survive a second resize
 
@@ -49,16 +50,14 @@ def master_version(data: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def rendition_key(photo_id: str, version: str) -> str:
-    return f"renditions/{photo_id}/{version}.jpg"
+def rendition_key(photo_id: str, version: str, long_side: int) -> str:
+    return f"renditions/{photo_id}/{version}-{long_side}.jpg"
 
 
-def rendition_shrink(width: int, height: int, size: int) -> int:
-    """The JPEG DCT shrink (1, 2, 4, 8) whose decoded long side is still >= size / 2."""
+def rendition_shrinks(width: int, height: int, smallest: int, size: int) -> list[int]:
+    """The DCT shrinks (4, 2) whose decoded long side lies in (smallest, size], big first."""
     long_side = max(width, height)
-    if not size or long_side <= size:
-        return 1
-    return jpeg_shrink(long_side, long_side, (size + 1) // 2, (size + 1) // 2)
+    return [s for s in (2, 4) if smallest < -(-long_side // s) <= size]
 
 
 def ladder(photo_id: str, data: dict[str, Any], rendition_size: int) -> tuple[Rung, ...]:
@@ -71,10 +70,12 @@ def ladder(photo_id: str, data: dict[str, Any], rendition_size: int) -> tuple[Ru
     pw, ph = data.get("proxy_width"), data.get("proxy_height")
     if data.get("proxy") and pw and ph:
         rungs.append(Rung("proxy", str(data["proxy"]), int(pw), int(ph)))
-    s = rendition_shrink(width, height, rendition_size)
-    if s > 1:
+    smallest = max(rungs[0].width, rungs[0].height) if rungs else 0
+    version = master_version(data)
+    for s in reversed(rendition_shrinks(width, height, smallest, rendition_size)):
         rw, rh = -(-width // s), -(-height // s)  # libjpeg rounds scaled sides up
-        rungs.append(Rung("rendition", rendition_key(photo_id, master_version(data)), rw, rh))
+        key = rendition_key(photo_id, version, max(rw, rh))
+        rungs.append(Rung("rendition", key, rw, rh))
     rungs.append(master)
     return tuple(rungs)
 

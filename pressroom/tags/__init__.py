@@ -10,6 +10,7 @@ Heavy libraries (numpy, OpenCV, dlib) load when this package is first used, not 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..config import TagConfig
@@ -35,7 +36,11 @@ class Tagger:
         self.config = config or TagConfig.from_env()
 
     def __call__(self, proxy: pyvips.Image, record: dict[str, Any]) -> dict[str, Any]:
-        return tag(proxy, record, self.config)
+        config = self.config
+        if not config.embed_at_ingest and config.embeddings:
+            # ~85-190 ms per face: paid when people are grouped (pressroom.tags.embed)
+            config = replace(config, embeddings=False)
+        return tag(proxy, record, config)
 
 
 def make_tagger(config: TagConfig | None = None) -> Tagger:
