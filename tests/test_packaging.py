@@ -56,8 +56,9 @@ def test_locks_agree_and_satisfy_pyproject() -> None:
         (s, DEV) for s in project["optional-dependencies"]["dev"]
     ]:
         req = Requirement(spec)
-        version = pins[canonicalize_name(req.name)][0]
-        assert req.specifier.contains(version), f"{spec}: the lock has {version}"
+        pin = pins.get(canonicalize_name(req.name))
+        assert pin is not None, f"{spec} is in pyproject.toml but not locked: run `make lock`"
+        assert req.specifier.contains(pin[0]), f"{spec}: the lock has {pin[0]} (`make lock`)"
 
 
 def test_the_venv_is_the_dev_lock() -> None:
