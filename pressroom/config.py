@@ -256,6 +256,17 @@ class Settings:
         repr=False,
         metadata={"env": ("PRESSROOM_CONSOLE_TOKEN",), "parse": _optional},
     )
+    # On AWS the secrets above come from SSM Parameter Store or Secrets Manager instead
+    # (pressroom.aws.params, docs/aws.md): "/name" or "ssm:/name" names a SecureString,
+    # "secretsmanager:name" (or a secret's ARN) a secret; the value is the variable's own
+    # text. Re-read after parameters_max_age seconds, so a rotation needs no redeploy.
+    signing_key_param: str | None = setting(None, "PRESSROOM_SIGNING_KEY_PARAM", _optional)
+    imgproxy_key_param: str | None = setting(None, "PRESSROOM_IMGPROXY_KEY_PARAM", _optional)
+    imgproxy_salt_param: str | None = setting(None, "PRESSROOM_IMGPROXY_SALT_PARAM", _optional)
+    thumbor_key_param: str | None = setting(None, "PRESSROOM_THUMBOR_KEY_PARAM", _optional)
+    dit_secret_param: str | None = setting(None, "PRESSROOM_DIT_SECRET_PARAM", _optional)
+    console_token_param: str | None = setting(None, "PRESSROOM_CONSOLE_TOKEN_PARAM", _optional)
+    parameters_max_age: int = setting(300, "PRESSROOM_PARAMETERS_MAX_AGE", int)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from pressroom.aws._common import container, count, logger, metrics
+from pressroom.aws._common import container, count, logger, metrics, traced
 from pressroom.books.printjob import PRINT_PREFIX
 from pressroom.reasons import public
 
@@ -102,6 +102,7 @@ def run(now: float | None = None) -> dict[str, int]:
     return summary
 
 
+@traced
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, int]:

@@ -39,6 +39,7 @@ from pressroom.aws._common import (
     count,
     logger,
     metrics,
+    traced,
 )
 from pressroom.books.printjob import PRINT_PREFIX, JobBusy, PrintRun, print_key, run_print_job
 from pressroom.printjobs import PrintJob, PrintRejected
@@ -129,6 +130,7 @@ def run_job(job_id: str, receives: int = 1) -> str:
     return run_print_job(run, job_id, receives, _Log())
 
 
+@traced
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

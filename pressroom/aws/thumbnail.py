@@ -12,6 +12,12 @@ ThumbnailsRendered / ThumbnailCacheHits (EMF) from the app's X-Cache answer.
 
 Importing this module is cheap: the app, Powertools, pyvips and boto3 load on the first
 invocation (or at init, when the function calls `warm()` from its init code).
+
+Secrets (signing keys of every URL dialect, the console token) named by
+PRESSROOM_*_PARAM are read through pressroom.aws.params on every invocation: a Powertools
+cache hit until max_age, then one SSM / Secrets Manager read. When a value has changed (a
+rotation) the app is rebuilt around the same store and catalogue, so the new keys verify
+without a redeploy or a cold start.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ if TYPE_CHECKING:
     from ..catalogue.base import Catalogue
     from ..config import Settings
     from ..storage.base import BlobStore
+    from .params import Parameters
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -32,6 +39,12 @@ MAX_BODY = 4_500_000  # 4.5 MB raw = 6 MB base64, Lambda's response payload limi
 
 _adapter: Mangum | None = None
 _handle: Handler | None = None
+# Built once per container: the environment's settings, the backends, the parameter reader;
+# _current is what the adapter was built with (the environment + the parameters' values).
+_env: Settings | None = None
+_backends: tuple[BlobStore, Catalogue] | None = None
+_parameters: Parameters | None = None
+_current: Settings | None = None
 
 
 def build(
@@ -64,8 +77,9 @@ def build(
 def _instrumented(adapter: Mangum) -> Handler:
     from aws_lambda_powertools.logging import correlation_paths
 
-    from ._common import count, logger, metrics
+    from ._common import count, logger, metrics, traced
 
+    @traced
     @metrics.log_metrics
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -85,10 +99,27 @@ def _instrumented(adapter: Mangum) -> Handler:
 
 
 def warm() -> None:
-    global _adapter, _handle
-    if _adapter is None:
-        _adapter = build()
+    """Build the app on the first call; rebuild it when a secret's parameter has changed."""
+    global _adapter, _handle, _env, _backends, _parameters, _current
+    if _env is None or _backends is None:
+        from ..catalogue import open_catalogue
+        from ..config import Settings
+        from ..storage import open_store
+        from .params import Parameters, named
+
+        env = Settings.from_env()
+        _backends = (open_store(env), open_catalogue(env))
+        _parameters = Parameters(env.aws_endpoint) if named(env) else None
+        _env = env
+    current = _parameters.resolve(_env) if _parameters is not None else _env
+    if _adapter is None or current != _current:
+        if _adapter is not None:
+            from ._common import logger
+
+            logger.info("secrets changed: thumbnail app rebuilt with the new values")
+        _adapter = build(current, *_backends)
         _handle = _instrumented(_adapter)
+        _current = current
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -99,5 +130,6 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 def reset() -> None:
     """Forget the adapter (tests change the settings between cases)."""
-    global _adapter, _handle
+    global _adapter, _handle, _env, _backends, _parameters, _current
     _adapter = _handle = None
+    _env = _backends = _parameters = _current = None

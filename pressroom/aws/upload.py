@@ -29,7 +29,7 @@ from aws_lambda_powertools.utilities.batch import (
 )
 
 from pressroom import reasons
-from pressroom.aws._common import container, count, logger, measure, metrics
+from pressroom.aws._common import container, count, logger, measure, metrics, traced
 from pressroom.ids import is_id  # dependency-free: this handler must import cheaply
 
 UPLOAD_PREFIX = "uploads/"
@@ -127,6 +127,7 @@ def _report(state: str | None, reason: str | None, changed: bool, started: float
     return state or "unknown"
 
 
+@traced
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
