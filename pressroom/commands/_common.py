@@ -8,16 +8,45 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..config import Limits, Settings
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_FAILED = 3  # an infrastructure fault (disk, store, catalogue), not a verdict on a file
+EXIT_CODES = (
+    (EXIT_OK, "done: every file accepted, every check passed"),
+    (EXIT_REJECTED, "something was rejected or failed its check (each says why)"),
+    (EXIT_USAGE, "usage or configuration error (a flag, a path, a PRESSROOM_* setting)"),
+    (EXIT_FAILED, "infrastructure fault (disk, storage, catalogue, port in use); rerun"),
+    (EXIT_INTERRUPTED, "interrupted (Ctrl-C); finished work is kept"),
+)
 
 
 class UsageError(Exception):
     """Bad arguments found after parsing (a path that does not exist, ...)."""
+
+
+class Output:
+    """How chatty the commands are: --quiet drops progress bars and notes (results, failures
+    and the exit code stay). Set once by cli.main."""
+
+    quiet = False
+
+
+def note(text: str) -> None:
+    """An informational line (what is happening, where files went): not with --quiet."""
+    if not Output.quiet:
+        print(text, flush=True)
+
+
+def console(stderr: bool = False) -> Any:
+    """A rich console that honours NO_COLOR (https://no-color.org) and --quiet's terminals."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, no_color=bool(os.environ.get("NO_COLOR")) or None)
 
 
 def add_limit_flags(p: argparse.ArgumentParser) -> None:
@@ -72,7 +101,6 @@ def emit_json(obj: dict[str, Any]) -> None:
 
 def progress(total: int, label: str, enabled: bool) -> Any:
     """A rich progress bar on stderr when a person is watching, else a no-op."""
-    from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -81,14 +109,14 @@ def progress(total: int, label: str, enabled: bool) -> Any:
         TimeRemainingColumn,
     )
 
-    console = Console(stderr=True)
+    err = console(stderr=True)
     return Progress(
         TextColumn(f"[bold]{label}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
-        console=console,
-        disable=not (enabled and console.is_terminal),
+        console=err,
+        disable=not (enabled and err.is_terminal) or Output.quiet,
         transient=True,
     )
 
@@ -105,26 +133,45 @@ def run_files(
     on_failure: Callable[[Any, Any], dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """fn over untrusted files on the guarded worker pool (per-file time and memory budget),
-    with a progress bar; show() prints each result as it arrives."""
+    with a progress bar. Results come back in completion order; show() prints them in the
+    order the user gave (each as soon as all before it are done), and so are they returned."""
     from ..batch import run_batch
 
     batch = run_batch(
         setup,
-        fn,
-        items,
+        partial(_indexed, fn),
+        list(enumerate(items)),
         settings.workers,
         timeout=settings.file_timeout or None,
         memory_mb=settings.file_memory_mb or None,
-        on_failure=on_failure or rejected_file,
+        on_failure=partial(_indexed_failure, on_failure or rejected_file),
     )
+    done: dict[int, dict[str, Any]] = {}
     results: list[dict[str, Any]] = []
     with progress(len(items), label, bar) as pbar, closing(batch) as stream:
         task = pbar.add_task(label, total=len(items))
-        for r in stream:
-            results.append(r)
-            pbar.advance(task)
-            show(r)
+        try:
+            for i, r in stream:
+                done[i] = r
+                pbar.advance(task)
+                while len(results) in done:  # the next in input order is ready
+                    results.append(done.pop(len(results)))
+                    show(results[-1])
+        except KeyboardInterrupt:
+            for i in sorted(done):  # finished files still get their line, in order
+                show(done[i])
+            raise
     return results
+
+
+def _indexed(fn: Callable[[Any, Any], Any], ctx: Any, item: tuple[int, Any]) -> tuple[int, Any]:
+    return item[0], fn(ctx, item[1])
+
+
+def _indexed_failure(
+    fn: Callable[[Any, Any], Any], item: tuple[int, Any], failure: Any
+) -> tuple[int, Any]:
+    return item[0], fn(item[1], failure)
 
 
 def rejected_file(path: Path, failure: Any) -> dict[str, Any]:
@@ -137,6 +184,62 @@ def rejected_file(path: Path, failure: Any) -> dict[str, Any]:
 
 def exit_code(results: Iterable[dict[str, Any]]) -> int:
     return EXIT_OK if all(r["verdict"] == "accept" for r in results) else EXIT_REJECTED
+
+
+# Column widths shared by validate, ingest, tag and thumb, so accept and reject lines align:
+# verdict, then the format (accepts) or the reason code (rejects; the longest code is 18),
+# then the upright size, then the path and, for a reject, what happened.
+VERDICT_W, WHAT_W, SIZE_W = 8, 19, 11
+
+
+def result_line(r: dict[str, Any], word: str | None = None, prefix: str = "") -> str:
+    """One file's line: `accept  JPEG   4032x3024  path` or `reject  truncated  path  why`."""
+    accepted = r["verdict"] == "accept"
+    word = word or r["verdict"]
+    what = (r.get("format") or "") if accepted else (r.get("reason") or "")
+    size = f"{r['width']}x{r['height']}" if accepted and r.get("width") else ""
+    tail = "" if accepted else f"  {r.get('message') or ''}"
+    return f"{word:<{VERDICT_W}}{prefix}{what:<{WHAT_W}}{size:<{SIZE_W}}{r['path']}{tail}".rstrip()
+
+
+def what_to_do(code: str | None, domain: str = "upload") -> str:
+    """The registry's advice for a reason code ("" when it has none)."""
+    from ..reasons import reason
+
+    r = reason(domain, code)
+    return r.tell if r else ""
+
+
+def median_ms(results: Iterable[dict[str, Any]]) -> str:
+    """Median time per file, accepts and rejects apart (a reject is cheap: mixing them
+    would flatter the figure)."""
+    parts = []
+    rs = list(results)
+    for label, keep in (("accepted", True), ("rejected", False)):
+        secs = sorted(r["seconds"] for r in rs if (r["verdict"] == "accept") is keep
+                      and r.get("seconds") is not None)
+        if secs:
+            parts.append(f"median {1000 * secs[len(secs) // 2]:.0f} ms per {label} file")
+    return ", ".join(parts)
+
+
+def summary_lines(results: Iterable[dict[str, Any]], noun: str = "file") -> list[str]:
+    """`3 files: 2 accepted, 1 rejected`, then per rejection reason how many and what to do."""
+    rs = list(results)
+    accepted = sum(r["verdict"] == "accept" for r in rs)
+    lines = [f"{plural(len(rs), noun)}: {accepted} accepted, {len(rs) - accepted} rejected"]
+    by_code: dict[str, int] = {}
+    for r in rs:
+        if r["verdict"] != "accept":
+            by_code[r.get("reason") or ""] = by_code.get(r.get("reason") or "", 0) + 1
+    for code, n in sorted(by_code.items()):
+        tell = what_to_do(code)
+        lines.append(f"  {n} {code}" + (f": {tell}" if tell else ""))
+    return lines
+
+
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def tally(results: Iterable[dict[str, Any]]) -> Iterator[tuple[str, int]]:

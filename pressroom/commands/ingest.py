@@ -12,12 +12,16 @@ from ..ids import is_id
 from ._common import (
     UsageError,
     add_limit_flags,
+    console,
     emit_json,
     exit_code,
     expand,
+    median_ms,
+    result_line,
     run_files,
     settings_from,
     tally,
+    what_to_do,
 )
 
 
@@ -47,7 +51,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Validate each file, normalise accepted photos into upright sRGB masters, "
         "and move each record to 'uploaded' or 'rejected' (with its reason). Re-ingesting "
         "the same file changes nothing. Exit 0 when all are accepted, 1 when any is "
-        "rejected, 2 on usage errors, 130 when interrupted (finished files are kept whole).",
+        "rejected, 2 on usage or configuration errors, 3 when the data folder or store "
+        "fails, 130 when interrupted (finished files are kept whole). Lines come in the "
+        "order given (folders walked in name order).",
     )
     _add_arguments(p)
     p.set_defaults(run=run)
@@ -97,11 +103,8 @@ def run(args: argparse.Namespace) -> int:
     def show(r: dict[str, Any]) -> None:
         if args.json:
             emit_json(r)
-        elif r["verdict"] == "accept":
-            size = f"{r['width']}x{r['height']}"
-            print(f"uploaded  {r['id']}  {r['format']:<5} {size}  {r['path']}")
         else:
-            print(f"rejected  {r['id']}  {r['reason']:<18} {r['path']}: {r['message']}")
+            print(result_line(r, r["state"], prefix=f"{r['id'] or '-':<26}"), flush=True)
 
     results = run_files(
         settings,
@@ -118,19 +121,22 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _summary(results: list[dict[str, Any]], settings: Settings) -> None:
-    from rich.console import Console
     from rich.table import Table
 
+    from ._common import Output
+
+    if Output.quiet:
+        return
     table = Table(title="ingest summary", title_justify="left")
     table.add_column("outcome")
     table.add_column("files", justify="right")
+    table.add_column("what to do")
     for key, n in tally(results):
-        table.add_row(key, str(n))
-    repeats = sum(1 for r in results if not r["changed"])
+        code = key.partition(": ")[2]
+        table.add_row(key, str(n), what_to_do(code) if code else "")
+    repeats = sum(1 for r in results if not r.get("changed", True))
     if repeats:
-        table.add_row("(already in the catalogue, unchanged)", str(repeats))
-    secs = sorted(r["seconds"] for r in results)
-    table.caption = (
-        f"median {1000 * secs[len(secs) // 2]:.0f} ms per file; data in {settings.data_dir}"
-    )
-    Console().print(table)
+        table.add_row("(already in the catalogue, unchanged)", str(repeats), "")
+    table.caption = f"{median_ms(results)}; data in {settings.data_dir}"
+    table.caption_justify = "left"
+    console().print(table)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..config import THUMB_SIZES
 from ._common import EXIT_OK, UsageError
 
 
@@ -44,13 +45,17 @@ def option_segments(args: argparse.Namespace) -> list[str]:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "sign",
+        add_help=False,  # -h is the height, as in `pressroom thumb`
         help="print the signed thumbnail URL path for a photo",
         description="Print /{signature}/{options}/{photo id}, signed with the first key of "
         "PRESSROOM_SIGNING_KEY (hex; comma-separated for rotation). With no key and "
-        "PRESSROOM_ALLOW_UNSIGNED=1, prints an unsigned /_/... path for local development.",
+        "PRESSROOM_ALLOW_UNSIGNED=1, prints an unsigned /_/... path for local development. "
+        f"Widths and heights: {', '.join(map(str, THUMB_SIZES))} (PRESSROOM_THUMB_SIZES), "
+        "or a preset. Exit 0, or 2 when an option, size or PRESSROOM_SIGNING_KEY is not valid.",
     )
+    p.add_argument("--help", action="help", help="show this help message and exit")
     p.add_argument("photo_id", metavar="PHOTO_ID")
-    add_option_flags(p, short_sizes=False)
+    add_option_flags(p)
     p.add_argument("--preset", help="a named preset (pr:NAME), e.g. thumb")
     p.add_argument("--expires", type=int, metavar="SECONDS", help="link lifetime from now")
     p.add_argument("--base-url", default="", help="prefix for the printed path")

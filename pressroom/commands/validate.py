@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import time
 from pathlib import Path
 from typing import Any
 
 from ..config import Settings
-from ._common import add_limit_flags, emit_json, exit_code, expand, run_files, settings_from, tally
+from ._common import (
+    add_limit_flags,
+    emit_json,
+    exit_code,
+    expand,
+    median_ms,
+    note,
+    result_line,
+    run_files,
+    settings_from,
+    summary_lines,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -15,8 +27,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "validate",
         help="judge uploads by their content (no writes)",
         description="Judge each file by its content: format sniffed from the bytes, decoded "
-        "completely and strictly, within pixel and byte limits. Exit 0 when all are "
-        "accepted, 1 when any is rejected, 2 on usage errors.",
+        "completely and strictly, within pixel and byte limits. One line per file, in the "
+        "order given (folders walked in name order), then a summary with what to do about "
+        "each kind of rejection. Exit 0 when all are accepted, 1 when any is rejected, 2 on "
+        "usage errors.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     p.add_argument("--workers", type=int, default=0, help="processes (default: one per core)")
@@ -37,12 +51,14 @@ def check_one(settings: Settings, path: Path) -> dict[str, Any]:
     from ..ingest.pipeline import Verdict, validate
     from ..ingest.service import read_upload
 
+    start = time.process_time()
     try:
         data = read_upload(path, settings)
         verdict, _ = validate(data, settings.limits, settings.proxy_size, FileBudget())
     except Rejected as r:
         verdict = Verdict("reject", r.reason, r.message)
-    return {"path": str(path), **verdict.__dict__}
+    seconds = round(time.process_time() - start, 4)
+    return {"path": str(path), **verdict.__dict__, "seconds": seconds}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,10 +69,8 @@ def run(args: argparse.Namespace) -> int:
     def show(r: dict[str, Any]) -> None:
         if args.json:
             emit_json(r)
-        elif r["verdict"] == "accept":
-            print(f"accept  {r['format']:<5} {r['width']}x{r['height']}  {r['path']}")
         else:
-            print(f"reject  {r['reason']:<18} {r['path']}: {r['message']}")
+            print(result_line(r), flush=True)
 
     results = run_files(
         settings,
@@ -68,5 +82,7 @@ def run(args: argparse.Namespace) -> int:
         bar=not args.json,
     )
     if not args.json:
-        print(", ".join(f"{n} {k}" for k, n in tally(results)))
+        for line in summary_lines(results):
+            note(line)
+        note(median_ms(results) + " (CPU)")
     return exit_code(results)

@@ -118,7 +118,10 @@ def check_sizes(
     allowed = set(sizes)
     for asked, side in zip(given, (o.width, o.height), strict=True):
         if asked and side and side not in allowed:
-            raise BadOptions(f"size {side} is not allowed; use a preset or an allowed size")
+            listed = ", ".join(str(v) for v in sorted(allowed))
+            raise BadOptions(
+                f"size {side} is not allowed; use a preset or one of the allowed sizes: {listed}"
+            )
 
 
 def parse_presets(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:

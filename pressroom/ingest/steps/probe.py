@@ -11,10 +11,13 @@ def probe(ctx: IngestContext) -> None:
     header = ctx.reader.probe(ctx.data)
     pixels = header.width * header.height
     if pixels > ctx.limits.max_pixels:
+        size = f"{header.width}x{header.height}"
+        mp, limit = f"{pixels / 1e6:.1f} MP", f"{ctx.limits.max_pixels / 1e6:g} MP"
         raise Rejected(
             "too_many_pixels",
-            f"{header.width}x{header.height} = {pixels / 1e6:.1f} MP "
-            f"> {ctx.limits.max_pixels / 1e6:.0f} MP",
+            f"{size} = {mp} > {limit}",
+            # The numbers are the caller's own file's: the CLI, JSON and API say them too.
+            message=f"The image has too many pixels: {size} is {mp}, over the {limit} limit.",
         )
     ctx.budget.declared(pixels)  # a big (allowed) image gets a time/memory budget in proportion
     ctx.header = header
