@@ -65,7 +65,7 @@ def _not_off(raw: str) -> bool:
 
 
 def _keys(raw: str) -> tuple[bytes, ...]:
-    """Comma-separated hex signing keys: the first signs, any verifies."""
+    """Hex digits (comma-separated keys for rotation: the first signs, any verifies)."""
     return tuple(bytes.fromhex(k.strip()) for k in raw.split(",") if k.strip())
 
 
@@ -86,7 +86,7 @@ def _imgproxy_presets(raw: str) -> tuple[tuple[str, str], ...]:
 
 
 def _sizes(raw: str) -> tuple[int, ...]:
-    """"*" (or "") allows any size; otherwise a comma-separated list of pixel sizes."""
+    """"*" (any size) or a comma-separated list of pixel sizes."""
     raw = raw.strip()
     return () if raw in ("", "*") else tuple(sorted({int(v) for v in raw.split(",")}))
 
@@ -119,10 +119,26 @@ def read_env(cls: type[T], env: Mapping[str, str] | None = None) -> T:
         if nested is not None:
             values[f.name] = nested.from_env(env)
             continue
-        raw = _read(f.metadata.get("env", ()), env)
+        names = f.metadata.get("env", ())
+        raw = _read(names, env)
         if raw is not None:
-            values[f.name] = f.metadata["parse"](raw)
+            try:
+                values[f.name] = f.metadata["parse"](raw)
+            except ValueError:
+                raise _bad_setting(names, f.metadata["parse"]) from None
     return cls(**values)
+
+
+def _bad_setting(names: tuple[str, ...], parse: Callable[[str], Any]) -> Exception:
+    """One line naming the variable and what it must be (a configuration error, exit 2)."""
+    from .reasons import ConfigError
+
+    must = {int: "a whole number", float: "a number"}.get(parse)  # type: ignore[call-overload]
+    if must is None:
+        must = (parse.__doc__ or "a valid value").strip().splitlines()[0].rstrip(".")
+        must = must[0].lower() + must[1:]
+    name = " or ".join(names)
+    return ConfigError("bad_setting", name, message=f"{name} is not valid: it must be {must}.")
 
 
 def nested(cls: type[Any]) -> Any:
