@@ -1,10 +1,15 @@
 """Lambda: print jobs from SQS. Handler `pressroom.aws.print.handler`.
 
-A message is `{"job_id": ...}` (the book itself lives in the job record; SQS messages stop
-at 256 KB) with the submitter's correlation id as message attribute `correlation_id`.
-Per message: take the job `queued` -> `rendering` (a conditional write with a lease),
-render the print files to the print store under `print/<job id>/`, then `ready`; a book
-that can never print goes straight to `failed` with its reason.
+A job is an order: its id is the order id, its payload the customer's design document
+(pressroom.designs). A message is either `{"order_id": ..., "design": {...}}` (the app sends
+the design itself; the job is recorded from it, idempotent on the order id) or `{"job_id":
+...}` for a job already recorded (`submit` does that: SQS messages stop at 256 KB), with the
+submitter's correlation id as message attribute `correlation_id`. Per message: take the job
+`queued` -> `rendering` (a conditional write with a lease), check the design against the
+catalogue, render the print files to the print store under `print/<job id>/` and the book
+(previews, preflight, the design) to the book store, then `ready`; a design that can never
+print goes straight to `failed` with its reason. A message naming no valid job is logged
+and dropped: there is no job to record a reason on.
 
 Idempotent by job id: a redelivered message of a `ready`/`failed` job changes nothing; one
 arriving while another attempt holds a live lease is reported as a batch item failure and
@@ -42,6 +47,7 @@ from pressroom.aws._common import (
     traced,
 )
 from pressroom.books.printjob import PRINT_PREFIX, JobBusy, PrintRun, print_key, run_print_job
+from pressroom.ids import is_id
 from pressroom.printjobs import PrintJob, PrintRejected
 
 __all__ = ["PRINT_PREFIX", "JobBusy", "handler", "print_key", "run_job", "submit"]
@@ -50,16 +56,17 @@ processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def submit(
-    book: dict[str, Any], job_id: str | None = None, correlation_id: str | None = None
+    design: dict[str, Any], job_id: str | None = None, correlation_id: str | None = None
 ) -> PrintJob:
-    """Record a `queued` job and send its message (what the app's API calls).
+    """Record a `queued` job of a design document and send its message (what the app's API
+    calls). `job_id` is the order id.
 
     Idempotent by job id: submitting an existing id sends nothing and returns the job.
     """
     c = container()
     job_id = job_id or uuid.uuid4().hex
     correlation_id = correlation_id or logger.get_correlation_id() or job_id
-    job, created = c.jobs.create(job_id, book, correlation_id=correlation_id)
+    job, created = c.jobs.create(job_id, design, correlation_id=correlation_id)
     if created:
         if not c.settings.print_queue_url:
             raise RuntimeError("PRESSROOM_PRINT_QUEUE_URL is not set")
@@ -78,10 +85,36 @@ def record_handler(record: Any) -> None:
     attributes = record.raw_event.get("messageAttributes") or {}
     correlation_id = (attributes.get(CORRELATION_ATTRIBUTE) or {}).get("stringValue")
     logger.set_correlation_id(correlation_id or record.message_id)
-    job_id = json.loads(record.body)["job_id"]
+    job_id = job_of(record.body, correlation_id or record.message_id)
+    if job_id is None:
+        return
     logger.append_keys(job_id=job_id)
     receives = int(record.attributes.approximate_receive_count)
     run_job(job_id, receives)
+
+
+def job_of(body: str, correlation_id: str) -> str | None:
+    """The job a message is about, recording it first when the message carries its design;
+    None (logged, counted, message dropped) when the body names no valid job."""
+    try:
+        msg = json.loads(body)
+    except ValueError:
+        msg = None
+    if isinstance(msg, dict) and "order_id" in msg:
+        order_id = str(msg["order_id"])
+        if is_id(order_id):
+            # Anything but an object is stored as an empty design: its check fails it with
+            # invalid_design, a reason on the job rather than a dropped message.
+            design = msg.get("design")
+            container().jobs.create(
+                order_id, design if isinstance(design, dict) else {}, correlation_id
+            )
+            return order_id
+    elif isinstance(msg, dict) and is_id(str(msg.get("job_id", ""))):
+        return str(msg["job_id"])
+    logger.error("print message names no job, dropped", extra={"body": body[:200]})
+    count("PrintMessagesInvalid")
+    return None
 
 
 class _Log:
@@ -123,6 +156,7 @@ def run_job(job_id: str, receives: int = 1) -> str:
         c.jobs,
         c.store,
         c.print_store,
+        c.catalogue,
         c.renderer,
         lease=c.settings.print_lease,
         max_receives=c.settings.print_max_receives,

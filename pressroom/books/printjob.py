@@ -1,24 +1,29 @@
 """Render a print job: one delivery of a job's message, from `queued` to `ready` or `failed`.
 
-`render_print_files` is the production BookRenderer: a job's book (products.book.Book as a
-dict) -> print PDFs. It runs `pressroom.render.print.render_book` into a temporary folder
-(Lambda: /tmp, sized by the function's ephemeral storage) and returns the files' bytes:
-`interior.pdf` and, for books with a cover, `cover.pdf`. Pages render one at a time in this
+A job is an order: its id is the order id and its payload the customer's design document
+(pressroom.designs). `render_print_files` is the production BookRenderer: design -> check
+against the photos' records (catalogue) -> Book (designs.to_book) -> print PDFs -> preflight.
+It renders into a temporary folder (Lambda: /tmp, sized by the function's ephemeral storage)
+and returns the files' bytes: `interior.pdf` and, for books with a cover, `cover.pdf`, with
+the page previews and reports the book store keeps. Pages render one at a time in this
 process (workers=1): Lambda has no /dev/shm, so process pools cannot start there.
 
 `run_print_job` is the state machine's walk for one delivery (printjobs explains the states);
-the host (the AWS print handler) gives it the stores and a `PrintLog` for its log lines and
-metrics, so the flow is the same wherever a job is rendered.
+the host (the AWS print handler, `pressroom print`) gives it the stores and a `PrintLog` for its
+log lines and metrics, so the flow is the same wherever a job is rendered. `deliver` plays the
+queue's redeliveries for hosts without one (the CLI): the same attempts SQS would make.
 """
 
 from __future__ import annotations
 
+import json
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from pressroom.catalogue.books import book_id_for, key, publish_book
 from pressroom.formats import content_type
 from pressroom.printjobs import (
     FINAL_JOB_STATES,
@@ -31,6 +36,9 @@ from pressroom.printjobs import (
 from pressroom.reasons import public
 from pressroom.storage.base import BlobNotFound, BlobStore
 
+if TYPE_CHECKING:
+    from pressroom.catalogue.base import Catalogue
+
 PRINT_PREFIX = "print"
 
 
@@ -42,27 +50,51 @@ def print_key(job_id: str, name: str) -> str:
     return f"{PRINT_PREFIX}/{job_id}/{name}"
 
 
-def render_print_files(book: dict[str, Any], store: BlobStore) -> RenderedBook:
-    from pressroom.products.book import Book
+def render_print_files(
+    design: dict[str, Any], store: BlobStore, catalogue: Catalogue
+) -> RenderedBook:
+    from pressroom.designs import check
+    from pressroom.preflight import preflight
     from pressroom.render.print import render_book
 
-    try:
-        layout = Book.from_dict(book)
-    except (KeyError, IndexError, TypeError, ValueError) as e:
-        raise PrintRejected("invalid_book", f"{type(e).__name__}: {e}"[:300]) from None
-    if not layout.pages:
-        raise PrintRejected("invalid_book", "no pages")
+    from .make import design_photos, page_jpegs
+
+    book, findings = check(design, design_photos(catalogue, design))
+    if book is None or not findings.ok:
+        first = next(f for f in findings.items if f.level == "fail")
+        # The finding names the customer's own design, so it may be the public message.
+        said = f"{first.where()}: {first.code}: {first.message}"[:300]
+        raise PrintRejected("invalid_design", said, message=said)
     with tempfile.TemporaryDirectory(prefix="pressroom-print-") as tmp:
         interior = Path(tmp) / "interior.pdf"
         cover = Path(tmp) / "cover.pdf"
         try:
-            result = render_book(layout, store, interior, cover if layout.cover else None)
+            result = render_book(
+                book, store, interior, cover if book.cover else None, Path(tmp) / "previews"
+            )
         except BlobNotFound as e:
             raise PrintRejected("missing_photo", str(e)) from None
+        reports = {"interior": preflight(interior, book.product)}
+        if result.cover:
+            reports["cover"] = preflight(result.cover, book.product)
+        failing = [(n, f) for n, r in reports.items() for f in r.findings if f.level == "fail"]
+        if failing:
+            # The printer would refuse them: no print files, the job fails with the first why.
+            name, f = failing[0]
+            said = f"{name}: {f.code}: {f.message}"[:300]
+            raise PrintRejected("preflight", said, message=said)
         files = {"interior.pdf": interior.read_bytes()}
         if result.cover:
             files["cover.pdf"] = Path(result.cover).read_bytes()
-    return RenderedBook(files, pages=result.pages)
+        previews = page_jpegs(result.previews)
+    return RenderedBook(
+        files,
+        pages=result.pages,
+        layout=book.to_dict(),
+        previews=previews,
+        preflight={n: r.to_dict() for n, r in reports.items()},
+        findings=findings.to_dict(),
+    )
 
 
 class PrintLog(Protocol):
@@ -92,14 +124,33 @@ class Quiet:
 
 @dataclass(frozen=True)
 class PrintRun:
-    """Where one delivery renders: the job store, the masters, where print files go."""
+    """Where one delivery renders: the job store, the photos' records, their masters (and the
+    book store beside them), where print files go."""
 
     jobs: JobStore
     store: BlobStore
     print_store: BlobStore
+    catalogue: Catalogue
     renderer: BookRenderer = render_print_files
     lease: float = 900.0  # seconds an attempt holds the job (Settings.print_lease)
     max_receives: int = 3  # the queue's maxReceiveCount (Settings.print_max_receives)
+
+
+def publish(store: BlobStore, design: dict[str, Any], rendered: RenderedBook) -> str | None:
+    """The job's book in the book store, under its design's id (what `pressroom render`
+    publishes too), so the console shows the design a job printed. None without a layout."""
+    if not rendered.layout:
+        return None
+    book_id = book_id_for(design)
+    publish_book(
+        store,
+        rendered.layout,
+        pages=rendered.previews,
+        preflight=rendered.preflight,
+        book_id=book_id,
+    )
+    store.put(key(book_id, "design.json"), json.dumps(design).encode(), "application/json")
+    return book_id
 
 
 def run_print_job(
@@ -124,12 +175,13 @@ def run_print_job(
     log.rendering(job, receives)
     started_at = time.perf_counter()
     try:
-        rendered = run.renderer(job.book, run.store)
+        rendered = run.renderer(job.book, run.store, run.catalogue)
         keys = []
         for name, data in rendered.files.items():
-            key = print_key(job_id, name)
-            run.print_store.put(key, data, content_type(name.rsplit(".", 1)[-1]))
-            keys.append(key)
+            k = print_key(job_id, name)
+            run.print_store.put(k, data, content_type(name.rsplit(".", 1)[-1]))
+            keys.append(k)
+        book_id = publish(run.store, job.book, rendered)
     except PrintRejected as r:
         failed, _ = run.jobs.fail(job_id, r.reason, r.message)
         log.rejected(failed, r)
@@ -145,10 +197,34 @@ def run_print_job(
             run.jobs.requeue(job_id, attempt, "render_error", message)
         raise
     seconds = time.perf_counter() - started_at
-    result = {"files": keys, "pages": rendered.pages, "seconds": round(seconds, 3)}
+    result: dict[str, Any] = {"files": keys, "pages": rendered.pages, "seconds": round(seconds, 3)}
+    if book_id:
+        result["book_id"] = book_id
+    if rendered.preflight:
+        result["preflight"] = {n: r.get("status") for n, r in rendered.preflight.items()}
+    if rendered.findings:
+        result["check"] = rendered.findings.get("status")
     job, changed = run.jobs.finish(job_id, attempt, result)
     if changed:
         log.ready(job, rendered.pages, seconds)
     else:
         log.lost_lease(job)
     return job.state
+
+
+def deliver(run: PrintRun, job_id: str, log: PrintLog | None = None) -> PrintJob:
+    """Every delivery a queue would make of one job's message, in this process: a failed
+    attempt is tried again up to `max_receives` times, then the job is `failed`. Raises
+    JobBusy while another attempt holds a live lease."""
+    for receives in range(1, run.max_receives + 1):
+        try:
+            run_print_job(run, job_id, receives, log)
+            break
+        except JobBusy:
+            raise
+        except Exception:  # noqa: BLE001 - recorded on the job; the next delivery retries
+            continue
+    job = run.jobs.get(job_id)
+    if job is None:
+        raise KeyError(job_id)
+    return job

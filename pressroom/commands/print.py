@@ -1,36 +1,47 @@
-"""pressroom print JOBS.json : render many books in a process pool; one failing book never
-stops the others.
+"""pressroom print INPUT... : print orders as print jobs, recorded in the local job store
+exactly as the AWS print handler records them (same states, attempts, reasons, print files);
+one failing job never stops the others.
 
-JOBS.json is a list of jobs (or {"jobs": [...]}), each
-    {"job_id": "order-17", "product": "photobook-21x21", "photos": [ids, files or folders],
-     "output": "out/order-17.pdf", "title": "Summer", "previews": "out/order-17-previews",
-     "pad": false, "pdfx": "4"}
-Relative paths are read from the folder of JOBS.json. One result per job (JSON lines with
---json): ok, the files written, preflight status, or the reason it failed.
+An INPUT is a design document (DESIGN.json, `pressroom design` writes one; its order id is
+--order or the file's name) or a JOBS.json list of orders (or {"jobs": [...]}), each
+    {"order_id": "order-17", "design": "order-17.json" | {...design...},
+     "output": "out/order-17.pdf", "previews": "out/order-17-previews"}
+or, auto-designed from photos as `pressroom book` does:
+    {"order_id": "order-18", "product": "photobook-21x21", "photos": [ids, files or folders],
+     "title": "Summer", "pad": false}
+Relative paths are read from the folder of JOBS.json. A job's id is its order id; an order
+already recorded is not printed twice (its recorded outcome is reported). Print files go to
+the print store under print/<order id>/ and are copied to `output` (default: OUTPUT-DIR or
+the input's folder, <order id>.pdf; the cover beside it as <order id>-cover.pdf). The console's
+print-jobs page lists every job. One result per job (JSON lines with --json). Exit 0 when
+every job is ready, 1 otherwise, 2 on usage errors.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import traceback
 from contextlib import closing
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..config import Settings
+from ..ids import ID_RULE, is_id
 from ._common import EXIT_OK, EXIT_REJECTED, UsageError, emit_json, progress, settings_from
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "print",
-        help="render many books from a JSON job list, in parallel",
+        help="print design documents or a JSON job list as recorded print jobs, in parallel",
         description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("jobs", type=Path, metavar="JOBS.json")
+    p.add_argument("inputs", type=Path, nargs="+", metavar="DESIGN.json|JOBS.json")
+    p.add_argument("--order", help="order id of a single design document (default: its name)")
+    p.add_argument("--output-dir", type=Path, help="where print files are copied")
     p.add_argument(
         "--data", type=Path, help="data folder (default $PRESSROOM_DATA or ./pressroom-data)"
     )
@@ -39,116 +50,239 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run, max_pixels=None, max_bytes=None)
 
 
-def load_jobs(path: Path) -> list[dict[str, Any]]:
+def _read(path: Path) -> Any:
     try:
-        doc = json.loads(path.read_text())
-    except (OSError, ValueError) as e:
-        raise UsageError(f"cannot read {path}: {e}") from None
-    jobs = doc.get("jobs") if isinstance(doc, dict) else doc
-    if not isinstance(jobs, list) or not jobs:
-        raise UsageError(f'{path}: expected a list of jobs or {{"jobs": [...]}}')
-    base = path.resolve().parent
-    out = []
-    for i, job in enumerate(jobs):
-        if not isinstance(job, dict) or not job.get("product") or not job.get("photos"):
-            raise UsageError(f"{path}: job {i} needs at least product, photos and output")
-        job = dict(job)
-        job.setdefault("job_id", f"job-{i + 1}")
-        job.setdefault("output", f"{job['job_id']}.pdf")
+        return json.loads(path.read_bytes())
+    except OSError as e:
+        raise UsageError(f"cannot read {path}: {e.strerror or e}") from None
+    except ValueError as e:
+        raise UsageError(f"{path} is not JSON: {e}") from None
 
-        def rel(v: str) -> str:
-            return str(v if Path(v).is_absolute() else base / v)
 
-        job["output"] = rel(job["output"])
-        if job.get("previews"):
-            job["previews"] = rel(job["previews"])
-        # A photo is a path when it names one (relative to JOBS.json), else a photo id.
-        job["photos"] = [rel(p) if (base / p).exists() else p for p in job["photos"]]
-        out.append(job)
+def load_jobs(
+    paths: list[Path], order: str | None, output_dir: Path | None
+) -> list[dict[str, Any]]:
+    """Every order the inputs name, with absolute paths; UsageError for a malformed list."""
+    if order is not None and len(paths) != 1:
+        raise UsageError("--order names the order of one design document")
+    out: list[dict[str, Any]] = []
+    for path in paths:
+        doc = _read(path)
+        base = path.resolve().parent
+        if isinstance(doc, dict) and "jobs" not in doc:  # a design document
+            entries = [{"order_id": order or path.stem, "design": doc}]
+        else:
+            entries = doc.get("jobs") if isinstance(doc, dict) else doc
+            if order is not None or not isinstance(entries, list) or not entries:
+                raise UsageError(f'{path}: expected a design, a list of jobs or {{"jobs": [...]}}')
+        for i, entry in enumerate(entries):
+            out.append(_job(path, i, entry, base, output_dir or base))
+    seen: set[str] = set()
+    for job in out:
+        if job["order_id"] in seen:
+            raise UsageError(f"order {job['order_id']} is listed twice")
+        seen.add(job["order_id"])
     return out
 
 
-def _setup(settings: Settings) -> Settings:
-    return settings
+def _job(path: Path, i: int, entry: Any, base: Path, out_dir: Path) -> dict[str, Any]:
+    def rel(v: str) -> str:
+        return str(v if Path(v).is_absolute() else base / v)
+
+    if not isinstance(entry, dict) or not (
+        "design" in entry or (entry.get("product") and entry.get("photos"))
+    ):
+        raise UsageError(f"{path}: job {i + 1} needs a design, or a product and photos")
+    job = dict(entry)
+    order = str(job.pop("job_id", None) or job.get("order_id") or f"job-{i + 1}")
+    if not is_id(order):
+        raise UsageError(f"{path}: order id {order!r} is not an id ({ID_RULE})")
+    job["order_id"] = order
+    if isinstance(job.get("design"), str):
+        job["design"] = _read(Path(rel(job["design"])))
+    job["output"] = rel(job["output"]) if job.get("output") else str(out_dir / f"{order}.pdf")
+    if job.get("previews"):
+        job["previews"] = rel(job["previews"])
+    if "design" not in job:
+        # A photo is a path when it names one (relative to JOBS.json), else a photo id.
+        job["photos"] = [rel(p) if (base / p).exists() else p for p in job["photos"]]
+    return job
 
 
-def run_job(settings: Settings, item: tuple[dict[str, Any], dict[str, str]]) -> dict[str, Any]:
-    """One book, from photo ids to published print files, inside a worker; any failure
-    becomes this job's result. `ingested`: {path: photo id} for the files the job names,
-    ingested beforehand on the guarded runner."""
-    from ..books.make import make_book
+class Worker:
+    """One process's stores: the job store, catalogue, masters and print store."""
+
+    def __init__(self, settings: Settings) -> None:
+        from ..books.printjob import PrintRun
+        from ..catalogue import open_catalogue
+        from ..printjobs import open_jobs
+        from ..storage import open_store
+
+        self.settings = settings
+        store = open_store(settings)
+        prints = (
+            open_store(replace(settings, storage=settings.print_storage))
+            if settings.print_storage
+            else store
+        )
+        self.run = PrintRun(
+            open_jobs(settings),
+            store,
+            prints,
+            open_catalogue(settings),
+            lease=settings.print_lease,
+            max_receives=settings.print_max_receives,
+        )
+
+
+def design_of(w: Worker, job: dict[str, Any], ingested: dict[str, str]) -> dict[str, Any]:
+    """The job's design: as given, or auto-designed from its photos. Records the job failed
+    (bad_job, not_designed) and raises _Recorded when there is none."""
+    from ..books.make import auto_design
+    from ..reasons import DesignError
     from .book import photo_ids
 
-    job, ingested = item
-    head = {"job_id": job["job_id"], "product": job["product"], "output": job["output"]}
+    if "design" in job:
+        return job["design"] if isinstance(job["design"], dict) else {}
+    head = {"product": job["product"], "title": job.get("title") or ""}
     try:
         if job.get("error"):
             raise UsageError(job["error"])
-        ids = photo_ids(settings, list(job["photos"]), ingested)
-        out = make_book(
-            settings,
-            ids,
-            job["product"],
-            Path(job["output"]),
-            previews=Path(job["previews"]) if job.get("previews") else None,
-            title=job.get("title"),
-            pad=bool(job.get("pad", False)),
-            pdfx=str(job.get("pdfx", "4")),
-            workers=1,
+        ids = photo_ids(w.settings, list(job["photos"]), ingested)
+        doc, _ = auto_design(
+            w.settings, ids, job["product"], title=job.get("title"), pad=bool(job.get("pad"))
         )
-        return {**head, **out}
+        return doc
     except UsageError as e:
-        return {**head, "ok": False, "reason": "bad_job", "message": str(e)}
-    except Exception as e:  # noqa: BLE001 - one failing book must not stop the batch
-        return {
-            **head,
-            "ok": False,
-            "reason": "render_error",
-            "message": f"{type(e).__name__}: {e}"[:300],
-            "trace": traceback.format_exc(limit=3)[-800:],
-        }
+        reason, message = "bad_job", str(e)
+    except DesignError as e:
+        reason, message = "not_designed", f"{e.reason}: {e}"
+    w.run.jobs.create(job["order_id"], head, job["order_id"])
+    w.run.jobs.fail(job["order_id"], reason, message[:300])
+    raise _Recorded
+
+
+class _Recorded(Exception):
+    """The job failed before rendering; its record says why."""
+
+
+def run_job(w: Worker, item: tuple[dict[str, Any], dict[str, str]]) -> dict[str, Any]:
+    """One order inside a worker: recorded, rendered as a queue would deliver it, files
+    copied out; its outcome is read back from the job store."""
+    from ..books.printjob import JobBusy, deliver
+
+    job, ingested = item
+    order = job["order_id"]
+    note = None
+    try:
+        design = design_of(w, job, ingested)
+        _, created = w.run.jobs.create(order, design, order)
+        if not created:
+            note = "already recorded: its recorded outcome"
+        deliver(w.run, order)
+    except _Recorded:
+        pass
+    except JobBusy:
+        note = "another attempt is rendering it"
+    except Exception:  # noqa: BLE001 - one failing job must not stop the others
+        from ..reasons import public
+
+        if w.run.jobs.get(order) is None:
+            w.run.jobs.create(order, {}, order)
+        w.run.jobs.fail(order, "render_error", public("print", "render_error"))
+    return outcome(w, job, note)
+
+
+def outcome(w: Worker, job: dict[str, Any], note: str | None = None) -> dict[str, Any]:
+    """What the job store says of the order, with the print files copied to `output`."""
+    from ..catalogue.books import read_page
+
+    rec = w.run.jobs.get(job["order_id"])
+    assert rec is not None
+    out: dict[str, Any] = {
+        "order_id": rec.id,
+        "state": rec.state,
+        "ok": rec.state == "ready",
+        "attempts": rec.attempts,
+        "reason": rec.reason if rec.state != "ready" else None,
+        "message": rec.message if rec.state != "ready" else None,
+        "product": rec.book.get("product"),
+        **{k: rec.result[k] for k in ("files", "pages", "book_id", "preflight") if k in rec.result},
+    }
+    if note:
+        out["note"] = note
+    if rec.state == "ready":
+        interior = Path(job["output"])
+        interior.parent.mkdir(parents=True, exist_ok=True)
+        for k in rec.result.get("files", []):
+            name = k.rsplit("/", 1)[-1]
+            dest = interior if name == "interior.pdf" else interior.with_name(
+                f"{interior.stem}-{name.rsplit('.', 1)[0]}{interior.suffix}"
+            )
+            dest.write_bytes(w.run.print_store.get(k))
+            out["interior" if name == "interior.pdf" else name.rsplit(".", 1)[0]] = str(dest)
+        book_id = rec.result.get("book_id")
+        if job.get("previews") and book_id:
+            folder = Path(job["previews"])
+            folder.mkdir(parents=True, exist_ok=True)
+            names = ["cover"] + [f"page-{n:03d}" for n in range(1, int(out["pages"]) + 1)]
+            for name in names:
+                data = read_page(w.run.store, book_id, name)
+                if data is not None:
+                    (folder / f"{name}.jpg").write_bytes(data)
+    return out
 
 
 def ingest_jobs(
     settings: Settings, jobs: list[dict[str, Any]], show_progress: bool
 ) -> list[tuple[dict[str, Any], dict[str, str]]]:
-    """Every job's files ingested at once on the guarded runner (a file two jobs share, once);
-    a job naming an unknown photo id is marked bad and its files left alone."""
+    """Every photo job's files ingested at once on the guarded runner (a file two jobs share,
+    once); a job naming an unknown photo id is marked bad and its files left alone."""
     from .book import ingest_files, input_files
 
     every: list[Path] = []
     for job in jobs:
-        try:
-            every += input_files(settings, list(job["photos"]))
-        except UsageError as e:
-            job["error"] = str(e)
+        if "photos" in job and "design" not in job:
+            try:
+                every += input_files(settings, list(job["photos"]))
+            except UsageError as e:
+                job["error"] = str(e)
     ingested = ingest_files(settings, every, show_progress)
     return [(job, ingested) for job in jobs]
 
 
-def job_died(item: tuple[dict[str, Any], dict[str, str]], failure: Any) -> dict[str, Any]:
-    """A worker that crashed or was killed (OOM) fails its book, not the batch."""
+def job_died(
+    settings: Settings, item: tuple[dict[str, Any], dict[str, str]], failure: Any
+) -> dict[str, Any]:
+    """A worker that crashed or was killed (OOM) fails its job, not the batch: the job is
+    failed render_error, as the AWS path fails a job whose every delivery died."""
+    from ..reasons import public
+
+    w = Worker(settings)
     job, _ = item
-    head = {"job_id": job["job_id"], "product": job["product"], "output": job["output"]}
-    return {**head, "ok": False, "reason": "render_error", "message": failure.detail}
+    if w.run.jobs.get(job["order_id"]) is None:
+        w.run.jobs.create(job["order_id"], {}, job["order_id"])
+    w.run.jobs.fail(job["order_id"], "render_error", public("print", "render_error"))
+    return {**outcome(w, job), "detail": failure.detail}
 
 
 def run(args: argparse.Namespace) -> int:
     from ..batch import run_batch
-    from ..products import products
 
     settings = settings_from(args)
-    jobs = load_jobs(args.jobs)
-    unknown = sorted({j["product"] for j in jobs} - set(products()))
-    if unknown:
-        raise UsageError(f"unknown product(s): {', '.join(unknown)}")
+    jobs = load_jobs(list(args.inputs), args.order, args.output_dir)
     items = ingest_jobs(settings, jobs, not args.json)
     results = []
-    fn = run_job
     with (
         progress(len(jobs), "printing", not args.json) as bar,
         closing(
-            run_batch(partial(_setup, settings), fn, items, settings.workers, on_failure=job_died)
+            run_batch(
+                partial(Worker, settings),
+                run_job,
+                items,
+                settings.workers,
+                on_failure=partial(job_died, settings),
+            )
         ) as stream,
     ):
         task = bar.add_task("print", total=len(jobs))
@@ -157,11 +291,18 @@ def run(args: argparse.Namespace) -> int:
             bar.advance(task)
             if args.json:
                 emit_json(r)
-            elif r["ok"]:
-                print(f"ok      {r['job_id']}  {r['pages']} pages  {r['interior']}")
             else:
-                print(f"failed  {r['job_id']}  {r['reason']}: {r.get('message', '')}")
+                print(line(r))
     if not args.json:
         ok = sum(r["ok"] for r in results)
-        print(f"{ok} of {len(results)} books written")
+        print(f"{ok} of {len(results)} jobs ready (pressroom serve: the console's print jobs)")
     return EXIT_OK if all(r["ok"] for r in results) else EXIT_REJECTED
+
+
+def line(r: dict[str, Any]) -> str:
+    note = f"  ({r['note']})" if r.get("note") else ""
+    if r["ok"]:
+        return f"ready   {r['order_id']}  {r.get('pages')} pages  {r.get('interior')}{note}"
+    if r["state"] == "failed":
+        return f"failed  {r['order_id']}  {r['reason']}: {r.get('message') or ''}{note}"
+    return f"{r['state']:<7} {r['order_id']}{note}"

@@ -1,5 +1,9 @@
 """The print job's types: states, the record, and the two ports (JobStore, BookRenderer).
 
+A job's id is the order id, and its stored payload (`PrintJob.book`, the column's historic
+name) is the customer's design document (pressroom.designs, version 1): the same record
+locally (SQLite) and on AWS (DynamoDB), whoever submitted it.
+
 A leaf module (nothing of pressroom's at run time), so the backends that implement JobStore
 (catalogue.sqlite_jobs, catalogue.dynamodb.jobs) import it without importing `open_jobs`,
 which imports them.
@@ -13,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:
+    from pressroom.catalogue.base import Catalogue
     from pressroom.storage.base import BlobStore
 
 JobState = Literal["queued", "rendering", "ready", "failed"]
@@ -24,7 +29,7 @@ FINAL_JOB_STATES: tuple[JobState, ...] = ("ready", "failed")
 class PrintJob:
     id: str
     state: JobState
-    book: dict[str, Any] = field(default_factory=dict)  # what to render (the renderer's input)
+    book: dict[str, Any] = field(default_factory=dict)  # the design document to render
     reason: str | None = None  # stable code when failed (or of the last failed attempt)
     message: str | None = None
     result: dict[str, Any] = field(default_factory=dict)  # files, pages, seconds when ready
@@ -37,20 +42,29 @@ class PrintJob:
 
 @dataclass
 class RenderedBook:
-    """A renderer's output: print files by name ("interior.pdf", "cover.pdf", ...)."""
+    """A renderer's output: print files by name ("interior.pdf", "cover.pdf", ...), and what
+    the book store keeps to show the job's book: the layout (Book.to_dict()), page previews
+    (JPEG by page name), preflight reports and the design's check findings."""
 
     files: dict[str, bytes]
     pages: int
+    layout: dict[str, Any] = field(default_factory=dict)
+    previews: dict[str, bytes] = field(default_factory=dict)
+    preflight: dict[str, dict[str, Any]] = field(default_factory=dict)
+    findings: dict[str, Any] = field(default_factory=dict)
 
 
 class BookRenderer(Protocol):
-    """Render a job's book from the masters in `store`.
+    """Render a job's design from the photos' records in `catalogue` and their masters in
+    `store`.
 
-    Raise PrintRejected for books that can never render; any other exception is treated as
+    Raise PrintRejected for designs that can never render; any other exception is treated as
     transient and the job is retried (up to the queue's maxReceiveCount).
     """
 
-    def __call__(self, book: dict[str, Any], store: BlobStore) -> RenderedBook: ...
+    def __call__(
+        self, design: dict[str, Any], store: BlobStore, catalogue: Catalogue
+    ) -> RenderedBook: ...
 
 
 class JobStore(Protocol):
