@@ -49,10 +49,12 @@ def console(stderr: bool = False) -> Any:
     return Console(stderr=stderr, no_color=bool(os.environ.get("NO_COLOR")) or None)
 
 
-def add_limit_flags(p: argparse.ArgumentParser) -> None:
+def add_limit_flags(
+    p: argparse.ArgumentParser, json_help: str = "one JSON object per file per line"
+) -> None:
     p.add_argument("--max-pixels", type=int, help=f"pixel limit (default {Limits.max_pixels:,})")
     p.add_argument("--max-bytes", type=int, help=f"byte limit (default {Limits.max_bytes:,})")
-    p.add_argument("--json", action="store_true", help="one JSON object per file per line")
+    p.add_argument("--json", action="store_true", help=json_help)
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -199,7 +201,9 @@ def result_line(r: dict[str, Any], word: str | None = None, prefix: str = "") ->
     what = (r.get("format") or "") if accepted else (r.get("reason") or "")
     size = f"{r['width']}x{r['height']}" if accepted and r.get("width") else ""
     tail = "" if accepted else f"  {r.get('message') or ''}"
-    return f"{word:<{VERDICT_W}}{prefix}{what:<{WHAT_W}}{size:<{SIZE_W}}{r['path']}{tail}".rstrip()
+    # A value wider than its column still keeps one space before the next.
+    cols = f"{word:<{VERDICT_W - 1}} {prefix}{what:<{WHAT_W - 1}} {size:<{SIZE_W - 1}} "
+    return f"{cols}{r['path']}{tail}".rstrip()
 
 
 def what_to_do(code: str | None, domain: str = "upload") -> str:
@@ -236,6 +240,16 @@ def summary_lines(results: Iterable[dict[str, Any]], noun: str = "file") -> list
         tell = what_to_do(code)
         lines.append(f"  {n} {code}" + (f": {tell}" if tell else ""))
     return lines
+
+
+def printable_words(code: str) -> str:
+    """Why a photo is not printable, and what to do, from the registry (`tag`, `curate`)."""
+    from ..reasons import reason
+
+    r = reason("printable", code)
+    if r is None:
+        return code.replace("_", " ")
+    return ". ".join(x for x in (r.staff or r.public, r.tell) if x)
 
 
 def plural(n: int, noun: str) -> str:

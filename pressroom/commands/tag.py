@@ -8,7 +8,18 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Settings
-from ._common import add_limit_flags, emit_json, exit_code, expand, run_files, settings_from
+from ._common import (
+    add_limit_flags,
+    emit_json,
+    exit_code,
+    expand,
+    note,
+    printable_words,
+    result_line,
+    run_files,
+    settings_from,
+    summary_lines,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,8 +29,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Validate each file (one strict decode, to the 640-px proxy) and tag it. "
         "Face boxes are [x, y, w, h] in upright pixels of the input; 'faces' is "
         '"unavailable" when no face detector can run. PRESSROOM_FACE_MODEL=/path/yunet.onnx '
-        "selects the YuNet detector. Exit 0 when all files are photos we accept, 1 when "
-        "any is rejected (its reason is printed), 2 on usage errors.",
+        "selects the YuNet detector. Text output: one line per file in the order given: "
+        "'printable' or why not (explained below the list), upright size, path, then faces, "
+        "sharpness, quality, screenshot score and pHash. Exit 0 when all files are photos we "
+        "accept, 1 when any is rejected (its reason is printed), 2 on usage errors.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     p.add_argument("--embeddings", action="store_true", help="include face embeddings (128-D)")
@@ -60,15 +73,21 @@ def tag_file(settings: Settings, path: Path) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     paths = expand(args.paths)
+    legend: set[str] = set()
     results = run_files(
         settings,
         paths,
         partial(_setup, settings),
         tag_file,
         "tagging",
-        lambda r: _print(r, args),
+        lambda r: _print(r, args, legend),
         bar=not args.json,
     )
+    if not args.json:
+        for code in sorted(legend):  # what each not-printable reason means, once
+            note(f"{code}: {printable_words(code)}")
+        for line in summary_lines(results):
+            note(line)
     return exit_code(results)
 
 
@@ -76,12 +95,12 @@ def _setup(settings: Settings) -> Settings:
     return settings
 
 
-def _print(r: dict[str, Any], args: argparse.Namespace) -> None:
+def _print(r: dict[str, Any], args: argparse.Namespace, legend: set[str]) -> None:
     if r["verdict"] != "accept":
         if args.json:
             emit_json({k: r.get(k) for k in ("path", "verdict", "reason", "message")})
         else:
-            print(f"reject  {r['reason']:<18} {r['path']}: {r['message']}")
+            print(result_line(r), flush=True)
         return
     t = r["tags"]
     faces = t["faces"]
@@ -91,8 +110,12 @@ def _print(r: dict[str, Any], args: argparse.Namespace) -> None:
         emit_json({"path": r["path"], **t, "faces": faces})
         return
     n = faces if isinstance(faces, str) else len(faces)
-    reasons = ",".join(t["printable"]["reasons"]) or "printable"
+    legend.update(t["printable"]["reasons"])
+    rec = r["record"]
+    line = result_line({**rec, "path": r["path"], "verdict": "accept",
+                        "format": ",".join(t["printable"]["reasons"]) or "printable"})
     print(
-        f"faces {n!s:<3} sharp {t['sharpness']:>8.1f}  quality {t['quality']:.2f}  "
-        f"screenshot {t['screenshot']['score']:.2f}  phash {t['phash']}  {reasons:<20} {r['path']}"
+        f"{line}  faces {n}, sharpness {t['sharpness']:.1f}, quality {t['quality']:.2f}, "
+        f"screenshot {t['screenshot']['score']:.2f}, phash {t['phash']}",
+        flush=True,
     )
