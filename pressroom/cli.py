@@ -16,6 +16,7 @@ from .commands._common import (
     EXIT_OK,
     EXIT_REJECTED,
     EXIT_USAGE,
+    Fault,
     Output,
     UsageError,
 )
@@ -90,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         # A setting that cannot be used: the operator's to fix, not a fault to retry.
         print(f"{cmd}: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
+    except Fault as exc:
+        print(f"{cmd}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except PressroomError as exc:  # a verdict with a registered reason (design, print, ...)
         tell = f" {exc.info.tell}" if exc.info.tell else ""
         print(f"{cmd}: {exc.message}{tell}", file=sys.stderr)

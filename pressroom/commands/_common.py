@@ -29,6 +29,10 @@ class UsageError(Exception):
     """Bad arguments found after parsing (a path that does not exist, ...)."""
 
 
+class Fault(Exception):
+    """An infrastructure fault we can name in one line (a port in use, ...): exit 3."""
+
+
 class Output:
     """How chatty the commands are: --quiet drops progress bars and notes (results, failures
     and the exit code stay). Set once by cli.main."""

@@ -8,13 +8,14 @@ workers): no command writes the environment for its workers to read back.
 from __future__ import annotations
 
 import argparse
+import errno
 import functools
 import os
 import socket
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._common import EXIT_OK
+from ._common import EXIT_OK, Fault, note
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp
@@ -32,10 +33,13 @@ VIPS_THREADS = 1
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "serve",
-        help="run the thumbnail API (uvicorn)",
+        help="run the thumbnail API and the customer-success console (uvicorn)",
         description="Serve GET /{signature}/{options}/{photo id} and /health from the data "
-        "folder's masters. Keys come from PRESSROOM_SIGNING_KEY; PRESSROOM_ALLOW_UNSIGNED=1 "
-        "accepts unsigned /_/... URLs (local development only).",
+        "folder's masters, and the console (photos, books, print jobs) at /console/ when "
+        "PRESSROOM_CONSOLE_TOKEN is set (sign in with that token). Keys come from "
+        "PRESSROOM_SIGNING_KEY; PRESSROOM_ALLOW_UNSIGNED=1 accepts unsigned /_/... URLs "
+        "(local development only). Prints the URLs once the port is bound. Exit 2 on a "
+        "setting that is not valid, 3 when the port is already in use.",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8080, help="port (default 8080)")
@@ -68,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         settings = settings.replace(data_dir=args.data)
     import uvicorn
 
-    print(f"pressroom serve: http://{args.host}:{args.port}/health", flush=True)
+    sock = _bind(args.host, args.port)  # before any URL is printed: the port may be taken
     config = uvicorn.Config(
         functools.partial(serve_app, settings),
         factory=True,
@@ -79,12 +83,13 @@ def run(args: argparse.Namespace) -> int:
         access_log=False,
         server_header=False,
     )
+    for line in urls(settings, args.host, sock.getsockname()[1]):
+        note(line)
     if args.workers <= 1:
-        uvicorn.Server(config).run()
+        uvicorn.Server(config).run(sockets=[sock])
         return EXIT_OK
     from uvicorn.supervisors import Multiprocess
 
-    sock = config.bind_socket()
     # Workers rebuild this socket from its fd with proto 0, so asyncio never sets TCP_NODELAY
     # on the connections they accept, and each response's second write waits ~40 ms for a
     # delayed ACK (180 req/s instead of thousands). Linux copies the option from the
@@ -92,6 +97,45 @@ def run(args: argparse.Namespace) -> int:
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     Multiprocess(config, sockets=[sock]).run()
     return EXIT_OK
+
+
+class PortInUse(Fault):
+    """The address is taken: an infrastructure fault (exit 3), said in one line."""
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as e:
+        sock.close()
+        if e.errno == errno.EADDRINUSE:
+            raise PortInUse(
+                f"port {port} on {host} is already in use (another `pressroom serve`?); "
+                "stop it or choose another with --port"
+            ) from None
+        raise PortInUse(f"cannot listen on {host}:{port}: {e.strerror}") from None
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def urls(settings: Settings, host: str, port: int) -> list[str]:
+    base = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
+    lines = [
+        f"thumbnails  {base}/{{signature}}/{{options}}/{{photo id}}  (health: {base}/health)",
+    ]
+    if settings.console_token:
+        lines.append(f"console     {base}/console/  (sign in with PRESSROOM_CONSOLE_TOKEN)")
+    else:
+        lines.append("console     off: set PRESSROOM_CONSOLE_TOKEN=<a secret> to serve it "
+                     f"at {base}/console/")  # fmt: skip
+    if not settings.signing_keys and not settings.allow_unsigned:
+        lines.append("thumbnails need PRESSROOM_SIGNING_KEY (hex), or PRESSROOM_ALLOW_UNSIGNED=1 "
+                     "on a development machine")  # fmt: skip
+    return lines
 
 
 def _tune_process() -> None:
