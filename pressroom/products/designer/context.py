@@ -61,6 +61,7 @@ class DesignContext:
     plans: list[PagePlan] = field(default_factory=list)
     blank_pages: int = 0
     more_photos: int = 0  # how many more photos would fill the blank pages
+    reach: dict[str, float] = field(default_factory=dict)  # best face-safe ppi, by photo id
     cover_photos: list[PhotoFacts] = field(default_factory=list)
     dropped: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

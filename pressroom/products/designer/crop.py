@@ -23,6 +23,7 @@ from .context import face_rects
 EPS = 1e-6
 HEADROOM = 0.5  # of a face box's height, kept visible above it
 ORNAMENT_FILL = 0.5  # faces (with headroom) span about this share of a circle's frame
+ZOOM_STEP = 0.92  # circles: each try crops 8% tighter
 
 
 def headroom_px(face: Rect, lost: float = 0.0) -> float:
@@ -100,6 +101,31 @@ def _zoom(cw: float, boxes: list[Rect], frame: Rect, allowed: Rect, product: Pro
     return min(cw, max(want, fits, sharp))
 
 
+def _crop_at(
+    W: int,
+    H: int,
+    cw: float,
+    ch: float,
+    faces: list[Rect],
+    boxes: list[Rect],
+    frame: Rect,
+    allowed: Rect,
+) -> tuple[float | None, float | None]:
+    """Where a cw x ch crop starts so the faces (with headroom) lie in `allowed`; None on an
+    axis where they cannot."""
+    k = frame.w / cw
+    fx = (min(f.x for f in boxes), max(f.x1 for f in boxes)) if faces else (None, None)
+    fy = (min(f.y for f in boxes), max(f.y1 for f in boxes)) if faces else (None, None)
+    sx = _slide(W, cw, *fx, frame.x, allowed.x, allowed.x1, k)
+    sy = _slide(H, ch, *fy, frame.y, allowed.y, allowed.y1, k)
+    if sy is None and faces:  # the photo has little above the faces: show its top edge
+        lost = max(0.0, (allowed.y - frame.y) / k)
+        tops = [with_headroom(f, lost) for f in faces]
+        top, bottom = min(b.y for b in tops), max(b.y1 for b in tops)
+        sy = _slide(H, ch, top, bottom, frame.y, allowed.y, allowed.y1, k)
+    return sx, sy
+
+
 def place(photo: PhotoFacts, frame: Rect, safe: Rect, product: Product) -> Placement:
     W, H = photo.width, photo.height
     faces = [f.intersect(Rect(0, 0, W, H)) for f in face_rects(photo)]
@@ -114,24 +140,14 @@ def place(photo: PhotoFacts, frame: Rect, safe: Rect, product: Product) -> Place
     if product.shape == "circle" and boxes and allowed.w > 0:
         cw = _zoom(cw, boxes, frame, allowed, product)
         ch = cw / frame.aspect
-    k = frame.w / cw
-    fx = (min(f.x for f in boxes), max(f.x1 for f in boxes)) if faces else (None, None)
-    fy = (min(f.y for f in boxes), max(f.y1 for f in boxes)) if faces else (None, None)
-    sx = _slide(W, cw, *fx, frame.x, allowed.x, allowed.x1, k)
-    sy = _slide(H, ch, *fy, frame.y, allowed.y, allowed.y1, k)
-    if sy is None and faces:  # the photo has little above the faces: show its top edge
-        lost = max(0.0, (allowed.y - frame.y) / k)
-        tops = [with_headroom(f, lost) for f in faces]
-        sy = _slide(
-            H,
-            ch,
-            min(b.y for b in tops),
-            max(b.y1 for b in tops),
-            frame.y,
-            allowed.y,
-            allowed.y1,
-            k,
-        )
+    sx, sy = _crop_at(W, H, cw, ch, faces, boxes, frame, allowed)
+    if (sx is None or sy is None) and product.shape == "circle" and faces and allowed.w > 0:
+        # a face near the photo's edge cannot reach the disc's safe area at this zoom: zoom
+        # in, step by step, while the picture keeps the minimum ppi
+        least = frame.w / 25.4 * product.min_ppi
+        while (sx is None or sy is None) and cw * ZOOM_STEP >= least:
+            cw, ch = cw * ZOOM_STEP, ch * ZOOM_STEP
+            sx, sy = _crop_at(W, H, cw, ch, faces, boxes, frame, allowed)
     if sx is not None and sy is not None and allowed.w > 0:
         crop, image = Rect(sx, sy, cw, ch), frame
     else:  # the whole photo, inside the safe part of the frame

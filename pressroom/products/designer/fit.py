@@ -3,8 +3,8 @@ layout search (exact, from the placement crop.place makes) minimise. They are th
 measures (score.py) turned into penalties, heavier where a designer would redo the page:
 
 - crop: share of the photo cut away (W_CROP per unit);
-- ppi: under target, W_PPI x (target / ppi - 1), and REACHABLE times more (plus a step) for
-  the part a smaller frame of the product would recover (the photo belongs there);
+- ppi: under target, W_PPI x (target / ppi - 1), and REACHABLE times more plus a step when
+  another frame of the product takes the photo to the target (it belongs there);
 - faces: W_FACE for each face cut or without headroom; W_FITTED when no crop could keep the
   faces safe and the whole photo sits inside the frame with white around it.
 """
@@ -28,16 +28,18 @@ W_SHRUNK = 1.5
 
 
 def ppi_cost(ppi: float, reach: float, product: Product) -> float:
-    """reach: the best ppi the photo gets in any frame of the product. Short of the target
-    costs W_PPI per unit; short of what a smaller frame would give (up to the target) costs
-    REACHABLE times more, plus a step, so such a photo moves to a smaller frame."""
+    """reach: the best ppi the photo gets in any frame of the product (faces kept safe).
+    Short of the target costs W_PPI per unit. A photo that some frame takes to the target
+    costs REACHABLE times more, plus MISSED_TARGET, so it moves to a smaller frame; one that
+    reaches the target nowhere pays W_PPI per unit short of its best."""
     t = product.target_ppi
     if ppi >= t - 0.5:
         return 0.0
     cost = W_PPI * (t / ppi - 1)
-    best = min(t, reach)
-    if ppi < best - 0.5:
-        cost += W_PPI * REACHABLE * (best / ppi - 1) + MISSED_TARGET
+    if reach >= t - 0.5:
+        cost += W_PPI * REACHABLE * (t / ppi - 1) + MISSED_TARGET
+    elif ppi < reach - 0.5:
+        cost += W_PPI * (reach / ppi - 1)
     return cost
 
 

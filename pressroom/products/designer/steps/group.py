@@ -34,7 +34,9 @@ def dates(photos: list[PhotoFacts]) -> str:
         return f"{a.day}\u2013{b.day} {b:%B %Y}"
     if a.year == b.year:
         return f"{a.day} {a:%B} \u2013 {b.day} {b:%B %Y}"
-    return f"{a.day} {a:%b %Y} \u2013 {b.day} {b:%b %Y}"
+    if (b - a).days < 31:
+        return f"{a.day} {a:%b %Y} \u2013 {b.day} {b:%b %Y}"
+    return f"{a.year}\u2013{b.year}"
 
 
 def _same(a: list[PhotoFacts], b: list[PhotoFacts], fmt: str) -> bool:

@@ -92,18 +92,19 @@ def page_options(
 
 
 def _fixed(plan: PagePlan) -> str | None:
-    return {"spread": "spread-panorama", "text": "chapter-text", "blank": "blank"}.get(plan.kind)
+    fixed = {"spread": "spread-panorama", "text": "chapter-text", "title": "chapter-text"}
+    return {**fixed, "blank": "blank"}.get(plan.kind)
 
 
 def choose_layouts(ctx: DesignContext) -> None:
     prod = ctx.product
     table = layouts()
     pages = [lid for lid in page_layouts(prod)]
-    reach = {
-        p.id: max(best_ppi(prod, table[lid], p.width, p.height) for lid in pages)
-        for plan in ctx.plans
-        for p in plan.photos
-    }
+    reach = dict(ctx.reach)
+    for plan in ctx.plans:  # prints and ornaments: their one frame
+        for p in plan.photos:
+            if p.id not in reach:
+                reach[p.id] = max(best_ppi(prod, table[lid], p.width, p.height) for lid in pages)
     options: list[list[tuple[float, str, tuple[int, ...]]]] = []
     for number, plan in enumerate(ctx.plans, start=1):
         fixed = _fixed(plan)

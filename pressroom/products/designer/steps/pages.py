@@ -9,6 +9,7 @@ from ...model import Rect, TextBox, layouts
 from ..context import DesignContext, PagePlan
 from ..crop import place
 from ..geometry import frame_rect, page_size, safe_zone, side
+from .group import dates
 
 
 def caption_text(ctx: DesignContext, plan: PagePlan) -> str:
@@ -16,6 +17,12 @@ def caption_text(ctx: DesignContext, plan: PagePlan) -> str:
         return ""
     ch = ctx.chapters[plan.event]
     return " \u00b7 ".join(s for s in (ch.title, ch.place) if s)
+
+
+def _book_dates(ctx: DesignContext) -> str:
+    """The title page's second line: the book's dates, unless its title already says them."""
+    years = {p.time.year for p in ctx.photos if p.time}
+    return "" if any(str(y) in ctx.title for y in years) else dates(ctx.photos)
 
 
 def _text(box: TextBox, text: str, area: Rect) -> Text:
@@ -35,11 +42,11 @@ def build_page(ctx: DesignContext, plan: PagePlan, number: int) -> Page:
         for frame, pi in zip(lay.frames, plan.assignment, strict=True)
     ]
     texts = []
-    if plan.kind == "text":
+    if plan.kind in ("text", "title"):
         ch = ctx.chapters[plan.event] if 0 <= plan.event < len(ctx.chapters) else None
         words = {
-            "chapter": (ch.title or ch.place or ctx.title) if ch else ctx.title,
-            "caption": (ch.place if ch and ch.title else "") if ch else "",
+            "chapter": (ch.title or ch.place) if ch else ctx.title,
+            "caption": (ch.place if ch.title else "") if ch else _book_dates(ctx),
         }
         texts = [_text(b, words.get(b.role, ""), trim) for b in lay.texts if words.get(b.role)]
     else:

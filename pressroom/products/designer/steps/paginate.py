@@ -9,7 +9,8 @@ exactly that many pages, each page one of:
 - spread: one photo across a left page and the right page facing it (a panoramic spread),
   allowed only when no face lies in the gutter zone (the safe margin plus the gutter on both
   sides of the fold);
-- text: a chapter opener (dates and place), before the chapter's first photos.
+- text: a chapter opener (dates and place), before the chapter's first photos; page 1 may
+  be a title page (the book's title and dates).
 
 With fewer photos than pages the density falls under one, so pages take fewer photos, then
 spreads and openers, before any blank page. Blank pages come only when even one photo a page,
@@ -34,7 +35,7 @@ from ...model import Layout, Product, Rect, layouts
 from .. import fit
 from ..context import DesignContext, PagePlan
 from ..crop import place
-from ..geometry import best_ppi, layout_frames, page_size, safe_zone
+from ..geometry import layout_frames, page_size, safe_zone
 from .select import page_layouts
 
 MAX_PER_PAGE = 6
@@ -42,8 +43,12 @@ CAPACITY_PER_PAGE = 4  # photos kept when there are more than the largest book h
 AVERAGE_PER_PAGE = 2.0
 W_DENSITY = 1.0
 TEXT_COST = 0.6  # an opener page instead of photos
+TITLE_COST = 1.0  # page 1 as a title page (the book's title and dates)
 LEFT_OPENER = 0.4  # openers read best on a right-hand page
 PANORAMA = 1.8  # photos this wide make a spread gladly
+SPREAD_MIN_ASPECT = 1.2  # narrower photos lose too much across a spread
+SPREAD_COST = 0.5  # a spread instead of two pages of photos
+SPREAD_AFTER_SPREAD = 1.0  # two spreads in a row read as one long strip
 INF = float("inf")
 BAND = 16  # photos placed after j pages stay within this of j x density (keeps the plan fast)
 
@@ -57,10 +62,11 @@ def _round_to(p: int, multiple: int, lo: int, hi: int) -> int | None:
 
 
 @cache
-def _by_count(product: Product) -> dict[int, list[Layout]]:
+def _by_count(ids: tuple[str, ...]) -> dict[int, list[Layout]]:
+    """The page layouts (of these ids) by how many photos they hold."""
     table = layouts()
     out: dict[int, list[Layout]] = {}
-    for i in page_layouts(product):
+    for i in ids:
         out.setdefault(len(table[i].frames), []).append(table[i])
     return out
 
@@ -71,29 +77,37 @@ class Fits:
     def __init__(self, product: Product, photos: list[PhotoFacts]) -> None:
         self.product = product
         self.photos = photos
-        self.by_count = _by_count(product)
-        table = layouts()
-        all_pages = [table[i] for i in page_layouts(product)]
-        self.reach = [
-            max(best_ppi(product, lay, p.width, p.height) for lay in all_pages) for p in photos
-        ]
+        self.by_count = _by_count(tuple(page_layouts(product)))
         self.frames = {
             lay.id: layout_frames(product, lay) for ls in self.by_count.values() for lay in ls
         }
-        self._pair: dict[tuple[int, str, int], float] = {}
         w, h = page_size(product)
-        # Costs as on a right-hand page (gutter on the left); the layout search redoes them
+        # Placed as on a right-hand page (gutter on the left); the layout search redoes them
         # on each page's own side.
         self.safe = safe_zone(product, w, h, 1)
         self.probe = Page(1, w, h, product.bleed, "", safe=self.safe, side="right")
+        placed = [
+            {
+                (lay, f): place(p, r, self.safe, product)
+                for lay, rs in self.frames.items()
+                for f, r in enumerate(rs)
+            }
+            for p in photos
+        ]
+        # The best ppi each photo reaches in a frame of the product with its faces kept safe.
+        self.reach = [
+            max((pl.ppi for pl in pls.values() if "fitted" not in pl.flags), default=0.0)
+            for pls in placed
+        ]
+        self._pair = {
+            (i, lay, f): fit.exact(pl, self.probe, self.reach[i], product)
+            for i, pls in enumerate(placed)
+            for (lay, f), pl in pls.items()
+        }
         self._page: dict[tuple[int, int], float] = {}
 
     def pair(self, i: int, lay: str, f: int) -> float:
-        key = (i, lay, f)
-        if key not in self._pair:
-            pl = place(self.photos[i], self.frames[lay][f], self.safe, self.product)
-            self._pair[key] = fit.exact(pl, self.probe, self.reach[i], self.product)
-        return self._pair[key]
+        return self._pair[(i, lay, f)]
 
     def page(self, i: int, k: int) -> float:
         """Best quick cost of photos i..i+k-1 on one page over the k-frame layouts."""
@@ -123,6 +137,8 @@ class Fits:
 def spreadable(photo: PhotoFacts, product: Product) -> float | None:
     """Quick cost of the photo across a spread, or None when a face would lie in the gutter
     zone (or no crop keeps the faces safe on one side of the fold)."""
+    if photo.aspect < SPREAD_MIN_ASPECT:
+        return None
     w, h = page_size(product)
     b = product.bleed
     frame = Rect(-b, -b, 2 * w + 2 * b, h + 2 * b)
@@ -134,7 +150,7 @@ def spreadable(photo: PhotoFacts, product: Product) -> float | None:
             continue
         if all(safe.contains(f, 1e-6) for f in pl.faces):
             loss = 1 - min(photo.aspect, frame.aspect) / max(photo.aspect, frame.aspect)
-            cost = fit.W_CROP * loss + fit.ppi_cost(pl.ppi, 0.0, product)
+            cost = SPREAD_COST + fit.W_CROP * loss + fit.ppi_cost(pl.ppi, 0.0, product)
             return cost - (0.5 if photo.aspect >= PANORAMA else 0.0)
     return None
 
@@ -180,7 +196,9 @@ def paginate(ctx: DesignContext) -> None:
     if ctx.pages and total != ctx.pages:
         ctx.warnings.append(f"{ctx.pages} pages asked for; {prod.id} rules give {total}")
     spread = [spreadable(p, prod) for p in seq]
-    fill = n + sum(c is not None for c in spread) + len(ctx.chapters)
+    fill = (
+        n + sum(c is not None for c in spread) + sum(bool(c.title or c.place) for c in ctx.chapters)
+    )
     blanks = max(0, total - fill)
     plans = None
     while plans is None:  # spreads start on left pages: parity may cost a page more
@@ -219,19 +237,22 @@ def _plan(
         return None
     n = len(seq)
     fits = Fits(ctx.product, seq)
+    ctx.reach = {p.id: r for p, r in zip(seq, fits.reach, strict=True)}
     d = n / pages
+    words = [bool(ch.title or ch.place) for ch in ctx.chapters]
+    openers = {i for i in starts if words[chapter[i]]}
     end = [0] * n  # end (exclusive) of each photo's chapter
     for i in range(n - 1, -1, -1):
         end[i] = end[i + 1] if i + 1 < n and chapter[i + 1] == chapter[i] else i + 1
-    # best[(i, j, t)] = (cost, previous state, move): i photos placed on j pages, t = the last
-    # page was an opener
+    # best[(i, j, t)] = (cost, previous state, move): i photos placed on j pages, t = what the
+    # last page was (0 photos, 1 an opener, 2 a spread, 3 the title page)
     best: dict[tuple[int, int, int], tuple[float, tuple[int, int, int] | None, tuple]] = {
         (0, 0, 0): (0.0, None, ())
     }
     for j in range(pages):
         lo, hi = (max(0, int(j * d) - BAND), min(n, int(j * d) + BAND)) if n > 2 * BAND else (0, n)
         for i in range(lo, hi + 1):
-            for t in (0, 1):
+            for t in (0, 1, 2, 3):
                 state = best.get((i, j, t))
                 if state is None:
                     continue
@@ -243,15 +264,20 @@ def _plan(
                         moves.append((i + k, j + 1, 0, c, ("photos", k)))
                     if spread[i] is not None and number % 2 == 0 and j + 2 <= pages:
                         c = W_DENSITY * 2 * (0.5 - d) ** 2 + spread[i]
-                        moves.append((i + 1, j + 2, 0, c, ("spread", 1)))
-                    if t == 0 and i in starts:
+                        c += SPREAD_AFTER_SPREAD if t == 2 else 0.0
+                        moves.append((i + 1, j + 2, 2, c, ("spread", 1)))
+                    if i == 0 and j == 0 and ctx.title and first == 1:  # a title page
+                        c = W_DENSITY * d**2 + TITLE_COST
+                        moves.append((i, j + 1, 3, c, ("title", 0)))
+                    if t != 1 and i in openers:
                         c = W_DENSITY * d**2 + TEXT_COST + (LEFT_OPENER if number % 2 == 0 else 0)
                         moves.append((i, j + 1, 1, c, ("text", 0)))
                 for ni, nj, nt, c, move in moves:
                     key = (ni, nj, nt)
                     if key not in best or state[0] + c < best[key][0] - 1e-9:
                         best[key] = (state[0] + c, (i, j, t), move)
-    goal = min(((best[k][0], k) for k in ((n, pages, 0), (n, pages, 1)) if k in best), default=None)
+    ends = [(n, pages, t) for t in (0, 1, 2, 3)]
+    goal = min(((best[k][0], k) for k in ends if k in best), default=None)
     if goal is None:
         return None
     path = []
@@ -272,6 +298,8 @@ def _plan(
         elif kind == "spread":
             plans.append(PagePlan([seq[i]], ci, first_of_event=first_of, kind="spread"))
             plans.append(PagePlan([seq[i]], ci, kind="spread"))
+        elif kind == "title":
+            plans.append(PagePlan([], -1, kind="title"))
         else:
             plans.append(PagePlan([], ci, first_of_event=first_of, kind="text"))
     return plans
