@@ -1,5 +1,7 @@
-"""The print Lambda on moto's server: job record queued -> rendering -> ready/failed, print
-files in S3, retries through SQS, the DLQ after maxReceiveCount, idempotent replays."""
+"""The print Lambda on moto's server: a job is an order whose payload is a design document
+(pressroom.designs); its photos are catalogue records (DynamoDB) with masters in S3. Job record
+queued -> rendering -> ready/failed, print files in S3, the book in the book store, retries
+through SQS, the DLQ after maxReceiveCount, idempotent replays."""
 
 from __future__ import annotations
 
@@ -25,37 +27,34 @@ from tests.aws_lambda import (
 from tests.aws_server import moto_endpoint  # noqa: F401
 from tests.system_tools import require
 
-
-def page(number: int, photo_id: str) -> dict[str, Any]:
-    """A 6x4 in page (3 mm bleed) filled by one 1800x1200 master, cropped to the frame."""
-    frame = [-3.0, -3.0, 158.4, 107.6]
-    crop_w = 1200 * 158.4 / 107.6
-    return {
-        "number": number,
-        "size": [152.4, 101.6],
-        "bleed": 3.0,
-        "layout": "full-bleed",
-        "placements": [
-            {
-                "photo_id": photo_id,
-                "master": f"masters/{photo_id}.jpg",
-                "src": [1800, 1200],
-                "frame": frame,
-                "image": frame,
-                "crop": [(1800 - crop_w) / 2, 0.0, crop_w, 1200.0],
-                "ppi": crop_w / (158.4 / 25.4),
-            }
-        ],
-    }
+PHOTOS = (("land1", "Landscape_1.jpg"), ("land2", "Landscape_2.jpg"))
 
 
 def book(*photo_ids: str) -> dict[str, Any]:
-    """A templates.book.Book as the app would submit it (Book.to_dict())."""
+    """A design document as the app would submit it: 6x4 prints, one photo a page, each
+    cropped as auto-design would (no crop given)."""
     return {
+        "version": 1,
         "product": "print-6x4",
         "title": "Test prints",
-        "pages": [page(i + 1, p) for i, p in enumerate(photo_ids)],
+        "pages": [{"layout": "print-full", "slots": [{"photo": p}]} for p in photo_ids],
     }
+
+
+def stock(store: Any, catalogue: Any, settings: Any, corpus: Path) -> None:
+    """The photos `book` names, ingested the real way (catalogue record + master), with the
+    ids land1 and land2 (as `pressroom ingest --id` sets them)."""
+    from pressroom.ingest.service import Ingestor
+
+    ingestor = Ingestor(store, catalogue, settings, tagger=None)
+    for photo_id, name in PHOTOS:
+        path = corpus / "orientation" / name
+        assert ingestor.ingest_path(path, photo_id).state == "uploaded"
+
+
+def stock_stack(corpus: Path) -> None:
+    c = _common.container()
+    stock(c.store, c.catalogue, c.settings, corpus)
 
 
 @pytest.fixture
@@ -71,9 +70,7 @@ def stack(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch, corpus: Path):  #
     for name, value in s.environment().items():
         monkeypatch.setenv(name, value)
     _common.reset()
-    for photo_id, name in (("land1", "Landscape_1.jpg"), ("land2", "Landscape_2.jpg")):
-        data = (corpus / "orientation" / name).read_bytes()
-        s.s3.put_object(Bucket=s.media, Key=f"masters/{photo_id}.jpg", Body=data)
+    stock_stack(corpus)
     yield s
     _common.reset()
 
@@ -99,6 +96,16 @@ def test_print_job_end_to_end(stack: Stack, output: Output, tmp_path: Path) -> N
     job = _common.container().jobs.get("book1")
     assert job.state == "ready" and job.attempts == 1 and job.reason is None
     assert job.result["files"] == ["print/book1/interior.pdf"] and job.result["pages"] == 2
+    # 1800 px across 158 mm (frame + bleed) is 289 ppi: under the 300 ppi target, over the
+    # minimum. Check and preflight both say so, and it prints.
+    assert job.result["preflight"] == {"interior": "warn"} and job.result["check"] == "warn"
+    # The job's book is in the book store under its design's id, with the design itself.
+    from pressroom.catalogue.books import book_id_for
+
+    assert job.result["book_id"] == book_id_for(book("land1", "land2"))
+    stored = f"books/{job.result['book_id']}/design.json"
+    body = stack.s3.get_object(Bucket=stack.media, Key=stored)["Body"].read()
+    assert json.loads(body) == book("land1", "land2")
     obj = stack.s3.get_object(Bucket=stack.prints, Key="print/book1/interior.pdf")
     assert obj["ContentType"] == "application/pdf"
     info = pdfinfo(obj["Body"].read(), tmp_path)
@@ -123,20 +130,27 @@ def test_print_job_end_to_end(stack: Stack, output: Output, tmp_path: Path) -> N
     assert _common.container().jobs.get("book1") == job
 
 
-def test_unprintable_book_fails_at_once(stack: Stack) -> None:
+def test_unprintable_design_fails_at_once(stack: Stack) -> None:
     print_lambda.submit(book("land1", "gone"), job_id="book2")
+    stack.s3.delete_object(Bucket=stack.media, Key="masters/land1.jpg")
+    print_lambda.submit(book("land1"), job_id="book2b")
     calls = drain(stack.sqs, stack.print_queue, print_lambda.handler)
     assert [resp for _, resp in calls] == [{"batchItemFailures": []}]  # not retried
-    job = _common.container().jobs.get("book2")
+    jobs = _common.container().jobs
+    job = jobs.get("book2")
+    assert (job.state, job.reason, job.attempts) == ("failed", "invalid_design", 1)
+    assert job.message == "page 2, slot 1: photo_unknown: no photo has the id gone"
+    job = jobs.get("book2b")  # the record is there, its master is not
     assert (job.state, job.reason, job.attempts) == ("failed", "missing_photo", 1)
     assert job.message == "A photo of the book is not available."
     assert queue_depth(stack.sqs, stack.print_dlq) == 0
+    assert not stack.s3.list_objects_v2(Bucket=stack.prints).get("Contents")
 
 
 def test_crashing_render_is_retried_then_failed_and_dead_lettered(stack: Stack) -> None:
     # A master that cannot be decoded: the renderer raises, which may be transient.
-    stack.s3.put_object(Bucket=stack.media, Key="masters/bad.jpg", Body=b"\xff\xd8garbage")
-    print_lambda.submit(book("bad"), job_id="book3")
+    stack.s3.put_object(Bucket=stack.media, Key="masters/land1.jpg", Body=b"\xff\xd8garbage")
+    print_lambda.submit(book("land1"), job_id="book3")
     jobs = _common.container().jobs
 
     event, response = invoke_once(stack.sqs, stack.print_queue, print_lambda.handler)
@@ -173,3 +187,26 @@ def test_full_shape_print_event_and_unknown_job(stack: Stack, output: Output) ->
     event["Records"][0]["body"] = '{"job_id": "never-submitted"}'
     assert print_lambda.handler(event, LambdaContext()) == {"batchItemFailures": []}
     assert output.logged("unknown print job, message dropped")
+
+
+def test_message_carrying_the_design_records_the_order(stack: Stack) -> None:
+    """The app's message `{"order_id", "design"}`: the job is recorded from it (idempotent on
+    the order id) and rendered in the same delivery."""
+    body = json.dumps({"order_id": "order-9", "design": book("land2")})
+    stack.sqs.send_message(QueueUrl=stack.print_queue, MessageBody=body)
+    stack.sqs.send_message(QueueUrl=stack.print_queue, MessageBody=body)  # sent twice
+    bad = {"order_id": "order-10", "design": "not a design"}
+    stack.sqs.send_message(QueueUrl=stack.print_queue, MessageBody=json.dumps(bad))
+    for junk in ("not json", '{"order_id": "../etc"}', "{}"):
+        stack.sqs.send_message(QueueUrl=stack.print_queue, MessageBody=junk)
+    calls = drain(stack.sqs, stack.print_queue, print_lambda.handler)
+    assert all(resp == {"batchItemFailures": []} for _, resp in calls)
+    jobs = _common.container().jobs
+    job = jobs.get("order-9")
+    assert (job.state, job.attempts, job.book) == ("ready", 1, book("land2"))
+    assert job.result["files"] == ["print/order-9/interior.pdf"]
+    job = jobs.get("order-10")
+    assert (job.state, job.reason, job.book) == ("failed", "invalid_design", {})
+    assert {j.id for j in jobs.list()} == {"order-9", "order-10"}  # the junk recorded nothing
+    assert queue_depth(stack.sqs, stack.print_queue) == 0
+    assert queue_depth(stack.sqs, stack.print_dlq) == 0

@@ -321,9 +321,9 @@ def print_stack(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch, corpus: Pat
     for name, value in {**s.environment(), "PRESSROOM_PRINT_LEASE": str(LEASE)}.items():
         monkeypatch.setenv(name, value)
     _common.reset()
-    for photo_id, name in (("land1", "Landscape_1.jpg"), ("land2", "Landscape_2.jpg")):
-        data = (corpus / "orientation" / name).read_bytes()
-        s.s3.put_object(Bucket=s.media, Key=f"masters/{photo_id}.jpg", Body=data)
+    from tests.test_aws_print import stock_stack
+
+    stock_stack(corpus)  # print jobs are designs: their photos are catalogue records
     yield s
     _common.reset()
 
