@@ -70,17 +70,13 @@ def cover_geometry(product: Product, layout: Layout, pages: int) -> PageGeometry
     w, h = product.cover_size(pages)
     b = product.cover_bleed
     trim = Rect(0, 0, w, h)
-    panels = {
-        "back": Rect(0, 0, product.trim_w, h),
-        "spine": Rect(product.trim_w, 0, spine, h),
-        "front": Rect(product.trim_w + spine, 0, product.trim_w, h),
-    }
-    s = product.safe
-    safe = {n: r.inset(s, s, s, s) if n != "spine" else r for n, r in panels.items()}
+    cp = product.cover_panels(pages)  # visible, art (bleeding pictures) and safe panels
+    panels, safe = cp.visible, cp.safe
     areas = []
     for f in layout.frames:
         panel = f.panel or "front"
-        areas.append(Area(frame_rect(f, panels[panel], b, trim), safe[panel]))
+        area = (cp.art if f.bleed else panels)[panel]
+        areas.append(Area(frame_rect(f, area, b, trim), safe[panel]))
     boxes = {
         name: (in_area(box.rect, panels[box.panel or "front"]), box)
         for name, box in zip(box_names(layout), layout.texts, strict=True)

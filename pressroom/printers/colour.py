@@ -106,3 +106,24 @@ def press_black_lstar(printer: Printer) -> float:
     dev = separate(black, printer, bpc=False)
     lab = dev.icc_import(input_profile=str(printer.intent.icc_path), intent="relative")
     return float(lab[0].avg())
+
+
+def fill_cmyk(rgb: tuple[float, ...], printer: Printer) -> tuple[float, float, float, float]:
+    """A flat sRGB colour (0..1) separated as the printer's pictures are: CMYK 0..1."""
+    px = pyvips.Image.black(1, 1, bands=3) + [round(255 * c) for c in rgb[:3]]
+    dev = separate(px.cast("uchar").copy(interpretation="srgb"), printer)
+    c, m, y, k = dev(0, 0)
+    return c / 255, m / 255, y / 255, k / 255
+
+
+def text_cmyk(rgb: tuple[float, ...]) -> tuple[float, float, float, float]:
+    """Text and thin lines in black ink only: any misregistration of C, M, Y would fringe them.
+    The grey level of the colour becomes K (white text: no ink, the paper)."""
+    return 0.0, 0.0, 0.0, round(1 - max(rgb[:3]), 4)
+
+
+def ink_srgb(cmyk: tuple[float, ...], printer: Printer) -> list[int]:
+    """How a CMYK ink mix (0..1) of this printer shows on screen: sRGB 0..255."""
+    px = pyvips.Image.black(1, 1, bands=4) + [round(255 * c) for c in cmyk]
+    out = to_srgb(px.cast("uchar").copy(interpretation="cmyk"), printer)
+    return [int(v) for v in out(0, 0)[:3]]

@@ -166,6 +166,9 @@ class Book:
     warnings: list[str] = field(default_factory=list)
     # The layout score (products/designer/score.py): weights, terms, goodness, every page.
     score: dict[str, Any] = field(default_factory=dict)
+    printer: str | None = None  # designed for this printer's bleed, safe zone and covers
+    # The cover's construction (Product.cover_construction): panels, folds, hinges, turn-ins.
+    cover_construction: dict[str, Any] | None = None
 
     def placements(self) -> list[Placement]:
         pages = ([self.cover] if self.cover else []) + self.pages
@@ -182,6 +185,9 @@ class Book:
             "dropped": self.dropped,
             "warnings": self.warnings,
             "score": self.score,
+            # only when set: books without them keep their JSON (and book ids)
+            **({"printer": self.printer} if self.printer else {}),
+            **({"cover_construction": self.cover_construction} if self.cover_construction else {}),
         }
 
     @classmethod
@@ -197,4 +203,6 @@ class Book:
             list(d.get("dropped", [])),
             list(d.get("warnings", [])),
             dict(d.get("score") or {}),
+            d.get("printer"),
+            d.get("cover_construction"),
         )

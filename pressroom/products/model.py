@@ -8,10 +8,13 @@ and beyond the trim size. Layout frames are fractions of the trim (or of a cover
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from pressroom.printers.model import Binding, CoverGeometry, Printer, get_printer
 
 HERE = Path(__file__).resolve().parent
 MM_PER_IN = 25.4
@@ -83,19 +86,128 @@ class Product:
     cover_bleed: float = 0.0
     cover_layout: str | None = None
     spine_text_min: float = 6.0
+    binding: str | None = None  # books: softcover | hardcover | layflat
+    construction: Binding | None = None  # how the cover is built (the printer's when named)
+    printer: str | None = None  # set by for_printer: bleed, safe zone and cover are its
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def is_book(self) -> bool:
         return self.kind == "book"
 
+    def for_printer(self, printer: Printer | str | None) -> Product:
+        """This product as `printer` makes it: its bleed, the larger safe zone, and for books
+        its cover construction (binding of the same kind) and spine rule."""
+        if printer is None:
+            return self
+        if isinstance(printer, str):
+            printer = get_printer(printer)
+        changes: dict[str, Any] = {
+            "bleed": printer.bleed_mm,
+            "safe": max(self.safe, printer.safe_mm),
+            "printer": printer.id,
+        }
+        if self.is_book and self.binding:
+            b = printer.binding(self.binding)
+            changes.update(
+                construction=b,
+                cover_bleed=b.cover_bleed_mm,
+                pages_min=max(self.pages_min, b.pages.min),
+                pages_max=min(self.pages_max, b.pages.max),
+                pages_multiple=math.lcm(self.pages_multiple, b.pages.multiple),
+            )
+        return replace(self, **changes)
+
     def spine_mm(self, pages: int) -> float:
-        """Spine width for a page count: pages / 2 sheets x caliper + boards allowance."""
+        """Spine width for a page count: the construction's rule (a printer's table, or its
+        caliper per leaf of the paper + board allowance), else pages / 2 x caliper + extra."""
+        if self.construction is not None:
+            return self.construction.spine_mm(pages)
         return pages / 2 * self.caliper + self.spine_extra
 
+    def cover_geometry(self, pages: int) -> CoverGeometry:
+        """The flat cover sheet (printers.model.CoverGeometry: sheet, trim, panels, folds)."""
+        binding = self.construction or Binding.from_dict(
+            self.binding or "softcover",
+            {
+                "construction": "perfect-bound-wrap",
+                "cover_bleed_mm": self.cover_bleed,
+                "spine": {
+                    "rule": "caliper",
+                    "paper": "p",
+                    "caliper_mm_per_leaf": {"p": self.caliper},
+                    "allowance": self.spine_extra,
+                },
+                "pages": {
+                    "min": self.pages_min,
+                    "max": self.pages_max,
+                    "multiple": self.pages_multiple,
+                },
+            },
+        )
+        return binding.cover(self.trim_w, self.trim_h, pages)
+
     def cover_size(self, pages: int) -> tuple[float, float]:
-        """Cover trim: back + spine + front (the bleed goes around it)."""
-        return 2 * self.trim_w + self.spine_mm(pages), self.trim_h
+        """Cover trim (the bleed goes around it): back + spine + front, and for a case-bound
+        cover the hinges and the turn-in all round."""
+        g = self.cover_geometry(pages)
+        return g.trim.w, g.trim.h
+
+    def cover_panels(self, pages: int) -> CoverPanels:
+        """The cover's panels in cover-page mm (origin at the trim's top-left)."""
+        g = self.cover_geometry(pages)
+        ox, oy = g.trim.x, g.trim.y
+
+        def rect(b: Any) -> Rect:
+            return Rect(b.x - ox, b.y - oy, b.w, b.h)
+
+        visible = {"back": rect(g.back), "spine": rect(g.spine), "front": rect(g.front)}
+        w, h = g.trim.w, g.trim.h
+        sp = visible["spine"]
+        art = {  # what a bleeding frame covers: over the hinges and turn-ins to the trim
+            "back": Rect(0, 0, sp.x, h),
+            "spine": Rect(sp.x, 0, sp.w, h),
+            "front": Rect(sp.x1, 0, w - sp.x1, h),
+        }
+        s = self.safe
+        hs = max(s, self.construction.hinge_safe_mm if self.construction else 0.0)
+        safe = {
+            "back": visible["back"].inset(s, s, hs, s),
+            "spine": sp.inset(0, s, 0, s),
+            "front": visible["front"].inset(hs, s, s, s),
+        }
+        return CoverPanels(visible, art, safe, g)
+
+    def cover_construction(self, pages: int) -> dict[str, Any]:
+        """What the Book records of its cover: the construction, the lines the preview draws
+        as guides (page mm) and the printer it is for."""
+        p = self.cover_panels(pages)
+        g, v = p.geometry, p.visible
+        if g.construction == "case-bound":
+            lines = {
+                "turn-in": [v["back"].x, v["front"].x1],
+                "hinge": [v["back"].x1, v["spine"].x, v["spine"].x1, v["front"].x],
+            }
+            turn_in_y = [v["front"].y, v["front"].y1]
+        else:
+            sp = v["spine"]
+            lines = {"fold": [sp.x, sp.x1]}
+            if g.hinge_mm:
+                lines["hinge"] = [sp.x - g.hinge_mm, sp.x1 + g.hinge_mm]
+            turn_in_y = []
+        return {
+            "construction": g.construction,
+            "binding": self.binding,
+            "printer": self.printer,
+            "spine_mm": round(g.spine_mm, 2),
+            "hinge_mm": g.hinge_mm,
+            "turn_in_mm": g.turn_in_mm,
+            "sheet_mm": [round(g.sheet.w, 2), round(g.sheet.h, 2)],
+            "panels": {k: r.to_list() for k, r in v.items()},
+            "safe": {k: r.to_list() for k, r in p.safe.items()},
+            "lines": {k: [round(x, 3) for x in xs] for k, xs in lines.items()},
+            "turn_in_y": [round(y, 3) for y in turn_in_y],
+        }
 
     def pages_ok(self, pages: int) -> list[str]:
         """Why a page count breaks this product's rules (empty when it is fine)."""
@@ -154,8 +266,26 @@ class Product:
             cover_bleed=float(cover.get("bleed_mm", d.get("bleed_mm", 3.0))),
             cover_layout=cover.get("layout"),
             spine_text_min=float(cover.get("spine_text_min_mm", 6.0)),
+            binding=d.get("binding"),
+            construction=(
+                Binding.from_dict(d.get("binding", "softcover"), cover["construction"])
+                if cover.get("construction")
+                else None
+            ),
             raw=d,
         )
+
+
+@dataclass(frozen=True)
+class CoverPanels:
+    """A cover's panels (cover-page mm): `visible` is what shows (board faces on a case
+    cover), `art` what a bleeding picture covers (over hinges and turn-ins), `safe` where
+    titles and faces stay (clear of the safe margin and of the hinges)."""
+
+    visible: dict[str, Rect]
+    art: dict[str, Rect]
+    safe: dict[str, Rect]
+    geometry: CoverGeometry
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,7 @@ def design(
     title: str | None = None,
     pad: bool = False,
     pages: int | None = None,
+    printer: str | None = None,
     hooks: Sequence[Hook] = (),
     **_: Any,
 ) -> Book:
@@ -77,6 +78,11 @@ def design(
         prod = get_product(product)
     except UnknownProduct as e:
         raise DesignError("unknown_product", str(e)) from None
+    if printer is not None:  # its bleed, safe zone and cover construction (issue 15)
+        try:
+            prod = prod.for_printer(printer)
+        except KeyError as e:  # an unknown printer, or one without this binding
+            raise DesignError("unknown_printer", str(e.args[0])) from None
     unique = {p.id: p for p in photos}  # the same photo twice is one photo
     ordered = sorted(unique.values(), key=lambda p: p.id)
     ctx = DesignContext(
@@ -86,7 +92,11 @@ def design(
         ctx.title = default_title(ordered) if prod.is_book else ""
     run(DESIGN, ctx, hooks)
     assert ctx.book is not None
-    return ctx.book
+    book = ctx.book
+    book.printer = prod.printer
+    if book.cover is not None:  # folds, hinges and turn-ins: the cover preview's guides
+        book.cover_construction = prod.cover_construction(len(book.pages))
+    return book
 
 
 def photos_from_catalogue(catalogue: Any, ids: Sequence[str]) -> list[PhotoFacts]:

@@ -18,7 +18,10 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from ...printers import Printer, get_printer
 from ...products.book import Book, Page
+from ...products.model import UnknownProduct, get_product
+from .guides import Guide
 
 __all__ = ["PageSettings", "RenderResult", "cover_path_for", "render_book", "render_page"]
 
@@ -50,8 +53,15 @@ class PageSettings:
 
     store: Any
     target_ppi: float
-    cmyk: bool
+    printer: Printer | None  # a cmyk printer separates; None or rgb: sRGB pages
     preview_ppi: float
+    die: str | None = None  # "circle": round products get a CutContour die line
+    cut_layer: bool = False  # the die line on an optional-content layer (PDF/X-4)
+    guides: dict[int, list[Guide]] = field(default_factory=dict)  # page number -> guides
+
+    @property
+    def cmyk(self) -> bool:
+        return self.printer is not None and self.printer.is_cmyk
 
 
 def render_page(
@@ -63,15 +73,21 @@ def render_page(
 
     page_d, pdf_path, preview_path = task
     page = Page.from_dict(page_d)
+    # CMYK: translucent bands (a title's) go into the pictures' pixels, not over them.
+    bands = [(t.rect, t.box) for t in page.texts if t.box] if settings.cmyk else []
     images = [
-        prepare(pl, settings.store.get(pl.master), settings.target_ppi, settings.cmyk)
+        prepare(pl, settings.store.get(pl.master), settings.target_ppi, settings.printer, bands)
         for pl in page.placements
     ]
-    write_page(page, images, Path(pdf_path), settings.cmyk)
+    write_page(page, images, Path(pdf_path), settings.printer, settings.die, settings.cut_layer)
     if preview_path:
         from .preview import render_preview, save_preview
 
-        save_preview(render_preview(page, images, settings.preview_ppi), Path(preview_path))
+        guides = settings.guides.get(page.number, [])
+        if settings.die == "circle":
+            guides = [*guides, Guide("cut", 0, 0, page.width, page.height, circle=True)]
+        pv = render_preview(page, images, settings.preview_ppi, settings.printer, guides)
+        save_preview(pv, Path(preview_path))
     return {
         "pdf": pdf_path,
         "images": len(images),
@@ -86,21 +102,34 @@ def render_book(
     out_cover: str | Path | None = None,
     previews_dir: str | Path | None = None,
     *,
-    pdfx: str = "4",
+    pdfx: str | None = None,
     workers: int = 1,
     preview_ppi: float = 100,
+    printer: Printer | str | None = None,
 ) -> RenderResult:
     """Write the interior PDF, the cover PDF (books) and previews; return where they are.
 
     store: a BlobStore holding the masters the placements name (read from several threads).
     workers: pages rendered at once, on threads (0 = one per core); threads need no
     /dev/shm, so this works on Lambda too.
+    printer: the printer the files are for (a Printer or its id): its PDF/X flavour, output
+    intent, separation and ink limit. None: PDF/X-4 sRGB, or with pdfx="1a" FOGRA39 offset.
     """
-    from .pdfx import PDFX, PdfxWriter
+    from .pdfx import FLAVOURS, PDFX, PdfxWriter
 
     started = time.perf_counter()
+    if isinstance(printer, str):
+        printer = get_printer(printer)
+    if printer is not None:
+        flavour = FLAVOURS[printer.pdfx]
+        if pdfx not in (None, flavour):
+            raise ValueError(f"printer {printer.id} takes PDF/X-{flavour}, not {pdfx}")
+        pdfx = flavour
+    pdfx = pdfx or "4"
     if pdfx not in PDFX:
         raise ValueError(f"unsupported PDF/X flavour {pdfx!r} (use 4 or 1a)")
+    if printer is None and pdfx == "1a":
+        printer = get_printer("offset-fogra39")  # X-1a is CMYK: a named press, not "Custom"
     out_interior = Path(out_interior)
     out_interior.parent.mkdir(parents=True, exist_ok=True)
     if book.cover is not None and out_cover is None:
@@ -109,7 +138,16 @@ def render_book(
     if prev:
         prev.mkdir(parents=True, exist_ok=True)
     result = RenderResult(str(out_interior), str(out_cover) if book.cover else None)
-    settings = PageSettings(store, book.target_ppi, PDFX[pdfx]["cmyk"], preview_ppi)
+    settings = PageSettings(
+        store,
+        book.target_ppi,
+        printer,
+        preview_ppi,
+        die=_die(book.product),
+        cut_layer=bool(PDFX[pdfx]["oc"]),
+        guides={0: cover_guides(book, printer)} if book.cover else {},
+    )
+    cmyk, intent = settings.cmyk, printer.intent if printer else None
     workers = workers or len(os.sched_getaffinity(0))
     all_pages = ([book.cover] if book.cover else []) + book.pages
     with (
@@ -123,8 +161,12 @@ def render_book(
             tasks.append((page.to_dict(), str(Path(tmp) / f"{i:05d}.pdf"), pv))
             if pv:
                 result.previews.append(pv)
-        cover = PdfxWriter(f"{book.title} (cover)", pdfx, Path(out_cover)) if book.cover else None
-        interior = PdfxWriter(book.title, pdfx, out_interior)
+        cover = (
+            PdfxWriter(f"{book.title} (cover)", pdfx, Path(out_cover), intent, cmyk)
+            if book.cover
+            else None
+        )
+        interior = PdfxWriter(book.title, pdfx, out_interior, intent, cmyk)
         # Pages render on threads (libvips and the JPEG codecs run without the GIL) a few
         # ahead of the writer, which takes them in order and deletes each once written.
         queue = iter(enumerate(tasks))
@@ -159,3 +201,27 @@ def render_book(
     ]
     result.seconds = round(time.perf_counter() - started, 3)
     return result
+
+
+def _die(product_id: str) -> str | None:
+    try:
+        return "circle" if get_product(product_id).shape == "circle" else None
+    except UnknownProduct:
+        return None
+
+
+def cover_guides(book: Book, printer: Printer | None = None) -> list[Guide]:
+    """Fold, hinge and turn-in lines of the book's cover (page mm), for its preview only:
+    as the book records them, else as its product (for the printer) builds the cover."""
+    g = book.cover_construction
+    if g is None:
+        try:
+            prod = get_product(book.product).for_printer(book.printer or printer)
+            g = prod.cover_construction(len(book.pages))
+        except (UnknownProduct, KeyError, ValueError):
+            g = {}
+    h = book.cover.height if book.cover else 0.0
+    out = [Guide(kind, x, 0, x, h) for kind, xs in (g.get("lines") or {}).items() for x in xs]
+    for y in g.get("turn_in_y", []):
+        out.append(Guide("turn-in", 0, y, book.cover.width if book.cover else 0, y))
+    return out

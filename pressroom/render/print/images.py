@@ -5,12 +5,16 @@ crop nor a resample is needed. Masters decode once, shrink-on-load where the JPE
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyvips
 
 from ...imaging import jpeg_shrink
+from ...printers.colour import separate
+from ...printers.model import Printer
 from ...products.book import Placement
+from ...products.model import Rect
 
 JPEG_Q = 92  # >= 90: libvips keeps full chroma resolution
 
@@ -66,9 +70,39 @@ def _srgb(img: pyvips.Image) -> pyvips.Image:
     return img
 
 
+def bake_bands(
+    img: pyvips.Image, image_rect: Rect, bands: Sequence[tuple[Rect, tuple[float, ...]]]
+) -> pyvips.Image:
+    """Composite translucent bands (page rect, sRGB + alpha) into the picture's own pixels.
+
+    A CMYK print file gets the band as part of the separated picture: PDF/X-1a allows no
+    transparency, and the preview decodes the same pixels, so both show the same band."""
+    sx, sy = img.width / image_rect.w, img.height / image_rect.h
+    for rect, rgba in bands:
+        r = rect.intersect(image_rect)
+        if r.w <= 0 or r.h <= 0:
+            continue
+        x0, y0 = round((r.x - image_rect.x) * sx), round((r.y - image_rect.y) * sy)
+        x1 = min(img.width, round((r.x1 - image_rect.x) * sx))
+        y1 = min(img.height, round((r.y1 - image_rect.y) * sy))
+        if x1 <= x0 or y1 <= y0:
+            continue
+        a = rgba[3]
+        part = img.crop(x0, y0, x1 - x0, y1 - y0) * (1 - a) + [255 * c * a for c in rgba[:3]]
+        img = img.insert(part.cast("uchar"), x0, y0)
+    return img
+
+
 def prepare(
-    placement: Placement, master: bytes, target_ppi: float, cmyk: bool = False
+    placement: Placement,
+    master: bytes,
+    target_ppi: float,
+    printer: Printer | None = None,
+    bands: Sequence[tuple[Rect, tuple[float, ...]]] = (),
 ) -> PlacedImage:
+    """The placement's pixels for this printer: sRGB (rgb printers), or separated for a cmyk
+    printer's press (BPC and its ink limit), with any `bands` composited in first."""
+    cmyk = printer is not None and printer.is_cmyk
     out_w, out_h = placement.target_px(target_ppi)
     c = placement.crop
     whole = (round(c.x), round(c.y), round(c.w), round(c.h)) == (
@@ -77,13 +111,21 @@ def prepare(
         placement.src_w,
         placement.src_h,
     )
-    if whole and (out_w, out_h) == (placement.src_w, placement.src_h) and _is_jpeg(master):
+    if (
+        whole
+        and not bands
+        and (out_w, out_h) == (placement.src_w, placement.src_h)
+        and _is_jpeg(master)
+    ):
         img = pyvips.Image.new_from_buffer(master, "")
         if not cmyk and img.bands in (1, 3) and img.interpretation != "cmyk":
             return PlacedImage(master, img.width, img.height, img.bands, True)
     img = _srgb(load_crop(master, placement.src_w, (c.x, c.y, c.w, c.h), out_w, out_h))
+    if bands:
+        img = bake_bands(img, placement.image, bands)
     if cmyk:
-        img = img.icc_transform("cmyk", input_profile="srgb", intent="relative", embedded=False)
+        assert printer is not None
+        img = separate(img, printer)
     # Straight from the decode through the resample into the encoder: no full copy in memory.
     data = img.jpegsave_buffer(Q=JPEG_Q, keep="none")
     return PlacedImage(data, out_w, out_h, img.bands, False)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ...printers.colour import fill_cmyk, text_cmyk
+from ...printers.model import Printer
 from ...products.book import Page, Text
 from ...products.model import PT_PER_MM
 from .fonts import fit_size, register
@@ -22,8 +24,18 @@ def _rl():
     return rl_config
 
 
-def write_page(page: Page, images: list[PlacedImage], path: Path, cmyk: bool = False) -> None:
+def write_page(
+    page: Page,
+    images: list[PlacedImage],
+    path: Path,
+    printer: Printer | None = None,
+    die: str | None = None,
+    cut_layer: bool = False,
+) -> None:
+    """printer: a cmyk printer's page is all DeviceCMYK (text in K only); die "circle": the cut
+    line as a CutContour stroke, inside an /OC marked-content section when cut_layer."""
     _rl()
+    cmyk = printer if printer is not None and printer.is_cmyk else None
     from reportlab.pdfgen.canvas import Canvas
 
     font = register()
@@ -59,26 +71,27 @@ def write_page(page: Page, images: list[PlacedImage], path: Path, cmyk: bool = F
             )
         for t in page.texts:
             _text(c, t, font, b, y_pt, cmyk)
+        if die == "circle":
+            _die_circle(c, page, cut_layer)
         c.showPage()
         c.save()
     finally:
         for jpeg in jpegs:
             jpeg.unlink(missing_ok=True)
+    if die and cut_layer:
+        _declare_cut_layer(path)
 
 
-def _fill(c, rgb: tuple[float, ...], cmyk: bool) -> None:
-    if cmyk:
-        r, g, bl = rgb[:3]
-        k = 1 - max(r, g, bl)
-        d = (1 - k) or 1
-        c.setFillColorCMYK((1 - r - k) / d, (1 - g - k) / d, (1 - bl - k) / d, k)
+def _fill(c, rgb: tuple[float, ...], cmyk: Printer | None, text: bool = False) -> None:
+    if cmyk:  # separated as the pictures are; text in black ink only
+        c.setFillColorCMYK(*(text_cmyk(rgb) if text else fill_cmyk(rgb, cmyk)))
     else:
         c.setFillColorRGB(*rgb[:3])
 
 
-def _text(c, t: Text, font: str, b: float, y_pt, cmyk: bool) -> None:
+def _text(c, t: Text, font: str, b: float, y_pt, cmyk: Printer | None) -> None:
     r = t.rect
-    if t.box and not cmyk:  # a translucent band; PDF/X-1a allows no transparency
+    if t.box and not cmyk:  # a translucent band; CMYK: baked into the picture under it
         c.saveState()
         c.setFillAlpha(t.box[3])
         _fill(c, t.box, False)
@@ -87,7 +100,7 @@ def _text(c, t: Text, font: str, b: float, y_pt, cmyk: bool) -> None:
     along = r.h if t.rotate else r.w
     size = fit_size(t.text, t.size_pt, along * 0.96)
     c.saveState()
-    _fill(c, t.colour, cmyk)
+    _fill(c, t.colour, cmyk, text=True)
     c.setFont(font, size)
     cx, cy = (r.x + b + r.w / 2) * PT_PER_MM, y_pt(r.y + r.h / 2, 0)
     c.translate(cx, cy)
@@ -96,3 +109,38 @@ def _text(c, t: Text, font: str, b: float, y_pt, cmyk: bool) -> None:
     # Vertically centred on the box: baseline at centre - ~0.35 em.
     c.drawCentredString(0, -0.35 * size, t.text)
     c.restoreState()
+
+
+CUT_WIDTH_PT = 0.5  # a die line: over the 0.1 pt hairline limit, thin enough for any cutter
+
+
+def _die_circle(c, page: Page, cut_layer: bool) -> None:
+    """The cut line of a round product: the circle inscribed in the trim, stroked in the
+    CutContour spot colour (magenta alternate), overprinting so it never knocks out the photo."""
+    from reportlab.lib.colors import CMYKColorSep
+
+    b = page.bleed
+    r = min(page.width, page.height) / 2 * PT_PER_MM
+    cx, cy = (b + page.width / 2) * PT_PER_MM, (b + page.height / 2) * PT_PER_MM
+    c.saveState()
+    if cut_layer:
+        c._code.append("/OC /CutContour BDC")
+    c.setStrokeOverprint(1)
+    c.setStrokeColor(CMYKColorSep(0, 1, 0, 0, spotName="CutContour", density=1))
+    c.setLineWidth(CUT_WIDTH_PT)
+    c.circle(cx, cy, r, stroke=1, fill=0)
+    if cut_layer:
+        c._code.append("EMC")
+    c.restoreState()
+
+
+def _declare_cut_layer(path: Path) -> None:
+    """Name the marked content's property list; the PDF/X writer points it at its layer."""
+    import pikepdf
+
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        res = pdf.pages[0].obj.Resources
+        props = res.get("/Properties") or pikepdf.Dictionary()
+        props["/CutContour"] = pikepdf.Dictionary(Type=pikepdf.Name.OCG, Name="CutContour")
+        res.Properties = props
+        pdf.save(path)

@@ -1,10 +1,13 @@
 """Assemble one-page PDFs (from reportlab) into a PDF/X file, streaming.
 
-PDF/X-4 (default): OutputIntent /GTS_PDFX with the embedded sRGB profile, images and page
-DeviceRGB mapped to ICCBased sRGB (DefaultRGB), MediaBox = trim + bleed with TrimBox and
-BleedBox on every page, Info and XMP naming the PDF/X version, /Trapped /False, and an /ID.
-PDF/X-1a: the same with a CMYK output intent (libvips' built-in CMYK profile), CMYK images,
-no transparency, PDF 1.4.
+The output intent is the printer's (pressroom.printers): an output-device (`prtr`) ICC profile
+of a named print condition, with its registered identifier. PDF/X-4 (PDF 1.6): an RGB printer's
+pages keep sRGB (images and page DeviceRGB mapped to ICCBased sRGB by DefaultRGB); a CMYK
+printer's pages are DeviceCMYK separated for its intent. PDF/X-1a:2003 (PDF 1.4): CMYK only,
+no transparency, Info `GTS_PDFXVersion (PDF/X-1:2003)` + `GTS_PDFXConformance (PDF/X-1a:2003)`
+as ISO 15930-4 names them. MediaBox = BleedBox = trim + bleed, TrimBox on every page, Info and
+XMP with the same dates, /Trapped /False, and an /ID. Die lines (CutContour) go on an optional
+content layer that is off for printing where the flavour has optional content (X-4).
 
 Each page is read with pikepdf, its objects renumbered and written to the output at once, and
 the page file closed: memory holds one page, whatever the page count. (Assembling with
@@ -18,7 +21,6 @@ import os
 import time
 import zlib
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape
@@ -26,23 +28,19 @@ from xml.sax.saxutils import escape
 import pikepdf
 from pikepdf import Name
 
+from ...printers import get_printer
+from ...printers.model import OutputIntent
 from ...products.model import PT_PER_MM
 
-PDFX = {
-    "4": {"version": "PDF/X-4", "pdf": "1.6", "cmyk": False},
-    "1a": {"version": "PDF/X-1a:2003", "pdf": "1.4", "cmyk": True},
+# version: Info/XMP GTS_PDFXVersion; conformance: GTS_PDFXConformance (X-1a only); pdf: header
+PDFX: dict[str, dict[str, Any]] = {
+    "4": {"version": "PDF/X-4", "conformance": None, "pdf": "1.6", "oc": True},
+    "1a": {"version": "PDF/X-1:2003", "conformance": "PDF/X-1a:2003", "pdf": "1.4", "oc": False},
 }
-CATALOG, PAGES, ICC, CS, INFO, META = 1, 2, 3, 4, 5, 6  # objects written at the end
+FLAVOURS = {"X-4": "4", "X-1a": "1a"}  # a printer's pdfx -> the key above
+CATALOG, PAGES, ICC, CS, INFO, META, OCG = 1, 2, 3, 4, 5, 6, 7  # objects written at the end
 ICC_PLACEHOLDER = "/PressroomICCBased"
-
-
-@cache
-def cmyk_profile() -> bytes:
-    """libvips' built-in CMYK output profile (exported at run time, not shipped as a file)."""
-    import pyvips
-
-    img = (pyvips.Image.black(1, 1, bands=3) + 128).copy(interpretation="srgb")
-    return img.icc_transform("cmyk", input_profile="srgb").get("icc-profile-data")
+OCG_PLACEHOLDER = "/PressroomCutLayer"  # a page's die-line layer: a reference to object OCG
 
 
 def _now() -> float:
@@ -50,11 +48,14 @@ def _now() -> float:
     return float(os.environ.get("SOURCE_DATE_EPOCH", time.time()))
 
 
-def _xmp(title: str, version: str, created: str, doc_id: str) -> bytes:
+def _xmp(title: str, spec: dict[str, Any], created: str, doc_id: str) -> bytes:
     t = escape(title)
-    ids = f"<pdfxid:GTS_PDFXVersion>{version}</pdfxid:GTS_PDFXVersion>"
-    if "1a" in version:
-        ids += f"<pdfx:GTS_PDFXConformance>{version}</pdfx:GTS_PDFXConformance>"
+    version, conformance = spec["version"], spec["conformance"]
+    if conformance:  # PDF/X-1a:2003 names itself in the pdfx namespace (ISO 15930-4)
+        ids = f"<pdfx:GTS_PDFXVersion>{version}</pdfx:GTS_PDFXVersion>"
+        ids += f"<pdfx:GTS_PDFXConformance>{conformance}</pdfx:GTS_PDFXConformance>"
+    else:
+        ids = f"<pdfxid:GTS_PDFXVersion>{version}</pdfxid:GTS_PDFXVersion>"
     xml = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
@@ -108,10 +109,23 @@ def _rename_xobjects(src: pikepdf.Pdf, page: pikepdf.Dictionary) -> None:
 class PdfxWriter:
     """add() one-page PDF files in order, then save(); the output is written as pages come."""
 
-    def __init__(self, title: str, pdfx: str = "4", path: Path | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        pdfx: str = "4",
+        path: Path | None = None,
+        intent: OutputIntent | None = None,
+        cmyk: bool = False,
+    ) -> None:
         if pdfx not in PDFX:
             raise ValueError(f"unsupported PDF/X flavour {pdfx!r} (use 4 or 1a)")
+        if pdfx == "1a" and not cmyk:
+            raise ValueError("PDF/X-1a needs a CMYK printer")
         self.spec = PDFX[pdfx]
+        self.cmyk = cmyk
+        # No printer named: the sRGB press intent (RGB) or FOGRA39 (CMYK), both prtr profiles.
+        self.intent = intent or get_printer("offset-fogra39" if cmyk else "lulu").intent
+        self._cut_layer = False
         self.title = title
         self.path = path
         self._out: IO[bytes] | None = None
@@ -119,7 +133,7 @@ class PdfxWriter:
         self._offsets: dict[int, int] = {}
         self._pos = 0
         self._hash = hashlib.md5(usedforsecurity=False)
-        self._next = META + 1
+        self._next = OCG + 1
         self._pages: list[int] = []
 
     # -- output -------------------------------------------------------------------------
@@ -172,6 +186,8 @@ class PdfxWriter:
             return b"[" + b" ".join(self._ser(v, refs, todo) for v in o) + b"]"
         if isinstance(o, pikepdf.Name) and o == ICC_PLACEHOLDER:
             return f"{CS} 0 R".encode()
+        if isinstance(o, pikepdf.Name) and o == OCG_PLACEHOLDER:
+            return f"{OCG} 0 R".encode()
         return bytes(o.unparse())  # names, strings, operators
 
     def _emit(self, num: int, o: Any, refs: dict[tuple[int, int], int], todo: list[Any]) -> None:
@@ -194,8 +210,9 @@ class PdfxWriter:
             page.MediaBox = pikepdf.Array([x0, y0, x1, y1])
             page.BleedBox = pikepdf.Array([x0, y0, x1, y1])
             page.TrimBox = pikepdf.Array([x0 + b, y0 + b, x1 - b, y1 - b])
-            if not self.spec["cmyk"]:
+            if not self.cmyk:
                 self._tag_rgb(page)
+            self._cut_layer |= self._mark_cut_layer(page)
             _rename_xobjects(src, page)
             del page["/Parent"]
             num = self._next
@@ -208,6 +225,17 @@ class PdfxWriter:
                 o = todo.pop()
                 self._emit(refs[o.objgen], o, refs, todo)
             self._pages.append(num)
+
+    def _mark_cut_layer(self, page: pikepdf.Dictionary) -> bool:
+        """Point a page's /OC /CutContour marked content at the document's die-line layer."""
+        props = page.Resources.get("/Properties")
+        if not props or "/CutContour" not in props:
+            return False
+        if not self.spec["oc"]:  # no optional content in PDF/X-1a: the spot colour alone
+            del props["/CutContour"]
+            return False
+        props["/CutContour"] = pikepdf.Name(OCG_PLACEHOLDER)
+        return True
 
     def _tag_rgb(self, page: pikepdf.Dictionary) -> None:
         cs = pikepdf.Name(ICC_PLACEHOLDER)  # written as a reference to object CS
@@ -226,14 +254,14 @@ class PdfxWriter:
             self.path = path
             self._open(path)
         assert self._out is not None and self._tmp is not None
-        spec, cmyk = self.spec, self.spec["cmyk"]
+        spec, cmyk, oi = self.spec, self.cmyk, self.intent
         created = _now()
         g = time.gmtime(created)
         pdf_date, xmp_date = (
             time.strftime("D:%Y%m%d%H%M%SZ", g),
             time.strftime("%Y-%m-%dT%H:%M:%SZ", g),
         )
-        icc = cmyk_profile() if cmyk else (Path(__file__).parent / "icc" / "sRGB.icc").read_bytes()
+        icc = oi.icc_bytes()
         alt = "/DeviceCMYK" if cmyk else "/DeviceRGB"
         self._object(
             ICC,
@@ -246,7 +274,7 @@ class PdfxWriter:
         digest = self._hash.hexdigest()  # everything written so far: the pages
         seed = hashlib.sha256(f"{digest}|{self.title}|{created}".encode()).hexdigest()
         uuid = f"{seed[:8]}-{seed[8:12]}-{seed[12:16]}-{seed[16:20]}-{seed[20:32]}"
-        xmp = _xmp(self.title, spec["version"], xmp_date, uuid)
+        xmp = _xmp(self.title, spec, xmp_date, uuid)
         self._object(META, f"<</Type /Metadata /Subtype /XML /Length {len(xmp)}>>".encode(), xmp)
         info = (
             b"<</Title " + _pdf_string(self.title) + b" /Creator (pressroom)"
@@ -254,25 +282,47 @@ class PdfxWriter:
             + f" /CreationDate ({pdf_date}) /ModDate ({pdf_date}) /Trapped /False".encode()
             + b" /GTS_PDFXVersion "
             + _pdf_string(spec["version"])
-            + ((b" /GTS_PDFXConformance " + _pdf_string(spec["version"])) if cmyk else b"")
+            + (
+                (b" /GTS_PDFXConformance " + _pdf_string(spec["conformance"]))
+                if spec["conformance"]
+                else b""
+            )
             + b">>"
         )
         self._object(INFO, info)
         kids = " ".join(f"{n} 0 R" for n in self._pages)
         self._object(PAGES, f"<</Type /Pages /Kids [{kids}] /Count {len(self._pages)}>>".encode())
-        condition = "CMYK (libvips)" if cmyk else "sRGB IEC61966-2.1"
         intent = (
             b"<</Type /OutputIntent /S /GTS_PDFX /OutputConditionIdentifier "
-            + _pdf_string("Custom" if cmyk else "sRGB")
+            + _pdf_string(oi.identifier)
             + b" /OutputCondition "
-            + _pdf_string(condition)
-            + b" /RegistryName (http://www.color.org) /Info "
-            + _pdf_string(condition)
+            + _pdf_string(oi.condition)
+            + b" /RegistryName "
+            + _pdf_string(oi.registry)
+            + b" /Info "
+            + _pdf_string(oi.info)
             + f" /DestOutputProfile {ICC} 0 R>>".encode()
         )
+        oc = b""
+        if self._cut_layer:
+            # The die line is for the cutter: shown on screen, off when printed or exported.
+            self._object(
+                OCG,
+                b"<</Type /OCG /Name (CutContour) /Intent [/View /Design] /Usage <<"
+                b"/Print <</PrintState /OFF>> /Export <</ExportState /OFF>>"
+                b" /View <</ViewState /ON>> >> >>",
+            )
+            # (PDF/X-4 forbids /AS in the configuration: the usage says it, the spot colour
+            # CutContour tells the RIP it is a cut, and it overprints, so it never knocks out.)
+            oc = (
+                f" /OCProperties <</OCGs [{OCG} 0 R] /D <</Name (Default) /Order [{OCG} 0 R]"
+                f" /ON [{OCG} 0 R]>> >>"
+            ).encode()
         self._object(
             CATALOG,
-            f"<</Type /Catalog /Pages {PAGES} 0 R /Metadata {META} 0 R /OutputIntents [".encode()
+            f"<</Type /Catalog /Pages {PAGES} 0 R /Metadata {META} 0 R".encode()
+            + oc
+            + b" /OutputIntents ["
             + intent
             + b"]>>",
         )
