@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import importlib
 import importlib.metadata
 import json
@@ -193,6 +194,7 @@ def test_handlers_and_settings_exist(template: dict[str, Any]) -> None:
         "pressroom.aws.thumbnail.handler",
         "pressroom.aws.print.handler",
         "pressroom.aws.cleanup.handler",
+        "pressroom.aws.backfill.handler",
     }
     for command in commands:
         module, _, attr = command.rpartition(".")
@@ -252,3 +254,160 @@ def test_cloudfront_accept_normaliser_matches_the_app(
         timeout=30,
     )
     assert json.loads(out.stdout) == [accept_key(a) for a in accepts]
+
+
+# ---- issue 19: AWS conventions and backfills ---------------------------------------------
+
+
+def _functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        name: r["Properties"]
+        for name, r in template["Resources"].items()
+        if r["Type"] == "AWS::Serverless::Function"
+    }
+
+
+def test_every_function_is_traced_on_the_chosen_architecture(template: dict[str, Any]) -> None:
+    glob = template["Globals"]["Function"]
+    assert glob["Tracing"] == "Active"
+    assert glob["Architectures"] == [{"Ref": "Architectures"}]
+    param = template["Parameters"]["Architectures"]
+    assert set(param["AllowedValues"]) == {"arm64", "x86_64"}
+    assert param["Default"] in param["AllowedValues"]
+    for name, props in _functions(template).items():
+        assert "Tracing" not in props and "Architectures" not in props, name  # no override
+    # Responses are never attached to traces (a thumbnail is MBs; X-Ray takes 64 KB).
+    assert glob["Environment"]["Variables"]["POWERTOOLS_TRACER_CAPTURE_RESPONSE"] == "false"
+
+
+def test_every_function_logs_json_to_its_own_group_with_retention(
+    template: dict[str, Any],
+) -> None:
+    resources = template["Resources"]
+    groups = set()
+    for name, props in _functions(template).items():
+        logging = props["LoggingConfig"]
+        assert logging["LogFormat"] == "JSON", name
+        group = _target(logging["LogGroup"])
+        assert resources[group]["Type"] == "AWS::Logs::LogGroup", name
+        assert resources[group]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+        groups.add(group)
+    assert len(groups) == len(_functions(template))  # one each
+    machine = resources["BackfillStateMachine"]["Properties"]
+    (dest,) = machine["Logging"]["Destinations"]
+    group = _target(dest["CloudWatchLogsLogGroup"]["LogGroupArn"])
+    assert "RetentionInDays" in resources[group]["Properties"]
+    assert machine["Tracing"] == {"Enabled": True}
+    # Every log group of the stack has a retention: none is kept forever by default.
+    for name, r in resources.items():
+        if r["Type"] == "AWS::Logs::LogGroup":
+            assert r["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}, name
+
+
+def test_thumbnail_deploys_by_canary_behind_its_alias(template: dict[str, Any]) -> None:
+    resources = template["Resources"]
+    props = resources["ThumbnailFunction"]["Properties"]
+    assert props["AutoPublishAlias"] == "live"
+    preference = props["DeploymentPreference"]
+    assert preference["Type"] == "Canary10Percent5Minutes"
+    (alarm,) = preference["Alarms"]
+    dims = {
+        d["Name"]: d["Value"] for d in resources[_target(alarm)]["Properties"]["Dimensions"]
+    }
+    assert dims["Resource"] == {"Fn::Sub": "${ThumbnailFunction}:live"}
+    # SAM attaches the function URL to the alias; CloudFront's permissions name the alias.
+    assert "FunctionUrlConfig" in props
+    for perm in ("ThumbnailUrlPermission", "ThumbnailInvokePermission"):
+        assert resources[perm]["Properties"]["FunctionName"] == {"Ref": "ThumbnailFunction.Alias"}
+    for name, other in _functions(template).items():
+        if name != "ThumbnailFunction":
+            assert "DeploymentPreference" not in other, name
+
+
+def test_the_bucket_of_masters_is_retained(template: dict[str, Any]) -> None:
+    resources = template["Resources"]
+    env = template["Globals"]["Function"]["Environment"]["Variables"]
+    masters = env["PRESSROOM_STORAGE"]["Fn::Sub"]  # s3://${MediaBucket}
+    bucket = re.fullmatch(r"s3://\$\{(\w+)\}", masters).group(1)  # type: ignore[union-attr]
+    assert resources[bucket]["DeletionPolicy"] == "Retain"
+    assert resources[bucket]["UpdateReplacePolicy"] == "Retain"
+
+
+def test_secrets_are_parameter_names_and_iam_names_exactly_them(
+    template: dict[str, Any],
+) -> None:
+    from pressroom.aws.params import SECRETS
+
+    props = template["Resources"]["ThumbnailFunction"]["Properties"]
+    variables = props["Environment"]["Variables"]
+    everywhere = dict(template["Globals"]["Function"]["Environment"]["Variables"])
+    for p in _functions(template).values():
+        everywhere.update(p.get("Environment", {}).get("Variables", {}))
+    # No secret value is ever in an environment: only the names of its parameters.
+    secrets = ("SIGNING_KEY", "IMGPROXY_KEY", "IMGPROXY_SALT", "THUMBOR_KEY", "DIT_SECRET",
+               "CONSOLE_TOKEN")  # fmt: skip
+    for name in secrets:
+        assert f"PRESSROOM_{name}" not in everywhere
+    fields = {f.name: f for f in dataclasses.fields(Settings)}
+    named: list[str] = []
+    for _, param_field in SECRETS:
+        (env,) = fields[param_field].metadata["env"]
+        value = variables[env]
+        if "Fn::If" in value:  # optional dialects: set only when their parameter is given
+            condition, then, otherwise = value["Fn::If"]
+            assert otherwise == {"Ref": "AWS::NoValue"}
+            value = then
+        named.append(value["Ref"])
+    assert variables["PRESSROOM_PARAMETERS_MAX_AGE"] == {"Ref": "ParametersMaxAge"}
+    statements = [
+        st
+        for policy in props["Policies"]
+        if isinstance(policy, dict) and "Statement" in policy
+        for st in policy["Statement"]
+    ]
+    (ssm,) = [st for st in statements if st["Action"] == "ssm:GetParameter"]
+    arns = []
+    for res in ssm["Resource"]:
+        if "Fn::If" in res:
+            res = res["Fn::If"][1]
+        arns.append(res["Fn::Sub"])
+    prefix = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter"
+    assert sorted(arns) == sorted(f"{prefix}${{{n}}}" for n in named)
+    for n in named:  # SSM names start with "/" so "parameter" + name is the ARN
+        assert template["Parameters"][n]["AllowedPattern"].startswith(("^/", "^(/"))
+
+
+def test_backfill_is_a_distributed_map_over_an_s3_listing(template: dict[str, Any]) -> None:
+    resources = template["Resources"]
+    machine = resources["BackfillStateMachine"]
+    assert machine["Type"] == "AWS::Serverless::StateMachine"
+    props = machine["Properties"]
+    definition = props["Definition"]
+    state = definition["States"][definition["StartAt"]]
+    assert state["Type"] == "Map"
+    reader = state["ItemReader"]
+    assert reader["Resource"] == "arn:aws:states:::s3:listObjectsV2"
+    assert reader["Parameters"] == {"Bucket.$": "$.bucket", "Prefix.$": "$.prefix"}
+    processor = state["ItemProcessor"]
+    assert processor["ProcessorConfig"] == {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}
+    assert isinstance(state["MaxConcurrency"], int) and state["MaxConcurrency"] > 0
+    assert 0 <= state["ToleratedFailurePercentage"] <= 100
+    batcher = state["ItemBatcher"]
+    assert batcher["MaxItemsPerBatch"] >= 1
+    assert batcher["BatchInput"] == {"mode.$": "$.mode", "bucket.$": "$.bucket"}
+    task = processor["States"][processor["StartAt"]]
+    assert task["Type"] == "Task" and task["Resource"] == "arn:aws:states:::lambda:invoke"
+    assert task["Parameters"] == {"FunctionName": "${BackfillFunctionArn}", "Payload.$": "$"}
+    assert task.get("End") is True and state.get("End") is True
+    subs = props["DefinitionSubstitutions"]
+    assert _target(subs["BackfillFunctionArn"]) == "BackfillFunction"
+    worker = resources["BackfillFunction"]["Properties"]
+    assert worker["ImageConfig"]["Command"] == ["pressroom.aws.backfill.handler"]
+    # Its child workflows are executions of the machine itself: it may start and stop them.
+    statements = [st for p in props["Policies"] if "Statement" in p for st in p["Statement"]]
+    actions = {a for st in statements for a in ([st["Action"]] if isinstance(st["Action"], str)
+               else st["Action"])}  # fmt: skip
+    assert {"states:StartExecution", "states:DescribeExecution", "states:StopExecution"} <= actions
+    assert {"LambdaInvokePolicy": {"FunctionName": {"Ref": "BackfillFunction"}}} in props[
+        "Policies"
+    ]

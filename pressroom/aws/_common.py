@@ -191,6 +191,13 @@ class Container:
 
         return Ingestor(self.store, self.catalogue, self.settings, tagger=self.tagger)
 
+    @functools.cached_property
+    def backfiller(self) -> Any:
+        """Re-tag / re-master over the same ingestor (pressroom.ingest.backfill)."""
+        from pressroom.ingest.backfill import Backfiller
+
+        return Backfiller(self.ingestor)
+
 
 _container: Container | None = None
 

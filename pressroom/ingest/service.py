@@ -96,6 +96,23 @@ class Ingestor:
         existing = self.catalogue.get(pid)
         if existing is not None and existing.state != "missing":
             return self._result(name, existing, changed=False, started=started)
+        base = {"source_name": Path(name).name, "sha256": sha, "bytes": len(data)}
+        try:
+            data_out, proxy = self.normalise(data, pid, base)
+        except Rejected as r:
+            return self._reject(name, pid, r, base, started)
+        if self.tagger is not None:
+            data_out["tags"] = self.tagger(proxy, data_out)
+        record, changed = self.catalogue.complete(pid, "uploaded", data=data_out)
+        return self._result(name, record, changed=changed, started=started)
+
+    def normalise(
+        self, data: bytes, pid: str, base: dict[str, Any]
+    ) -> tuple[dict[str, Any], pyvips.Image]:
+        """Judge `data` and write its master and proxy under `pid`; no record is touched.
+        Returns the record data (`base` + metadata + blob keys; no tags) and the in-memory
+        proxy. Raises Rejected (`base` gains the format when the header was read). Ingest
+        and backfills (pressroom.ingest.backfill) share it."""
         s = self.settings
         ctx = IngestContext(
             data=data,
@@ -104,13 +121,12 @@ class Ingestor:
             master_quality=s.master_quality,
             budget=self.budget,
         )
-        base = {"source_name": Path(name).name, "sha256": sha, "bytes": len(data)}
         try:
             run(NORMALISE, ctx)
-        except Rejected as r:
+        except Rejected:
             if ctx.header is not None:
                 base["format"] = ctx.header.format
-            return self._reject(name, pid, r, base, started)
+            raise
         assert ctx.master is not None and ctx.master_format and ctx.proxy is not None
         mkey = master_key(pid, ctx.master_format)
         self.store.put(mkey, ctx.master, content_type(ctx.master_format))
@@ -129,10 +145,7 @@ class Ingestor:
             "proxy_width": ctx.proxy.width,
             "proxy_height": ctx.proxy.height,
         }
-        if self.tagger is not None:
-            data_out["tags"] = self.tagger(ctx.proxy, data_out)
-        record, changed = self.catalogue.complete(pid, "uploaded", data=data_out)
-        return self._result(name, record, changed=changed, started=started)
+        return data_out, ctx.proxy
 
     def _reject(
         self, name: str, pid: str, r: Rejected, data: dict[str, Any], started: float
