@@ -78,7 +78,7 @@ def make_book(
     try:
         doc, designed = auto_design(settings, photo_ids, product, title=title, pad=pad)
     except DesignError as e:
-        return {**out, "ok": False, "reason": e.reason, "message": str(e)}
+        return {**out, "ok": False, "reason": e.reason, "message": e.message}
     if design_out is not None:
         write_design(doc, design_out)
         out["design"] = str(design_out)

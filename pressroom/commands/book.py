@@ -155,18 +155,26 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK if out["ok"] else EXIT_REJECTED
 
 
+def _drop_words(code: str) -> str:
+    """`2 blurred`, `1 not_an_image (rejected at upload)`: the code, and why when it is not
+    the designer's own."""
+    from ..reasons import reason
+
+    return f"{code} (rejected at upload)" if reason("upload", code) else code.replace("_", " ")
+
+
 def print_outcome(out: dict[str, Any]) -> None:
     if "interior" not in out:
-        print(f"not designed: {out['reason']}: {out['message']}")
+        print(f"not designed ({out['reason']}): {out['message']}")
         return
     drops: dict[str, int] = {}
     for d in out["dropped"]:
         drops[d["reason"]] = drops.get(d["reason"], 0) + 1
-    dropped = ", ".join(f"{n} {r}" for r, n in sorted(drops.items())) or "none"
-    print(
-        f"designed  {out['pages']} pages of {out['product']} from {out['photos']} photos "
-        f"(dropped: {dropped})"
-    )
+    used = out["photos"] - len(out["dropped"])  # inputs include rejected files (a .tsv, ...)
+    print(f"designed  {out['pages']} pages of {out['product']} with {used} of the "
+          f"{out['photos']} inputs")  # fmt: skip
+    if drops:
+        print("left out  " + ", ".join(f"{n} {_drop_words(r)}" for r, n in sorted(drops.items())))
     for w in out["warnings"]:
         print(f"warning   {w}")
     low = out["low_ppi"]

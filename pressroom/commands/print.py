@@ -29,7 +29,15 @@ from typing import Any
 
 from ..config import Settings
 from ..ids import ID_RULE, is_id
-from ._common import EXIT_OK, EXIT_REJECTED, UsageError, emit_json, progress, settings_from
+from ._common import (
+    EXIT_OK,
+    EXIT_REJECTED,
+    UsageError,
+    emit_json,
+    plural,
+    progress,
+    settings_from,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -89,15 +97,21 @@ def _job(path: Path, i: int, entry: Any, base: Path, out_dir: Path) -> dict[str,
     def rel(v: str) -> str:
         return str(v if Path(v).is_absolute() else base / v)
 
-    if not isinstance(entry, dict) or not (
-        "design" in entry or (entry.get("product") and entry.get("photos"))
-    ):
-        raise UsageError(f"{path}: job {i + 1} needs a design, or a product and photos")
-    job = dict(entry)
+    job = dict(entry) if isinstance(entry, dict) else {}
     order = str(job.pop("job_id", None) or job.get("order_id") or f"job-{i + 1}")
+    # A malformed job fails alone (bad_job, recorded); the others still print.
+    error = None
+    if not ("design" in job or (job.get("product") and job.get("photos"))):
+        error = f"job {i + 1} of {path.name} needs a design, or a product and photos"
     if not is_id(order):
-        raise UsageError(f"{path}: order id {order!r} is not an id ({ID_RULE})")
+        error = f"job {i + 1} of {path.name}: order id “{order}” is not an id ({ID_RULE})"
+        order = f"job-{i + 1}"
     job["order_id"] = order
+    if error:
+        job.pop("design", None)
+        out = job.get("output")
+        return {**job, "error": error, "photos": [], "product": job.get("product") or "",
+                "output": rel(out) if out else str(out_dir / f"{order}.pdf")}  # fmt: skip
     if isinstance(job.get("design"), str):
         job["design"] = _read(Path(rel(job["design"])))
     job["output"] = rel(job["output"]) if job.get("output") else str(out_dir / f"{order}.pdf")
@@ -144,7 +158,7 @@ def design_of(w: Worker, job: dict[str, Any], ingested: dict[str, str]) -> dict[
 
     if "design" in job:
         return job["design"] if isinstance(job["design"], dict) else {}
-    head = {"product": job["product"], "title": job.get("title") or ""}
+    head = {"product": job.get("product") or "", "title": job.get("title") or ""}
     try:
         if job.get("error"):
             raise UsageError(job["error"])
@@ -156,7 +170,7 @@ def design_of(w: Worker, job: dict[str, Any], ingested: dict[str, str]) -> dict[
     except UsageError as e:
         reason, message = "bad_job", str(e)
     except DesignError as e:
-        reason, message = "not_designed", f"{e.reason}: {e}"
+        reason, message = "not_designed", e.message
     w.run.jobs.create(job["order_id"], head, job["order_id"])
     w.run.jobs.fail(job["order_id"], reason, message[:300])
     raise _Recorded
@@ -302,7 +316,8 @@ def run(args: argparse.Namespace) -> int:
 def line(r: dict[str, Any]) -> str:
     note = f"  ({r['note']})" if r.get("note") else ""
     if r["ok"]:
-        return f"ready   {r['order_id']}  {r.get('pages')} pages  {r.get('interior')}{note}"
+        pages = plural(int(r.get("pages") or 0), "page")
+        return f"ready   {r['order_id']}  {pages}  {r.get('interior')}{note}"
     if r["state"] == "failed":
         return f"failed  {r['order_id']}  {r['reason']}: {r.get('message') or ''}{note}"
     return f"{r['state']:<7} {r['order_id']}{note}"

@@ -159,7 +159,7 @@ def paginate(ctx: DesignContext) -> None:
     prod = ctx.product
     n = len(ctx.photos)
     if n == 0:
-        raise DesignError("no_photos", f"{len(ctx.dropped)} dropped")
+        raise DesignError("no_photos", f"{len(ctx.dropped)} dropped", message=_none_usable(ctx))
     if not prod.is_book:
         if n > prod.pages_max:
             for p in ctx.photos[prod.pages_max :]:
@@ -211,15 +211,30 @@ def paginate(ctx: DesignContext) -> None:
         filled = total - blanks
         msg = f"{blanks} more photos would fill the book ({n} usable photos fill {filled} pages)"
         if not ctx.pad:
-            raise DesignError(
-                "not_enough_photos",
-                f"{prod.id} needs at least {total} pages; {msg} (pass pad=True / --pad to "
-                "add blank pages)",
-            )
+            said = (f"{prod.id} needs at least {total} pages, and the {n} usable photos fill "
+                    f"{filled}: add {blanks} more photos, or allow blank pages (--pad).")
+            raise DesignError("not_enough_photos", said, message=said)
         ctx.blank_pages = blanks
         ctx.warnings.append(f"{blanks} blank pages added to reach the page rules; {msg}")
     blank = [PagePlan([], event=-1, kind="blank") for _ in range(blanks)]
     ctx.plans = blank[:front] + plans + blank[front:]
+
+
+def _none_usable(ctx: DesignContext) -> str:
+    """Why no photo is left, by reason: "none of the 20 photos can be used (14 rejected at
+    upload: not_an_image; 6 blurred)"."""
+    from ....reasons import reason
+
+    counts: dict[str, int] = {}
+    for d in ctx.dropped:
+        counts[d["reason"]] = counts.get(d["reason"], 0) + 1
+    parts = []
+    for code, k in sorted(counts.items(), key=lambda kv: -kv[1]):
+        upload = reason("upload", code) is not None
+        parts.append(f"{k} rejected at upload ({code})" if upload else
+                     f"{k} {code.replace('_', ' ')}")  # fmt: skip
+    why = f" ({'; '.join(parts)})" if parts else ""
+    return f"None of the {len(ctx.dropped)} photos can go into the book{why}."
 
 
 def _plan(
