@@ -92,24 +92,30 @@ def populate(root: Path, corpus: Path) -> ConsoleData:
         previews=root / "print" / "previews", title="Summer <b>2026</b>", pad=True, workers=1,
     )
     assert out.get("book_id"), out
-    layout = json.loads(store.get(f"books/{out['book_id']}/book.json"))
+    # Print jobs are orders of design documents: the book's own design, as `book` stored it.
+    design = json.loads(store.get(f"books/{out['book_id']}/design.json"))
 
     jobs = open_jobs(settings)
-    jobs.create("order-ready", layout, "corr-ready")
+    jobs.create("order-ready", design, "corr-ready")
     job, _ = jobs.start("order-ready", 60)
     jobs.finish("order-ready", job.attempts, {"files": ["print/order-ready/interior.pdf"],
-                                              "pages": out["pages"], "seconds": 3.1})
-    broken = json.loads(json.dumps(layout))
-    broken["pages"][0]["placements"][0]["master"] = "masters/gone.jpg"
+                                              "pages": out["pages"], "seconds": 3.1,
+                                              "book_id": out["book_id"]})
+    # An order whose photo was recorded but whose master is gone from storage.
+    smaller = pyvips.Image.new_from_file(str(corpus / "people/biden_portrait.jpg")).resize(0.7)
+    ids["gone"] = ingestor.ingest_bytes(smaller.jpegsave_buffer(Q=80), "biden small.jpg").id
+    store.delete(f"masters/{ids['gone']}.jpg")
+    broken = json.loads(json.dumps(design))
+    next(p for p in broken["pages"] if p.get("slots"))["slots"][0] = {"photo": ids["gone"]}
     jobs.create("order-broken", broken, "corr-broken")
     jobs.start("order-broken", 60)
     try:
-        render_print_files(broken, store)
+        render_print_files(broken, store, catalogue)
         raise AssertionError("a book without its photo rendered")
     except PrintRejected as r:
         jobs.fail("order-broken", r.reason, r.message)
     time.sleep(0.01)  # created_at orders the list: the queued job is the newest
-    jobs.create("order-queued", layout, "corr-queued")
+    jobs.create("order-queued", design, "corr-queued")
     return ConsoleData(settings, ids, out["book_id"], out,
                        {"ready": "order-ready", "broken": "order-broken", "queued": "order-queued"})
 

@@ -224,7 +224,7 @@ def test_no_page_reflects_input_unescaped(client: httpx.Client, data: ConsoleDat
 def test_grid_thumbnails_are_signed_and_served(client: httpx.Client, data: ConsoleData) -> None:
     page = client.get("/console/photos?state=uploaded", headers=AUTH).text
     srcs = re.findall(r'<img src="([^"]+)"', page)
-    assert len(srcs) == 8  # 6 corpus photos, the copy, the markup-named upload
+    assert len(srcs) == 9  # 6 corpus photos, the copy, the markup-named upload, the gone one
     for src in srcs[:3]:
         assert not src.startswith("/_/")  # signed with the key, not unsigned
         r = client.get(src.replace("&amp;", "&"), headers={"Accept": "image/jpeg"})
@@ -234,9 +234,8 @@ def test_grid_thumbnails_are_signed_and_served(client: httpx.Client, data: Conso
 def test_job_page_names_the_missing_photo(client: httpx.Client, data: ConsoleData) -> None:
     page = client.get(f"/console/jobs/{data.jobs['broken']}", headers=AUTH).text
     assert "no longer available in storage" in page and "missing_photo" in page
-    gone = json.loads(open_store(data.settings).get(f"books/{data.book_id}/book.json"))
-    first = gone["pages"][0]["placements"][0]["photo_id"]
-    assert f"/console/photos/{first}" in page.split("Not in storage")[1].split("</p>")[0]
+    gone = data.ids["gone"]  # recorded, its master deleted
+    assert f"/console/photos/{gone}" in page.split("Not in storage")[1].split("</p>")[0]
     ready = client.get(f"/console/jobs/{data.jobs['ready']}", headers=AUTH).text
     assert f"/console/books/{data.book_id}" in ready  # the job's book, published
 
@@ -284,9 +283,9 @@ def loaded(page: Any, selector: str) -> list[int]:
 
 def test_photo_grid_and_filter_to_rejected(page: Any, data: ConsoleData, tmp_path: Path) -> None:
     cards = page.locator("li.card")
-    assert cards.count() == 12  # 8 uploaded + 3 rejected + 1 announced
+    assert cards.count() == 13  # 9 uploaded + 3 rejected + 1 announced
     widths = loaded(page, "li.card img")
-    assert len(widths) == 8 and all(w == 400 for w in widths)  # 200 CSS px at dpr 2
+    assert len(widths) == 9 and all(w == 400 for w in widths)  # 200 CSS px at dpr 2
     page.screenshot(path=str(tmp_path / "grid.png"), full_page=True)
 
     page.select_option("select[name=state]", "rejected")  # submits itself (console.js)
