@@ -1,0 +1,145 @@
+"""Make the README's pictures from the demo: docs/images/demo-spread.png (a spread of the demo
+photobook from its page previews) and docs/images/console.png (the console's page of that book,
+in headless Chromium).
+
+    .venv/bin/python demo/screenshots.py [--data DIR] [--spread N] [--out docs/images]
+
+Runs `pressroom demo --data DIR` first unless DIR/demo/design.json exists (default DIR: a fresh
+temporary folder). The console is `pressroom serve` on a free local port with
+PRESSROOM_CONSOLE_TOKEN set, driven by Playwright on Debian's Chromium
+(apt-get install -y chromium fonts-liberation; Playwright never downloads a browser). Both
+PNGs are palette PNGs (libimagequant through libvips), each well under 300 KB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pyvips
+
+ROOT = Path(__file__).resolve().parent.parent
+PRESSROOM = Path(sys.executable).with_name("pressroom")
+CHROMIUM = Path("/usr/bin/chromium")
+TOKEN = "demo-screenshots"
+SPREAD_WIDTH = 1000  # px: two 500 px pages, sharp enough for a README, ~200 KB as a palette PNG
+VIEWPORT = {"width": 1280, "height": 860}
+GUTTER = (0, 0, 0, 0.18)  # the fold's shadow, drawn over the inner edges
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, help="demo data folder (default: a new temp folder)")
+    ap.add_argument("--spread", type=int, help="left page number (even; default: the fullest)")
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
+    args = ap.parse_args(argv)
+    data = args.data or Path(tempfile.mkdtemp(prefix="pressroom-demo-"))
+    if not (data / "demo" / "design.json").is_file():
+        subprocess.run([str(PRESSROOM), "demo", "--data", str(data)], check=True)
+    design = json.loads((data / "demo" / "design.json").read_text())
+    args.out.mkdir(parents=True, exist_ok=True)
+    left = args.spread or fullest_spread(design)
+    spread = make_spread(data / "demo" / "previews", left)
+    save(spread, args.out / "demo-spread.png")
+    save(console_screenshot(data, design), args.out / "console.png")
+    for name in ("demo-spread.png", "console.png"):
+        path = args.out / name
+        print(f"{path}  {path.stat().st_size / 1000:.0f} KB")
+    return 0
+
+
+def fullest_spread(design: dict[str, Any]) -> int:
+    """The left page (even, 1-based) of the inner spread with the most photos on it; page 1
+    is a right-hand page, so spreads are 2-3, 4-5, ..."""
+    pages = design["pages"]
+    count = [len(p.get("slots") or []) for p in pages]
+    lefts = range(2, len(pages), 2)
+    return max(lefts, key=lambda n: (count[n - 1] + count[n], -n))
+
+
+def make_spread(previews: Path, left: int) -> pyvips.Image:
+    pages = []
+    for n in (left, left + 1):
+        img = pyvips.Image.new_from_file(str(previews / f"page-{n:03d}.png"))
+        pages.append(img.flatten(background=[255, 255, 255]) if img.hasalpha() else img)
+    spread = pages[0].join(pages[1], "horizontal")
+    spread = spread.resize(SPREAD_WIDTH / spread.width, kernel="lanczos3")
+    # A soft shadow at the fold, so the two pages read as an open book.
+    w = max(4, spread.width // 60)
+    ramp = pyvips.Image.xyz(w, spread.height)[0].linear(-GUTTER[3] / w, GUTTER[3])
+    shade = ramp.flip("horizontal").join(ramp, "horizontal")
+    mid = spread.width // 2 - w
+    fold = spread.crop(mid, 0, 2 * w, spread.height) * (1 - shade)
+    return spread.insert(fold.cast("uchar"), mid, 0)
+
+
+def console_screenshot(data: Path, design: dict[str, Any]) -> pyvips.Image:
+    from playwright.sync_api import sync_playwright
+
+    from pressroom.catalogue.books import book_id_for
+
+    if not CHROMIUM.exists():
+        sys.exit(f"{CHROMIUM} is missing: apt-get install -y chromium fonts-liberation")
+    port = free_port()
+    env = {**os.environ, "PRESSROOM_CONSOLE_TOKEN": TOKEN, "PRESSROOM_ALLOW_UNSIGNED": "1"}
+    cmd = [str(PRESSROOM), "serve", "--port", str(port), "--data", str(data)]
+    server = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(f"{base}/health", server)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"]
+            )
+            page = browser.new_page(viewport=VIEWPORT, device_scale_factor=1)
+            page.set_default_timeout(30_000)
+            page.goto(f"{base}/console/books/{book_id_for(design)}")
+            page.fill("input[name=token]", TOKEN)
+            page.click("button.primary")
+            page.wait_for_url(f"**/console/books/{book_id_for(design)}")
+            page.wait_for_load_state("networkidle")
+            page.wait_for_function("[...document.images].every(i => i.complete)")
+            png = page.screenshot(full_page=False)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    return pyvips.Image.new_from_buffer(png, "")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(url: str, server: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"pressroom serve exited with {server.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit(f"pressroom serve did not answer {url} in {seconds:.0f} s")
+
+
+def save(img: pyvips.Image, path: Path) -> None:
+    if img.hasalpha():
+        img = img.flatten(background=[255, 255, 255])
+    img.pngsave(str(path), palette=True, Q=90, effort=10, strip=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
