@@ -13,7 +13,7 @@ from ...printers.colour import fill_cmyk, text_cmyk
 from ...printers.model import Printer
 from ...products.book import Page, Text
 from ...products.model import PT_PER_MM
-from .fonts import fit_size, register
+from .fonts import BASELINE, PageText, layout, line_start, register
 from .images import PlacedImage
 
 
@@ -69,8 +69,9 @@ def write_page(
                 r.w * PT_PER_MM,
                 r.h * PT_PER_MM,
             )
+        texts = PageText()
         for t in page.texts:
-            _text(c, t, font, b, y_pt, cmyk)
+            _text(c, t, font, b, y_pt, cmyk, texts)
         if die == "circle":
             _die_circle(c, page, cut_layer)
         c.showPage()
@@ -78,6 +79,7 @@ def write_page(
     finally:
         for jpeg in jpegs:
             jpeg.unlink(missing_ok=True)
+    texts.apply(path)  # the fonts the text operators name, subset to the glyphs drawn
     if die and cut_layer:
         _declare_cut_layer(path)
 
@@ -89,7 +91,7 @@ def _fill(c, rgb: tuple[float, ...], cmyk: Printer | None, text: bool = False) -
         c.setFillColorRGB(*rgb[:3])
 
 
-def _text(c, t: Text, font: str, b: float, y_pt, cmyk: Printer | None) -> None:
+def _text(c, t: Text, font: str, b: float, y_pt, cmyk: Printer | None, texts: PageText) -> None:
     r = t.rect
     if t.box and not cmyk:  # a translucent band; CMYK: baked into the picture under it
         c.saveState()
@@ -98,16 +100,16 @@ def _text(c, t: Text, font: str, b: float, y_pt, cmyk: Printer | None) -> None:
         c.rect((r.x + b) * PT_PER_MM, y_pt(r.y, r.h), r.w * PT_PER_MM, r.h * PT_PER_MM, 0, 1)
         c.restoreState()
     along = r.h if t.rotate else r.w
-    size = fit_size(t.text, t.size_pt, along * 0.96)
+    line, size = layout(t.text, t.size_pt, along)
     c.saveState()
     _fill(c, t.colour, cmyk, text=True)
-    c.setFont(font, size)
     cx, cy = (r.x + b + r.w / 2) * PT_PER_MM, y_pt(r.y + r.h / 2, 0)
     c.translate(cx, cy)
     if t.rotate:
         c.rotate(-t.rotate)  # model: clockwise degrees on the page (spines read top to bottom)
-    # Vertically centred on the box: baseline at centre - ~0.35 em.
-    c.drawCentredString(0, -0.35 * size, t.text)
+    # Shaped glyphs (any script), straight into the page's content stream.
+    x = line_start(line, size, along * PT_PER_MM, t.align)
+    c._code.append(texts.ops(line, size, x, BASELINE * size))
     c.restoreState()
 
 

@@ -3,18 +3,16 @@ the whole media box (trim + bleed) at `ppi`, so it lines up with a rasterised pr
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from pathlib import Path
 
 import pyvips
 
-from ...printers.colour import ink_srgb, text_cmyk, to_srgb
+from ...printers.colour import fill_cmyk, ink_srgb, text_cmyk, to_srgb
 from ...printers.model import Printer
-
 from ...products.book import Page, Text
+from .fonts import text_mask
 from .guides import GUIDE_COLOURS, Guide
-from .fonts import fit_size, font_path
 from .images import PlacedImage
 
 PREVIEW_PPI = 100
@@ -37,7 +35,10 @@ def render_preview(
     b = page.bleed
     cmyk = printer if printer is not None and printer.is_cmyk else None
     width, height = _px(page.width + 2 * b, ppi), _px(page.height + 2 * b, ppi)
-    paper = [round(255 * c) for c in page.background] if page.background else 255
+    paper: list[int] | int = 255
+    if page.background:
+        bg = page.background
+        paper = ink_srgb(fill_cmyk(bg, cmyk), cmyk) if cmyk else [round(255 * c) for c in bg]
     canvas = (pyvips.Image.black(width, height, bands=3) + paper).cast("uchar")
     canvas = canvas.copy(interpretation="srgb")
     for pl, img in zip(page.placements, images, strict=True):
@@ -88,20 +89,9 @@ def _text(
             band = canvas.crop(x, y, bw, bh) * (1 - a) + [255 * c * a for c in t.box[:3]]
             canvas = canvas.insert(band.cast("uchar"), x, y)
     along = r.h if t.rotate else r.w
-    size = fit_size(t.text, t.size_pt, along * 0.96)
-    # libvips reads text as Pango markup: a title with "&" or "<b>" is the user's words, not markup.
-    mask = pyvips.Image.text(
-        html.escape(t.text),
-        fontfile=str(font_path()),
-        font=f"Bitstream Vera Sans {size}",
-        dpi=round(ppi),
-    )
-    if t.rotate == 90:
-        mask = mask.rot90()
-    elif t.rotate == -90 or t.rotate == 270:
-        mask = mask.rot270()
-    mx = x0 + (w - mask.width) // 2
-    my = y0 + (h - mask.height) // 2
+    # The PDF's own glyphs (shaped, subset fonts), rasterised where the PDF draws them.
+    centre = ((r.x + b + r.w / 2) / 25.4 * ppi, (r.y + b + r.h / 2) / 25.4 * ppi)
+    mask, (mx, my) = text_mask(t.text, t.size_pt, along, t.align, t.rotate, ppi, centre)
     colour = ink_srgb(text_cmyk(t.colour), cmyk) if cmyk else [255 * c for c in t.colour]
     ink = (mask.new_from_image(colour).copy(interpretation="srgb")).bandjoin(mask)
     return canvas.composite2(ink, "over", x=mx, y=my).flatten().cast("uchar")
