@@ -45,12 +45,16 @@ def test_every_product_is_there_with_its_rules() -> None:
 
 @pytest.mark.parametrize("pages", [20, 24, 48, 100, 150, 200])
 def test_spine_follows_the_formula(pages: int) -> None:
-    """Lulu's formula: spine = pages / 444 + 0.06 in."""
+    """Hardcovers are case-bound (issue 15): spine = leaves x caliper (pages/444 in a page) +
+    5.5 mm of boards and glue; the cover is two boards (trim + 3 mm overhang), two 8 mm hinges,
+    the spine and a 15 mm turn-in all round."""
     for pid in ("photobook-21x21", "photobook-28x21", "photobook-a4"):
         p = get_product(pid)
-        assert p.spine_mm(pages) == pytest.approx((pages / 444 + 0.06) * 25.4, abs=1e-4)
+        spine = pages / 2 * 0.1144144 + 5.5
+        assert p.spine_mm(pages) == pytest.approx(spine, abs=1e-4)
         w, h = p.cover_size(pages)
-        assert w == pytest.approx(2 * p.trim_w + p.spine_mm(pages)) and h == p.trim_h
+        assert w == pytest.approx(2 * (p.trim_w + 3) + 2 * 8 + spine + 2 * 15, abs=0.01)
+        assert h == pytest.approx(p.trim_h + 2 * 3 + 2 * 15, abs=0.01)
     assert get_product("photobook-21x21").spine_mm(200) > get_product("photobook-21x21").spine_mm(
         20
     )
