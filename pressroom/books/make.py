@@ -82,7 +82,11 @@ def make_book(
     if design_out is not None:
         write_design(doc, design_out)
         out["design"] = str(design_out)
-    result = render_design(settings, doc, output, previews=previews, pdfx=pdfx, workers=workers)
+    # What the designer left out, and why, goes with the published book (the console's "Left
+    # out of the book"); the design document itself holds only what is printed.
+    left_out = {"dropped": designed.dropped, "warnings": designed.warnings}
+    result = render_design(settings, doc, output, previews=previews, pdfx=pdfx, workers=workers,
+                           left_out=left_out)  # fmt: skip
     return {
         **out,
         **result,
@@ -97,6 +101,11 @@ def write_design(doc: dict[str, Any], path: Path) -> None:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
+def _where(path: str | None) -> str:
+    """A print file's full path: the console shows it away from the shell that typed it."""
+    return str(Path(path).resolve()) if path else ""
+
+
     tmp.write_text(dumps(doc))
     tmp.replace(path)
 
@@ -114,6 +123,7 @@ def render_design(
     store (under the design's id, so a print job of this design links to it). A design with
     failing findings is not rendered: reason invalid_design, with the findings."""
     from pressroom.designs import check
+    left_out: dict[str, Any] | None = None,
     from pressroom.preflight import preflight
     from pressroom.render.print import render_book
 
@@ -143,10 +153,10 @@ def render_design(
     # Designed books live in the blob store too (books/{id}/), where the console shows them.
     book_id = publish_book(
         store,
-        book.to_dict(),
+        {**book.to_dict(), **(left_out or {})},
         pages=page_jpegs(result.previews),
         preflight={k: r.to_dict() for k, r in reports.items()},
-        files={"interior": result.interior, "cover": result.cover or ""},
+        files={"interior": _where(result.interior), "cover": _where(result.cover)},
         book_id=book_id_for(doc),
     )
     store.put(key(book_id, "design.json"), json.dumps(doc).encode(), "application/json")

@@ -38,7 +38,7 @@ from ..printjobs import JOB_STATES
 from ..render.signature import signed_path
 from ..storage.base import BlobStore
 from .auth import TokenGate
-from .books import book_view
+from .books import book_view, first_photo
 from .pages import StaticFile, render, static_files
 from .photos import (
     GRID_LIMIT,
@@ -49,6 +49,7 @@ from .photos import (
     display_name,
     faces,
     facts,
+    find_photos,
     summary,
     tag_rows,
 )
@@ -126,13 +127,21 @@ class Console:
     def photo_grid(self, request: Request) -> Response:
         q = request.query_params
         find = q.get("id", "").strip()
-        if find and self.catalogue.get(find) is not None:
-            root = request.scope.get("root_path", "")
-            return RedirectResponse(f"{root}/photos/{quote(find, safe='')}", status_code=303)
+        root = request.scope.get("root_path", "")
+        found = None
+        if find:  # an id, the start of one, or part of the original file name
+            exact = self.catalogue.get(find) if is_id(find) else None
+            found = [exact] if exact is not None else find_photos(self.catalogue, find)
+            if len(found) == 1:
+                return RedirectResponse(f"{root}/photos/{quote(found[0].id, safe='')}",
+                                        status_code=303)  # fmt: skip
         wanted, reason = q.get("state", ""), q.get("reason", "")
         notices = []
-        if find:
-            notices.append(f"No photo has the id “{find}”.")
+        if found:
+            notices.append(f"{len(found)} photos match “{find}” (id or file name).")
+        elif find:
+            notices.append(f"No photo has an id starting with “{find}” or a file name "
+                           "containing it.")  # fmt: skip
         if wanted and wanted not in STATES:
             notices.append(f"“{wanted}” is not a photo state; showing every state.")
             wanted = ""
@@ -144,7 +153,7 @@ class Console:
         tabs = [("", "All", sum(by_state.values()))] + [
             (s, state(s).capitalize(), by_state[s]) for s in STATES
         ]
-        records = self.catalogue.list(wanted or None, reason or None, limit=GRID_LIMIT)  # type: ignore[arg-type]
+        records = found or self.catalogue.list(wanted or None, reason or None, limit=GRID_LIMIT)  # type: ignore[arg-type]
         return self.page(
             request, "photos.html", title="Photos", section="photos",
             cards=[card(r) for r in records], tabs=tabs, states=STATES,
@@ -177,14 +186,23 @@ class Console:
         return out
 
     def books(self, request: Request) -> Response:
-        return self.page(request, "books.html", title="Books", section="books",
-                         books=list_books(self.store))
+        books = list_books(self.store)
+        for b in books:  # no cover preview: the book's first photo stands for it
+            if "cover" not in (b.get("previews") or []) and "thumb_photo" not in b:
+                stored = load_book(self.store, str(b.get("id", "")))
+                b["thumb_photo"] = first_photo(stored.layout) if stored else None
+        return self.page(request, "books.html", title="Books", section="books", books=books)
 
     def book(self, request: Request) -> Response:
         stored = load_book(self.store, request.path_params["book_id"])
         if stored is None:
             raise HTTPException(404, "No book has this id.")
         view = book_view(stored)
+        for d in view.dropped:  # a rejected upload has no picture: say so, never a broken image
+            rec = self.catalogue.get(d["photo_id"]) if is_id(d["photo_id"]) else None
+            d["picture"] = rec is not None and rec.state == "uploaded"
+            d["rejected"] = rec is not None and rec.state == "rejected"
+            d["name"] = display_name(rec) if rec is not None else d["photo_id"]
         return self.page(
             request, "book.html", title=view.title or "Book", section="books", book=view,
             badge_w=BOOK_BADGE_MM, warned_pages=sum(1 for p in view.pages if p.findings),

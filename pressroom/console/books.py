@@ -146,6 +146,16 @@ def book_view(stored: StoredBook) -> BookView:
     )
 
 
+def first_photo(layout: dict[str, Any]) -> str | None:
+    """The photo a book's list entry shows when it has no cover preview."""
+    pages = ([layout["cover"]] if layout.get("cover") else []) + list(layout.get("pages") or [])
+    for pg in pages:
+        for pl in pg.get("placements") or []:
+            if pl.get("photo_id"):
+                return str(pl["photo_id"])
+    return None
+
+
 def spreads(pages: list[PageView]) -> list[list[PageView | None]]:
     """How the book opens: the cover alone, then left + right pages. Page 1 is a right-hand
     page (the left of its spread is the inside of the cover); pages without a side (prints,

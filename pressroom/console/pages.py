@@ -92,6 +92,7 @@ def environment() -> jinja2.Environment:
         seg=lambda s: quote(str(s), safe=""),  # a URL path segment
         state=state,
         reason=reason_label,
+        basename=lambda s: str(s).replace("\\", "/").rsplit("/", 1)[-1],  # a file's name only
     )
     return env
 

@@ -38,6 +38,22 @@ def display_name(rec: PhotoRecord) -> str:
     return str(PhotoFacts.from_record(rec).source_name or rec.id)
 
 
+FIND_SCAN = 5000  # records a name search reads (newest first); an id opens at once
+
+
+def find_photos(catalogue: Catalogue, text: str, limit: int = GRID_LIMIT) -> list[PhotoRecord]:
+    """Photos whose id starts with `text`, or whose original file name contains it (any
+    case): what someone answering a customer has ("IMG_2041", "the first 6 of the id")."""
+    needle = text.strip().lower()
+    out = []
+    for rec in catalogue.list(None, None, limit=FIND_SCAN):
+        if rec.id.lower().startswith(needle) or needle in display_name(rec).lower():
+            out.append(rec)
+            if len(out) >= limit:
+                break
+    return out
+
+
 def counts(catalogue: Catalogue) -> dict[str, int]:
     found = catalogue.count_by_state()  # every backend has it (catalogue.base.Catalogue)
     return {s: int(found.get(s, 0)) for s in STATES}
