@@ -31,6 +31,7 @@ def auto_design(
     *,
     title: str | None = None,
     pad: bool = False,
+    pages: int | None = None,
 ) -> tuple[dict[str, Any], Book]:
     """Auto-design as a design document (and the designer's Book, for what it dropped and
     warned about). Raises DesignError."""
@@ -39,7 +40,7 @@ def auto_design(
     from pressroom.products.designer.pipeline import photos_from_catalogue
 
     photos = photos_from_catalogue(open_catalogue(settings), photo_ids)
-    book = design(photos, product, title=title, pad=pad)
+    book = design(photos, product, title=title, pad=pad, pages=pages)
     return from_book(book), book
 
 
@@ -69,6 +70,7 @@ def make_book(
     pdfx: str = "4",
     workers: int = 1,
     design_out: Path | None = None,
+    pages: int | None = None,
 ) -> dict[str, Any]:
     """Auto-design a book, then render its design exactly as `render_design` renders any
     design (so `pressroom book` and `pressroom design` + `pressroom render` write the same
@@ -76,7 +78,9 @@ def make_book(
     reason when not ok). design_out: where to write the design document too."""
     out: dict[str, Any] = {"product": product, "output": str(output), "photos": len(photo_ids)}
     try:
-        doc, designed = auto_design(settings, photo_ids, product, title=title, pad=pad)
+        doc, designed = auto_design(
+            settings, photo_ids, product, title=title, pad=pad, pages=pages
+        )
     except DesignError as e:
         return {**out, "ok": False, "reason": e.reason, "message": e.message}
     if design_out is not None:
@@ -93,6 +97,7 @@ def make_book(
         "photos": len(photo_ids),
         "dropped": designed.dropped,
         "warnings": designed.warnings,
+        "score": designed.score,  # the layout score (products/designer/score.py)
     }
 
 

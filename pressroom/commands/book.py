@@ -39,6 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--title", help="title on the cover and spine (default: from the dates)")
     p.add_argument("--pad", action="store_true", help="add blank pages when photos run short")
     p.add_argument(
+        "--pages", type=int, help="page count (books; default: from the photos, ~2 a page)"
+    )
+    p.add_argument(
         "--pdfx",
         choices=("4", "1a"),
         default="4",
@@ -147,6 +150,7 @@ def run(args: argparse.Namespace) -> int:
         pdfx=args.pdfx,
         workers=settings.workers or 0,
         design_out=args.design_out,
+        pages=args.pages,
     )
     if args.json:
         emit_json(out)

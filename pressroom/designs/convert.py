@@ -274,7 +274,10 @@ def _page(
 ) -> Page:
     name = d["layout"]
     lay = layouts().get(name)
-    if name != BLANK and (lay is None or lay.kind != "page" or name not in product.layouts):
+    # a "spread" layout (one picture across facing pages) is drawn page by page: each page's
+    # slot holds its half of the crop in a full-bleed frame
+    kinds = ("page", "spread")
+    if name != BLANK and (lay is None or lay.kind not in kinds or name not in product.layouts):
         f.add("fail", "unknown_layout", f"{product.id} has no page layout {name!r}", number)
         lay = None
     slots = list(d.get("slots") or [])

@@ -60,7 +60,7 @@ def quick(photo: PhotoFacts, frame: Rect, reach: float, product: Product) -> flo
 
 def exact(pl: Placement, page: Page, reach: float, product: Product) -> float:
     """Cost of a placement made by crop.place on its page."""
-    cost = W_CROP * crop_loss(pl) + ppi_cost(pl.ppi, reach, product)
+    cost = W_CROP * crop_loss(pl, page.layout) + ppi_cost(pl.ppi, reach, product)
     for f in pl.faces:
         whole, room = face_ok(f, pl, page)
         cost += 0.0 if room else W_FACE

@@ -60,9 +60,12 @@ def face_ok(face: Rect, pl: Placement, page: Page) -> tuple[bool, bool]:
     return whole, whole and safe.contains(band, EPS)
 
 
-def crop_loss(pl: Placement) -> float:
+SPREAD = "spread-panorama"  # one photo across facing pages: half of it on each
+
+
+def crop_loss(pl: Placement, layout: str = "") -> float:
     """Share of the photo cut away; each half of a spread-crossing photo carries half its crop."""
-    halves = 2 if {"spread_left", "spread_right"} & set(pl.flags) else 1
+    halves = 2 if layout == SPREAD else 1
     return max(0.0, 1 - halves * (pl.crop.w * pl.crop.h) / (pl.src_w * pl.src_h))
 
 
@@ -79,7 +82,7 @@ def page_terms(page: Page, target_ppi: float) -> dict[str, Any]:
             cut += not whole
             no_room += whole and not room
     ppis = [pl.ppi for pl in page.placements]
-    losses = [crop_loss(pl) for pl in page.placements]
+    losses = [crop_loss(pl, page.layout) for pl in page.placements]
     blank = not page.placements and not page.texts
     good = {
         "coverage": 1.0 if not page.placements else min(1.0, area / COVERAGE_FULL),
@@ -124,8 +127,11 @@ def score_book(
     """The score as plain data: weights, each term's measure and goodness, every page."""
     pages = [page_terms(p, book.target_ppi) for p in book.pages]
     n = len(pages) or 1
-    placed = [pl for p in book.pages for pl in p.placements if "spread_right" not in pl.flags]
-    losses = [crop_loss(pl) for p in book.pages for pl in p.placements]
+    # a spread's photo counts once (its left half) for ppi and order
+    placed = [
+        pl for p in book.pages for pl in p.placements if p.layout != SPREAD or p.side == "left"
+    ]
+    losses = [crop_loss(pl, p.layout) for p in book.pages for pl in p.placements]
     faces = sum(p["faces"] for p in pages)
     bad = sum(p["faces_cut"] + p["faces_without_headroom"] for p in pages)
     spreads = _spreads(book.pages) if any(p.side for p in book.pages) else []  # books only

@@ -55,7 +55,7 @@ def build_page(ctx: DesignContext, plan: PagePlan, number: int) -> Page:
     return Page(number, w, h, prod.bleed, lay.id, placements, texts, safe, side(prod, number))
 
 
-def _half(pl: Placement, x0: float, x1: float, offset: float, flag: str) -> Placement:
+def _half(pl: Placement, x0: float, x1: float, offset: float) -> Placement:
     """The part of a spread placement between x0 and x1 (spread mm), moved by -offset."""
     img = pl.image
     k = pl.crop.w / img.w  # pixels per mm
@@ -74,7 +74,7 @@ def _half(pl: Placement, x0: float, x1: float, offset: float, flag: str) -> Plac
         crop,
         pl.ppi,
         faces,
-        [*pl.flags, flag],
+        list(pl.flags),
     )
 
 
@@ -96,9 +96,9 @@ def build_spread(ctx: DesignContext, plan: PagePlan, number: int) -> tuple[Page,
     assert pl is not None
     lay = plan.layout or "spread-panorama"
     pages = []
-    for i, (x0, flag) in enumerate(((-b, "spread_left"), (w - b, "spread_right"))):
+    for i, x0 in enumerate((-b, w - b)):
         n = number + i
-        half = _half(pl, x0, x0 + w + 2 * b, i * w, flag)
+        half = _half(pl, x0, x0 + w + 2 * b, i * w)
         pages.append(Page(n, w, h, b, lay, [half], [], safe_zone(prod, w, h, n), side(prod, n)))
     return pages[0], pages[1]
 

@@ -211,8 +211,10 @@ def paginate(ctx: DesignContext) -> None:
         filled = total - blanks
         msg = f"{blanks} more photos would fill the book ({n} usable photos fill {filled} pages)"
         if not ctx.pad:
-            said = (f"{prod.id} needs at least {total} pages, and the {n} usable photos fill "
-                    f"{filled}: add {blanks} more photos, or allow blank pages (--pad).")
+            said = (
+                f"{prod.id} needs at least {total} pages, and the {n} usable photos fill "
+                f"{filled}: add {blanks} more photos, or allow blank pages (--pad)."
+            )
             raise DesignError("not_enough_photos", said, message=said)
         ctx.blank_pages = blanks
         ctx.warnings.append(f"{blanks} blank pages added to reach the page rules; {msg}")

@@ -1,0 +1,296 @@
+# ruff: noqa: F811  (fixtures are imported, then requested by name)
+"""Issue 16: an auto-designed book worth printing, on real photos ingested and tagged by the
+real ingest (../shared/demo-photos, corpus people/ and big/): no blank pages while photos
+suffice, layout variety, faces never cut and with headroom, photos at target ppi where any
+frame allows it, screenshots and near-duplicates left out, chronology, chapters with place
+names, panoramic spreads only with faces clear of the gutter, ornaments and prints."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from pressroom.photos import PhotoFacts
+from pressroom.products import design, get_product, layouts
+from pressroom.products.book import Book, Page
+from pressroom.products.designer.crop import place
+from pressroom.products.designer.geometry import layout_frames, safe_zone
+from pressroom.products.designer.score import WEIGHTS, face_ok
+from pressroom.products.designer.steps.cover import _clear
+from pressroom.products.model import Rect
+from tests.test_book_fixtures import BIG, PEOPLE, Library, library  # noqa: F401
+
+DEMO = Path(__file__).resolve().parent.parent.parent / "shared" / "demo-photos"
+_DEMO: list[Library] = []
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    """The 47 demo photos ingested and tagged once per session."""
+    if not DEMO.is_dir():
+        pytest.fail(f"demo photos missing at {DEMO} (../shared/demo-photos)")
+    if _DEMO:
+        return _DEMO[0]
+    lib = Library(tmp_path_factory.mktemp("demo"))
+    for f in sorted(DEMO.iterdir()):
+        if f.suffix.lower() not in (".md", ".tsv"):
+            lib.add(f)
+    _DEMO.append(lib)
+    return lib
+
+
+def demo_photos(lib: Library) -> list[PhotoFacts]:
+    return lib.photos(list(lib.ids))
+
+
+def blank_pages(book: Book) -> list[int]:
+    return [p.number for p in book.pages if not p.placements and not p.texts]
+
+
+def faces_checked(book: Book) -> int:
+    """Every face on every interior page is whole inside the safe zone and has its headroom
+    (the cover has a safe zone per panel: test_cover_keeps_people_clear_...)."""
+    n = 0
+    for page in book.pages:
+        for pl in page.placements:
+            for f in pl.faces:
+                whole, room = face_ok(f, pl, page)
+                assert whole and room, (page.number, page.layout, pl.photo_id, f)
+                n += 1
+    return n
+
+
+def reach(photo: PhotoFacts, product: str) -> float:
+    """The best ppi any frame of the product gives the photo with its faces kept safe."""
+    prod = get_product(product)
+    safe = safe_zone(prod, prod.trim_w, prod.trim_h, 1)
+    best = 0.0
+    for lid in prod.layouts:
+        lay = layouts()[lid]
+        if lay.kind != "page":
+            continue
+        for r in layout_frames(prod, lay, photo.aspect):
+            pl = place(photo, r, safe, prod)
+            if "fitted" not in pl.flags:
+                best = max(best, pl.ppi)
+    return best
+
+
+def test_demo_book_of_24_pages(demo: Library) -> None:
+    photos = demo_photos(demo)
+    book = design(photos, "photobook-21x21", pages=24, title="Our years")
+    assert len(book.pages) == 24 and blank_pages(book) == []
+    used = {p.layout for p in book.pages}
+    assert len(used) >= 5, used
+    assert faces_checked(book) >= 8
+    by_id = {p.id: p for p in photos}
+    for pl in (pl for p in book.pages for pl in p.placements):
+        if reach(by_id[pl.photo_id], book.product) >= 300:
+            assert pl.ppi >= 300 - 0.5, (pl.photo_id, pl.ppi)
+    dropped = {d["photo_id"]: d["reason"] for d in book.dropped}
+    screenshot = demo.ids["E2078879-A29C-4D6F-BACB-E3BBE6C3EB91.jpeg"]
+    pair = {demo.ids["IMG_1994.JPG"], demo.ids["IMG_1994_edited.jpeg"]}
+    assert dropped[screenshot] == "screenshot"
+    assert [dropped.get(i) for i in sorted(pair)].count("duplicate") == 1
+    placed = [pl.photo_id for pl in book.placements()]
+    assert len(pair & set(placed)) == 1 and screenshot not in placed
+    # chronological: capture times never go back between pages
+    times = [[by_id[pl.photo_id].time for pl in p.placements] for p in book.pages]
+    last = None
+    for page_times in times:
+        dated = [t for t in page_times if t]
+        if dated and last:
+            assert min(dated) >= last
+        last = max(dated, default=last)
+    s = book.score
+    assert s["terms"]["faces_cut"] == s["terms"]["faces_without_headroom"] == 0
+    assert s["terms"]["blank_pages"] == 0 and s["terms"]["pages_mixing_chapters"] == 0
+    assert s["total"] >= 90 and len(s["pages"]) == 24
+    assert math.isclose(sum(WEIGHTS.values()), 1.0)
+
+
+def test_demo_chapters_carry_dates_and_a_place_from_gps(demo: Library) -> None:
+    book = design(demo_photos(demo), "photobook-21x21", pages=24)
+    captions = [t.text for p in book.pages for t in p.texts]
+    # St James Park.jpg: GPS 51.50, -0.13 -> the GeoNames town, offline
+    assert any("United Kingdom" in c and "2018" in c for c in captions), captions
+    assert any("Alabama" in c for c in captions), captions
+
+
+@pytest.mark.parametrize("product", ["photobook-28x21", "photobook-a4"])
+def test_demo_books_in_other_proportions(demo: Library, product: str) -> None:
+    book = design(demo_photos(demo), product)
+    assert blank_pages(book) == [] and len({p.layout for p in book.pages}) >= 5
+    assert faces_checked(book) >= 8
+    assert book.score["terms"]["faces_without_headroom"] == 0
+
+
+def test_twenty_pages_from_fourteen_photos_without_a_blank_page(
+    library: Library, corpus: Path
+) -> None:
+    library.add(corpus / "big" / "cat.hif")
+    library.add(corpus / "big" / "Display_P3.heic")
+    names = [*PEOPLE, *BIG, "Landscape_1.jpg", "cat.hif", "Display_P3.heic"]
+    assert len(names) == 14
+    book = design(library.photos(names), "photobook-21x21")
+    assert len(book.pages) == 20 and blank_pages(book) == []
+    assert {pl.photo_id for pl in book.placements()} >= set(library.ids[n] for n in names[5:])
+    prod = get_product("photobook-21x21")
+    zone = prod.safe + prod.gutter
+    spreads = [p for p in book.pages if p.layout == "spread-panorama"]
+    assert spreads, "too few photos: some cross the gutter"
+    for page in spreads:
+        (pl,) = page.placements
+        for f in pl.faces:  # no face within the gutter zone of the fold
+            assert (f.x1 <= page.width - zone) if page.side == "left" else (f.x >= zone)
+    faces_checked(book)
+
+
+def test_short_of_photos_blank_pages_sit_at_the_endpapers() -> None:
+    photos = [
+        PhotoFacts(
+            f"p{i}",
+            master=f"m/{i}",
+            width=4000,
+            height=3000,
+            captured_at=f"2024-05-0{1 + i}T10:00:00",
+        )
+        for i in range(4)
+    ]
+    book = design(photos, "photobook-21x21", pad=True)
+    assert len(book.pages) == 20
+    blanks = blank_pages(book)
+    assert blanks and blanks[0] == 1 and blanks[1:] == list(range(21 - len(blanks) + 1, 21))
+    assert book.score["terms"]["more_photos_to_fill"] == len(blanks)
+    assert any(f"{len(blanks)} more photos would fill" in w for w in book.warnings)
+
+
+def test_cover_keeps_people_clear_of_title_spine_and_hinge(library: Library) -> None:
+    book = design(library.photos([*PEOPLE, *BIG]), "photobook-21x21", pad=True)
+    cover = book.cover
+    assert cover is not None and cover.safe is not None
+    cc = book.cover_construction
+    assert cc is not None
+    assert cover.safe.to_list() == pytest.approx(Rect.of(cc["safe"]["front"]).to_list(), abs=1e-3)
+    hinges = cc["lines"].get("hinge") or cc["lines"]["fold"]
+    assert cover.safe.x > max(hinges), "faces and title stay clear of the spine and hinge"
+    front = cover.placements[0]
+    for f in front.faces:
+        assert cover.safe.contains(f, 1e-6)
+    title = next(t for t in cover.texts if t.rotate == 0)
+    assert _clear(title.rect, front)
+
+
+PORTRAITS = [n for n in PEOPLE if n != "obama_biden.jpg"]  # one person each
+
+
+@pytest.mark.parametrize("name", PORTRAITS)
+def test_ornaments_fill_the_disc_with_the_face_in_the_safe_circle(
+    library: Library, name: str
+) -> None:
+    book = design(library.photos([name]), "ornament-round-8")
+    (page,) = book.pages
+    (pl,) = page.placements
+    assert "fitted" not in pl.flags and "shrunk" not in pl.flags
+    trim = (0, 0, page.width, page.height)
+    assert pl.image.x <= trim[0] and pl.image.y <= trim[1]
+    assert pl.image.x1 >= trim[2] and pl.image.y1 >= trim[3], "the whole disc is covered"
+    prod = get_product("ornament-round-8")
+    r = page.width / 2 - prod.safe
+    assert pl.faces
+    for f in pl.faces:
+        for x, y in ((f.x, f.y), (f.x1, f.y), (f.x, f.y1), (f.x1, f.y1)):
+            assert math.hypot(x - 40, y - 40) <= r + 1e-6, (name, f)
+    # the subject fills the disc: faces are no postage stamps
+    assert max(f.h for f in pl.faces) >= 0.15 * page.width, (name, pl.faces)
+    assert pl.ppi >= prod.min_ppi - 1e-6
+
+
+def test_prints_turn_to_each_photo_and_keep_headroom(library: Library) -> None:
+    book = design(library.photos(list(PEOPLE)), "print-6x4")
+    assert faces_checked(book) >= 4
+    for page in book.pages:
+        (pl,) = page.placements
+        assert (page.width < page.height) == (pl.src_w < pl.src_h)
+        for f in pl.faces:  # the crown of the head stays inside the trim's safe zone
+            assert f.y - 0.25 * f.h >= page.safe.y - 1e-6 or pl.crop.y < 0.5
+
+
+def test_tiny_photos_are_left_out_with_a_reason() -> None:
+    big = [
+        PhotoFacts(
+            f"p{i:02d}",
+            master=f"m/{i}",
+            width=4000,
+            height=3000,
+            captured_at=f"2024-05-01T10:{i:02d}:00",
+        )
+        for i in range(30)
+    ]
+    tiny = PhotoFacts(
+        "tiny", master="m/t", width=160, height=120, captured_at="2024-05-01T10:31:00"
+    )
+    book = design([*big, tiny], "photobook-21x21")
+    assert {"photo_id": "tiny", "reason": "too_small"} in book.dropped
+    assert "tiny" not in {pl.photo_id for pl in book.placements()}
+    from pressroom.reasons import public
+
+    assert public("dropped", "too_small")
+
+
+def test_best_shot_of_a_burst_has_the_faces_and_the_sharpness() -> None:
+    face = [{"box": [1500, 800, 600, 600], "score": 1.0}]
+    common = {"phash": "f0f0f0f0f0f0f0f0"}
+    shots = [
+        PhotoFacts(
+            "a",
+            master="m/a",
+            width=4000,
+            height=3000,
+            captured_at="2024-05-01T10:00:00",
+            tags={**common, "faces": face, "sharpness": 300.0, "quality": 0.9},
+        ),
+        PhotoFacts(
+            "b",
+            master="m/b",
+            width=4000,
+            height=3000,
+            captured_at="2024-05-01T10:00:01",
+            tags={**common, "faces": face, "sharpness": 900.0, "quality": 0.6},
+        ),
+        PhotoFacts(
+            "c",
+            master="m/c",
+            width=4000,
+            height=3000,
+            captured_at="2024-05-01T10:00:02",
+            tags={**common, "faces": [], "sharpness": 2000.0, "quality": 0.95},
+        ),
+    ]
+    others = [
+        PhotoFacts(
+            f"o{i:02d}",
+            master=f"m/{i}",
+            width=4000,
+            height=3000,
+            captured_at=f"2024-05-02T10:{i:02d}:00",
+            tags={"phash": f"{(i + 1) * 0x1F3D5B79A2C4E6F8 % (1 << 64):016x}"},
+        )
+        for i in range(24)
+    ]
+    book = design([*shots, *others], "photobook-21x21")
+    kept = {pl.photo_id for pl in book.placements()}
+    assert "b" in kept and "a" not in kept and "c" not in kept
+
+
+def test_score_is_plain_data_on_the_book(demo: Library) -> None:
+    book = design(demo_photos(demo), "photobook-21x21", pages=24)
+    d = book.to_dict()
+    assert Book.from_dict(d).score == d["score"]
+    assert set(d["score"]["weights"]) == set(d["score"]["goodness"])
+    page = d["score"]["pages"][0]
+    assert {"coverage", "crop_loss", "faces", "ppi_min", "blank", "score"} <= set(page)
+    assert sum(d["score"]["layouts"].values()) == 24
+    assert isinstance(Page.from_dict(d["pages"][0]), Page)
