@@ -15,6 +15,7 @@ job store and blob store are blocking clients.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -36,9 +37,10 @@ from ..ids import is_id
 from ..photos import PhotoFacts
 from ..printjobs import JOB_STATES
 from ..render.signature import signed_path
-from ..storage.base import BlobStore
+from ..storage.base import BlobNotFound, BlobStore
 from .auth import TokenGate
 from .books import book_view, first_photo
+from .designs import DesignView, design_view
 from .pages import StaticFile, render, static_files
 from .photos import (
     GRID_LIMIT,
@@ -206,7 +208,24 @@ class Console:
         return self.page(
             request, "book.html", title=view.title or "Book", section="books", book=view,
             badge_w=BOOK_BADGE_MM, warned_pages=sum(1 for p in view.pages if p.findings),
+            design=self._design(stored.id),
         )
+
+    def _design(self, book_id: str) -> DesignView | None:
+        """The book's design document (stored beside it by `render` and print jobs) with its
+        check run now; None for books made before designs."""
+        from ..books.make import design_photos
+        from ..designs import check
+
+        try:
+            doc = json.loads(self.store.get(book_key(book_id, "design.json")))
+        except (BlobNotFound, ValueError):
+            return None
+        if not isinstance(doc, dict):
+            return None
+        photos = design_photos(self.catalogue, doc)
+        _, findings = check(doc, photos)
+        return design_view(doc, findings, photos)
 
     def book_page(self, request: Request) -> Response:
         name = request.path_params["name"]
