@@ -27,7 +27,7 @@ __all__ = ["EXIT_FAILED", "build_parser", "main"]
 # Subcommand modules, in the order --help lists them.
 COMMANDS = (
     "validate", "ingest", "tag", "curate", "products", "book", "design", "check", "render",
-    "preflight", "print", "demo",
+    "preflight", "print", "demo", "backfill",
     "sign", "thumb", "serve", "completion",
 )  # fmt: skip
 

@@ -75,9 +75,12 @@ def backfill_item(item: dict[str, Any], mode: str, bucket: str) -> dict[str, Any
             original = body.read(limit + 1)
     result = c.backfiller.run(mode, photo_id, original)
     count("BackfillItems", outcome=result.outcome)
-    logger.info("photo backfilled", extra=result.to_dict())
-    out = {"key": key, **result.to_dict()}
-    return {k: v for k, v in out.items() if v is not None}
+    out = {k: v for k, v in {"key": key, **result.to_dict()}.items() if v is not None}
+    # "message" is the log record's own field: the public message goes as "public_message".
+    logger.info("photo backfilled", extra={
+        ("public_message" if k == "message" else k): v for k, v in out.items()
+    })  # fmt: skip
+    return out
 
 
 def items_of(event: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]]:

@@ -119,6 +119,10 @@ class Backfiller:
             )
         if source == "master":
             fields = {k: made[k] for k in MASTER_FIELDS}
+            # passthrough says the master holds the *original's* stream: true of a master
+            # that came out unchanged (keep what the record says), false of a new one.
+            same = made["master_sha256"] == data.get("master_sha256")
+            fields["master_passthrough"] = data.get("master_passthrough") if same else False
         else:
             fields = {k: v for k, v in made.items() if k not in KEEP_FROM_RECORD}
         if self.ingestor.tagger is not None:
