@@ -12,6 +12,7 @@ import pytest
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 import pressroom
 from pressroom.cli import main
@@ -69,7 +70,7 @@ def test_the_venv_is_the_dev_lock() -> None:
         if marker and not Requirement(f"x; {marker}").marker.evaluate(env):  # type: ignore[union-attr]
             continue
         installed = importlib.metadata.version(pkg)
-        if installed != version:
+        if Version(installed) != Version(version):  # 2.007 is 2.7
             wrong[pkg] = (installed, version)
     assert wrong == {}, "installed != locked; run `make venv` (or `rm .venv/.installed`)"
 
