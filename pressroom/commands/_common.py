@@ -123,6 +123,10 @@ def progress(total: int, label: str, enabled: bool) -> Any:
         TimeRemainingColumn(),
         console=err,
         disable=not (enabled and err.is_terminal) or Output.quiet,
+        # Results printed while the bar runs go above it when stdout is that same terminal;
+        # redirected to a file or pipe they must stay on stdout (rich would send them to the
+        # bar's stream, stderr).
+        redirect_stdout=sys.stdout.isatty(),
         transient=True,
     )
 
