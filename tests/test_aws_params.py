@@ -4,8 +4,13 @@ Secrets Manager over HTTP, and the thumbnail handler's key rotation without a re
 from __future__ import annotations
 
 import base64
+import json
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -16,7 +21,7 @@ from pressroom.aws.params import Parameters, where
 from pressroom.config import Settings
 from pressroom.reasons import ConfigError
 from pressroom.render.signature import imgproxy_sign, signed_path, thumbor_sign
-from tests.aws_server import moto_endpoint  # noqa: F401
+from tests.aws_server import aws_env, moto_endpoint  # noqa: F401
 from tests.test_lambda_thumbnail import Context, function_url_v2_event
 from tests.thumbnail_fixtures import Library, library  # noqa: F401
 
@@ -199,3 +204,58 @@ def test_console_token_from_secrets_manager(
     time.sleep(MAX_AGE + 0.1)
     assert signed_in("second-token") == 200
     assert signed_in("first-token") == 401
+
+
+def test_handlers_send_traces_to_the_xray_daemon(
+    moto_endpoint: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """In Lambda (LAMBDA_TASK_ROOT and a sampled _X_AMZN_TRACE_ID set) a handler's
+    invocation is a `## handler` subsegment of the function's trace, with its AWS calls
+    (botocore, patched by Powertools Tracer) beneath it, sent to the X-Ray daemon's UDP port
+    (here a socket of the test's: the daemon's wire format is one JSON header line, then the
+    segment document)."""
+    from pressroom.catalogue.dynamodb import create_tables
+
+    create_tables("traced", boto3.client("dynamodb", endpoint_url=moto_endpoint))
+    daemon = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    daemon.bind(("127.0.0.1", 0))
+    daemon.settimeout(30)
+    trace = "1-5759e988-bd862e3fe1be46a994272793"
+    env = {
+        **aws_env(),
+        "LAMBDA_TASK_ROOT": str(tmp_path),
+        "AWS_LAMBDA_FUNCTION_NAME": "pressroom-backfill",
+        "_X_AMZN_TRACE_ID": f"Root={trace};Parent=53995c3f42cd8ad8;Sampled=1",
+        "AWS_XRAY_DAEMON_ADDRESS": f"127.0.0.1:{daemon.getsockname()[1]}",
+        "PRESSROOM_DATA": str(tmp_path),
+        "PRESSROOM_CATALOGUE": "dynamodb://traced",
+        "PRESSROOM_AWS_ENDPOINT": moto_endpoint,
+        "PRESSROOM_TAGS": "0",
+        "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
+    }
+    code = (
+        "from pressroom.aws import backfill\n"
+        "from tests.aws_lambda import LambdaContext\n"
+        "event = {'BatchInput': {'mode': 'remaster', 'bucket': 'media'},\n"
+        "         'Items': [{'Key': 'masters/nobody.jpg', 'Size': 1}]}\n"
+        "print(backfill.handler(event, LambdaContext())['outcomes'])\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, timeout=120, cwd=Path(__file__).parent.parent)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "{'skipped': 1}" in run.stdout
+    segments: dict[str, dict[str, Any]] = {}
+    while "## handler" not in segments:
+        header, _, body = daemon.recvfrom(65536)[0].partition(b"\n")
+        assert json.loads(header) == {"format": "json", "version": 1}
+        doc = json.loads(body)
+        segments[doc["name"]] = doc
+    handler = segments["## handler"]
+    assert handler["trace_id"] == trace and handler["parent_id"] == "53995c3f42cd8ad8"
+    assert handler["annotations"] == {"ColdStart": True, "Service": "pressroom"}
+    assert "metadata" not in handler  # responses are never captured
+    dynamo = segments["dynamodb"]  # the catalogue's read, as botocore made it
+    assert dynamo["trace_id"] == trace and dynamo["aws"]["operation"] == "GetItem"
+    assert dynamo["parent_id"] == handler["id"]  # beneath the invocation
+    daemon.close()
