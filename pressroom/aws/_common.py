@@ -81,7 +81,11 @@ def traced(handler: F) -> F:
     @functools.wraps(handler)
     def run(event: Any, context: Any) -> Any:
         if not wrapped:
-            wrapped.append(tracer().capture_lambda_handler(handler, capture_response=False))
+            try:
+                wrapped.append(tracer().capture_lambda_handler(handler, capture_response=False))
+            except ImportError as exc:  # aws-xray-sdk absent from the image: run untraced
+                logger.warning("tracing off: %s", exc)
+                wrapped.append(handler)
         return wrapped[0](event, context)
 
     return run  # type: ignore[return-value]
