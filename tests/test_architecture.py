@@ -8,7 +8,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent / "pressroom"
 HOSTS = ("cli", "commands", "api", "console", "aws", "batch")
-CORE = ("ingest", "tags", "curate", "products", "render", "preflight", "books", "designs")
+CORE = (
+    "ingest", "tags", "curate", "products", "render", "preflight", "books", "designs", "text",
+    "printers", "printjobs", "photos", "steps", "reasons", "ids", "formats", "imaging", "config",
+)  # fmt: skip
 BACKENDS = ("storage", "catalogue")
 IMAGE_LIBS = ("pyvips", "PIL", "numpy", "cv2", "pillow_heif", "simplejpeg", "dlib")
 MAX_LINES = 400
