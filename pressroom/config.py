@@ -272,6 +272,14 @@ class Settings:
         repr=False,
         metadata={"env": ("PRESSROOM_CONSOLE_TOKEN",), "parse": _optional},
     )
+    # The app API (/v1/..., page previews, /openapi.json; pressroom.api.v1): off (404) unless
+    # a token is set. Comma-separated bearer tokens, any accepted, so a new one can be added
+    # before the old one is removed.
+    api_tokens: tuple[str, ...] = field(
+        default=(),
+        repr=False,
+        metadata={"env": ("PRESSROOM_API_TOKENS",), "parse": _texts},
+    )
     # On AWS the secrets above come from SSM Parameter Store or Secrets Manager instead
     # (pressroom.aws.params, docs/aws.md): "/name" or "ssm:/name" names a SecureString,
     # "secretsmanager:name" (or a secret's ARN) a secret; the value is the variable's own
@@ -282,6 +290,7 @@ class Settings:
     thumbor_key_param: str | None = setting(None, "PRESSROOM_THUMBOR_KEY_PARAM", _optional)
     dit_secret_param: str | None = setting(None, "PRESSROOM_DIT_SECRET_PARAM", _optional)
     console_token_param: str | None = setting(None, "PRESSROOM_CONSOLE_TOKEN_PARAM", _optional)
+    api_tokens_param: str | None = setting(None, "PRESSROOM_API_TOKENS_PARAM", _optional)
     parameters_max_age: int = setting(300, "PRESSROOM_PARAMETERS_MAX_AGE", int)
 
     @classmethod

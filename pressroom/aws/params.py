@@ -39,6 +39,7 @@ SECRETS: tuple[tuple[str, str], ...] = (
     ("thumbor_keys", "thumbor_key_param"),
     ("dit_secrets", "dit_secret_param"),
     ("console_token", "console_token_param"),
+    ("api_tokens", "api_tokens_param"),
 )
 
 SECRETS_PREFIX = "secretsmanager:"
