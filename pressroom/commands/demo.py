@@ -104,7 +104,7 @@ def tell(
     rejected = [r for r in results if r["verdict"] != "accept"]
     grid.add_row(
         "uploads",
-        f"{len(results)} judged by their content : "
+        f"{len(results)} judged by their content: "
         f"{len(results) - len(rejected)} accepted, {len(rejected)} rejected",
     )
     for r in rejected:
@@ -151,15 +151,13 @@ def _product(label: str, o: dict[str, Any], names: dict[str, str]) -> list[tuple
     left: dict[str, list[str]] = {}
     for d in o["dropped"]:
         left.setdefault(d["reason"], []).append(names.get(d["photo_id"], d["photo_id"]))
-    if left:
-        rows.append(
-            ("", "left out: " + "; ".join(f"{r} {', '.join(n)}" for r, n in sorted(left.items())))
-        )
+    for reason, files in sorted(left.items()):
+        rows.append(("", f"left out ({reason}): {', '.join(files)}"))
     low = o.get("low_ppi") or []
-    ppis = sorted(x["ppi"] for x in low)
-    rows.append(("", f"every photo at {o['target_ppi']:.0f} ppi or more" if not low else
-                 f"{plural(len(low), 'photo')} under {o['target_ppi']:.0f} ppi "
-                 f"({ppis[0]}-{ppis[-1]} ppi; the minimum is {o['min_ppi']:.0f})"))  # fmt: skip
+    under = ", ".join(f"{names.get(x['photo_id'], x['photo_id'])} {x['ppi']} ppi" for x in low)
+    target = f"{o['target_ppi']:.0f} ppi"
+    rows.append(("", f"every photo at {target} or more" if not low else
+                 f"under {target} (the minimum is {o['min_ppi']:.0f}): {under}"))  # fmt: skip
     for kind in ("interior", "cover"):
         if o.get(kind):
             pf = o["preflight"][kind]

@@ -1,0 +1,169 @@
+"""`pressroom demo` (what `make demo` runs): the 47 vendored photos plus the PDF it names
+scan-of-receipt.jpg, into a fresh data folder. The story it prints must be true of what it
+wrote: the catalogue's records, the PDF/X files (qpdf --check, pdfinfo page counts), the
+previews, the design document (checked against the catalogue by `pressroom check`) and the
+book store the console reads."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pressroom.catalogue import open_catalogue
+from pressroom.catalogue.books import book_id_for
+from pressroom.config import Settings
+from pressroom.storage import open_store
+from tests.system_tools import require
+
+ROOT = Path(__file__).resolve().parent.parent
+PHOTOS = sorted(p for p in (ROOT / "demo" / "photos").iterdir() if p.suffix != ".md")
+PRESSROOM = Path(sys.executable).with_name("pressroom")
+SCREENSHOT = "E2078879-A29C-4D6F-BACB-E3BBE6C3EB91.jpeg"  # a PNG screenshot named .jpeg
+COLOUR = re.compile(r"\x1b\[(?:[0-9;]*;)?(?:3[0-9]|9[0-7]|38;[25])[;m]")  # foreground colours
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class Demo:
+    def __init__(self, data: Path, proc: subprocess.CompletedProcess[str]) -> None:
+        self.data, self.proc = data, proc
+        self.raw = proc.stdout
+        self.text = ANSI.sub("", proc.stdout)
+        self.out = data / "demo"
+        self.design = json.loads((self.out / "design.json").read_text())
+
+    def row(self, label: str) -> str:
+        """The story's row for a label, with its continuation lines."""
+        m = re.search(rf"^{label}\s+(.*?)(?=^\S|\Z)", self.text, re.M | re.S)
+        assert m, f"no {label} row in:\n{self.text}"
+        return " ".join(m.group(1).split())
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    data = tmp_path_factory.mktemp("demo-data")
+    # FORCE_COLOR makes rich style a pipe as it would a terminal; NO_COLOR must still win.
+    env = {**os.environ, "NO_COLOR": "1", "FORCE_COLOR": "1", "COLUMNS": "400"}
+    env.pop("PRESSROOM_DATA", None)
+    proc = subprocess.run(
+        [str(PRESSROOM), "demo", "--data", str(data)],
+        capture_output=True, text=True, env=env, timeout=600,
+    )  # fmt: skip
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return Demo(data, proc)
+
+
+def pdf_pages(path: Path) -> int:
+    out = subprocess.run([require("pdfinfo"), str(path)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return int(re.search(r"^Pages:\s+(\d+)", out.stdout, re.M).group(1))  # type: ignore[union-attr]
+
+
+def qpdf_ok(path: Path) -> None:
+    out = subprocess.run([require("qpdf"), "--check", str(path)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_exit_zero(demo: Demo) -> None:
+    """Every product's files pass preflight (warnings allowed)."""
+    assert demo.proc.returncode == 0, demo.text + demo.proc.stderr
+
+
+def test_no_colour(demo: Demo) -> None:
+    assert "\x1b[1m" in demo.raw  # styled (bold labels): FORCE_COLOR reached rich
+    assert not COLOUR.search(demo.raw), "NO_COLOR set, yet the story has colours"
+
+
+def test_uploads_judged_with_the_receipt_rejected(demo: Demo) -> None:
+    n = len(PHOTOS) + 1
+    said = f"{n} judged by their content: {n - 1} accepted, 1 rejected"
+    assert demo.row("uploads").startswith(said)
+    assert "rejected scan-of-receipt.jpg: not_an_image (The file is not an image.)" in demo.text
+    receipt = demo.data / "inbox" / "scan-of-receipt.jpg"
+    assert receipt.read_bytes().startswith(b"%PDF-")
+    catalogue = open_catalogue(Settings(data_dir=demo.data))
+    records = {r.data.get("source_name"): r for r in catalogue.list()}
+    assert records["scan-of-receipt.jpg"].state == "rejected"
+    assert records["scan-of-receipt.jpg"].reason == "not_an_image"
+    assert sorted(k for k, r in records.items() if r.state == "uploaded") == sorted(
+        p.name for p in PHOTOS
+    )
+
+
+def test_duplicates_screenshot_people_events(demo: Demo) -> None:
+    # The edit and its original are one group; the book keeps one of them.
+    assert "IMG_1994_edited.jpeg = IMG_1994.JPG" in demo.row("duplicates")
+    book = demo.row("photobook")
+    assert re.search(r"left out \(duplicate\): IMG_1994(_edited\.jpeg|\.JPG)", book)
+    assert f"left out (screenshot): {SCREENSHOT}" in book
+    people = demo.row("people")
+    assert re.match(r"\d+ (person|people) seen in more than one photo: person 1 in \d+", people)
+    events = demo.row("events")
+    n = int(events.split()[0])
+    captions = [t["text"] for p in demo.design["pages"] for t in p.get("texts", [])
+                if t.get("box") == "caption"]  # fmt: skip
+    assert n >= len(captions) >= 2
+    assert f"the book makes {len(captions)} chapters of them: " + "; ".join(captions) in events
+    assert any(" · " in c for c in captions), "no chapter named its place (GPS in the photos)"
+
+
+def book_report(demo: Demo) -> dict[str, Any]:
+    store = open_store(Settings(data_dir=demo.data))
+    book_id = book_id_for(demo.design)
+    assert f"/console/books/{book_id}" in demo.row("console")
+    assert "PRESSROOM_CONSOLE_TOKEN=demo" in demo.row("console")
+    assert json.loads(store.get(f"books/{book_id}/design.json")) == demo.design
+    return json.loads(store.get(f"books/{book_id}/book.json"))
+
+
+def test_photobook_pdf_cover_previews_and_design(demo: Demo) -> None:
+    pages = len(demo.design["pages"])
+    assert demo.design["product"] == "photobook-21x21" and pages >= 20 and pages % 2 == 0
+    assert f"photobook-21x21: {pages} pages from {len(PHOTOS)} photos" in demo.row("photobook")
+    interior, cover = demo.out / "book.pdf", demo.out / "book-cover.pdf"
+    for pdf in (interior, cover):
+        qpdf_ok(pdf)
+        assert re.search(
+            rf"{re.escape(str(pdf))} PDF/X preflight: (pass|warn)", demo.row("photobook")
+        )
+    assert pdf_pages(interior) == pages and pdf_pages(cover) == 1
+    previews = sorted(p.name for p in (demo.out / "previews").iterdir())
+    assert previews == ["cover.png"] + [f"page-{n:03d}.png" for n in range(1, pages + 1)]
+    check = subprocess.run(
+        [str(PRESSROOM), "check", str(demo.out / "design.json"), "--data", str(demo.data)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert book_report(demo)
+
+
+def test_no_low_ppi_it_could_have_avoided(demo: Demo) -> None:
+    """Every demo photo has >= 975 px on its long side, enough for a 21x21 book's smaller
+    frames at 300 ppi: the designer must choose those rather than print one soft."""
+    row = demo.row("photobook")
+    assert "every photo at 300 ppi or more" in row
+    assert f"{demo.out / 'book.pdf'} PDF/X preflight: pass" in row
+    report = book_report(demo)
+    assert all(p["ppi"] >= 300 for p in report_placements(report)), report["ppi"]
+
+
+def report_placements(book: dict[str, Any]) -> list[dict[str, Any]]:
+    pages = [*book["pages"], *([book["cover"]] if book.get("cover") else [])]
+    return [pl for page in pages for pl in page.get("placements", [])]
+
+
+def test_prints_and_ornament(demo: Demo) -> None:
+    for label, product, count in (("prints", "print-6x4", 6), ("ornament", "ornament-round-8", 1)):
+        pdf = demo.out / product / f"{product}.pdf"
+        qpdf_ok(pdf)
+        assert pdf_pages(pdf) == count
+        row = demo.row(label)
+        assert row.startswith(f"{product}: {count} page{'s' * (count > 1)} from {count} photo")
+        assert f"{pdf} PDF/X preflight: pass" in row
+        assert len(list((demo.out / product / "previews").glob("*.png"))) == count
