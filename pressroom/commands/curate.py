@@ -148,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
         if r["verdict"] == "accept"
     ]
     rejected = [
-        {k: r.get(k) for k in ("path", "verdict", "reason", "message")}
+        {k: r.get(k) for k in ("path", "reason", "message")}
         for r in results
         if r["verdict"] != "accept"
     ]
@@ -180,7 +180,7 @@ def _when(span: list[str | None]) -> str:
 
 def _print(c: dict[str, Any], rejected: list[dict[str, Any]]) -> None:
     for r in rejected:
-        print(result_line(r))
+        print(result_line({**r, "verdict": "reject"}))
     if not c["picks"]:
         print("nothing to curate: no input was accepted")
         return
