@@ -21,12 +21,12 @@ from ..context import DesignContext
 from ..crop import HEADROOM, place
 from ..geometry import frame_rect
 
-TRY = 8  # best-ranked photos tried for the front
+TRY = 12  # best-ranked photos tried for the front
 BODY = 3.0  # face heights below a face that are still the person (the title stays off them)
 
 
 def _rank(p: PhotoFacts, aspect: float) -> tuple[float, str]:
-    s = p.quality + (0.25 if p.faces else 0.0) - 0.3 * abs(math.log(p.aspect / aspect))
+    s = p.quality + (0.5 if p.faces else 0.0) - 0.3 * abs(math.log(p.aspect / aspect))
     s += 0.2 * min(1.0, min(p.width, p.height) / 2400)  # resolution for a full front panel
     return (-round(s, 6), p.id)
 
@@ -73,6 +73,8 @@ def cover(ctx: DesignContext) -> None:
         for photo in ranked[:TRY]:
             pl = place(photo, r, safe["front"], prod)
             if "fitted" in pl.flags or not all(safe["front"].contains(f, 1e-6) for f in pl.faces):
+                continue
+            if pl.ppi < (prod.target_ppi + prod.min_ppi) / 2:  # the cover is seen up close
                 continue
             band = _box(title_box, panels["front"]) if title_box else None
             if band is None or not ctx.title or _clear(band, pl):

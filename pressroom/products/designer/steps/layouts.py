@@ -29,7 +29,7 @@ from .select import page_layouts
 CHRONOLOGY = 0.3  # per pair of photos out of capture order on a page
 REPEAT = 1.0  # a spread laid out exactly like the one before
 SHARED = 0.25  # each layout a spread shares with the one before
-OPENER_CAPTION = 0.3  # a chapter's first page without room for its caption
+OPENER_CAPTION = 1.0  # a chapter's first page without room for its caption
 KEEP = 4  # best layouts per page carried into the spread search
 
 _LATE = datetime.max
