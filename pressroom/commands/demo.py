@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from ._common import (
     EXIT_OK,
     EXIT_REJECTED,
+    Output,
     UsageError,
     console,
     plural,
@@ -55,14 +57,19 @@ def run(args: argparse.Namespace) -> int:
     out = console()
     started = time.monotonic()
     files = upload_files(photos, settings.data_dir / "inbox")
-    out.print(f"[bold]pressroom demo[/]: one customer's upload of {len(files)} files, "
-              f"from {photos} and {settings.data_dir / 'inbox'}")  # fmt: skip
+    if not Output.quiet:
+        out.print(f"[bold]pressroom demo[/]: one customer's upload of {len(files)} files, "
+                  f"from {photos} and {settings.data_dir / 'inbox'}")  # fmt: skip
     results = _ingest(settings, files)
     ingested = time.monotonic() - started
     names = {r["id"]: Path(r["path"]).name for r in results if r.get("id")}
     ids = [r["id"] for r in results if r["verdict"] == "accept" and r.get("id")]
-    out.print(f"designing a photobook, prints and an ornament from {len(ids)} photos")
-    story = run_demo(settings, ids, out_dir, workers=settings.workers or 0).to_dict()
+    # A spinner while the products are designed and rendered (on a terminal, not with -q).
+    err = console(stderr=True)
+    waiting = f"designing and rendering a photobook, prints and an ornament from {len(ids)} photos"
+    busy = err.status(waiting) if err.is_terminal and not Output.quiet else nullcontext()
+    with busy:
+        story = run_demo(settings, ids, out_dir, workers=settings.workers or 0).to_dict()
     seconds = (ingested, time.monotonic() - started)
     tell(out, results, story, names, settings, seconds)
     ok = all(story[k].get("ok") for k in ("book", "prints", "ornament"))
