@@ -12,7 +12,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "products",
         help="list the printable products (books, prints, ornaments)",
         description="List the products with their trim size, bleed, safe margin, ppi and page "
-        "rules (data files in pressroom/products/products/).",
+        "rules (data files in pressroom/products/data/products/). Use the id (first column) "
+        "with `pressroom book --product ID`.",
     )
     p.add_argument("--json", action="store_true", help="one JSON object per product per line")
     p.set_defaults(run=run)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ._common import EXIT_OK, EXIT_REJECTED, UsageError, emit_json
+from ._common import EXIT_OK, EXIT_REJECTED, UsageError, emit_json, result_line
 from .sign import add_option_flags, option_segments
 
 
@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
             emit_json({"path": str(args.src), "verdict": "reject", "reason": r.reason,
                        "message": r.message})  # fmt: skip
         else:
-            print(f"reject  {r.reason:<18} {args.src}: {r.message}")
+            print(result_line({"path": str(args.src), "verdict": "reject", "reason": r.reason,
+                               "message": r.message}))  # fmt: skip
         return EXIT_REJECTED
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_bytes(out.data)
