@@ -272,7 +272,7 @@ def prints(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> tuple[Path
     """6x4 prints from two portrait photos and the people folder's PEOPLE.tsv."""
     root = tmp_path_factory.mktemp("prints")
     r = cli("book", "--product", "print-6x4", "--data", str(root / "data"), "-o",
-            str(root / "prints.pdf"), str(corpus / "people/obama_portrait.jpg"),
+            str(root / "prints.pdf"), "--previews", str(root / "previews"), str(corpus / "people/obama_portrait.jpg"),
             str(corpus / "people/PEOPLE.tsv"),
             str(corpus / "people/obama_standing.jpg"))  # fmt: skip
     assert r.returncode == 0, r.stdout + r.stderr
@@ -285,11 +285,27 @@ def test_book_counts_inputs_and_says_what_was_left_out(prints: tuple[Path, str])
     assert "left out  1 not_an_image (rejected at upload)" in out
 
 
+def test_print_files_title_and_preview_resolution(prints: tuple[Path, str]) -> None:
+    import pikepdf
+    from PIL import Image
+
+    root, _ = prints
+    with pikepdf.open(root / "prints.pdf") as pdf:
+        assert str(pdf.docinfo["/Title"]) == "Photo print 6 x 4 in"  # not empty
+    for png in sorted((root / "previews").glob("*.png")):
+        with Image.open(png) as im:
+            dpi = im.info["dpi"]
+            # 152.4 x 101.6 mm + 3 mm bleed each side, at the preview's real ppi.
+            assert abs(max(im.size) / ((152.4 + 6) / 25.4) - dpi[0]) < 1, (png, dpi, im.size)
+            assert dpi[0] > 50  # not libvips' 1 px/mm (25.4 dpi)
+
+
 def test_preflight_one_line_per_cause(prints: tuple[Path, str]) -> None:
     root, _ = prints
     r = cli("preflight", "--product", "print-7x5", str(root / "prints.pdf"))
     size = [line for line in r.stdout.splitlines() if " size " in line]
-    assert len(size) == 1 and "pages 1-2:" in size[0], r.stdout
+    assert len(size) == 1, r.stdout  # both pages are the wrong size: said once
+    assert r.stdout.count("trim 101.6 x 152.4 mm, bleed 3 mm") == 1  # sizes once, too
 
 
 def test_design_failures_say_why_without_repeating_the_code(corpus: Path, tmp_path: Path) -> None:

@@ -95,6 +95,17 @@ def render_page(
     }
 
 
+def doc_title(book: Book) -> str:
+    """The PDF's Title (shown by every viewer and RIP queue): the book's own, else the
+    product's name (prints and ornaments carry no title), never empty."""
+    if book.title:
+        return book.title
+    try:
+        return get_product(book.product).name
+    except UnknownProduct:
+        return book.product or "pressroom print file"
+
+
 def render_book(
     book: Book,
     store: Any,
@@ -161,12 +172,13 @@ def render_book(
             tasks.append((page.to_dict(), str(Path(tmp) / f"{i:05d}.pdf"), pv))
             if pv:
                 result.previews.append(pv)
+        title = doc_title(book)
         cover = (
-            PdfxWriter(f"{book.title} (cover)", pdfx, Path(out_cover), intent, cmyk)
+            PdfxWriter(f"{title} (cover)", pdfx, Path(out_cover), intent, cmyk)
             if book.cover
             else None
         )
-        interior = PdfxWriter(book.title, pdfx, out_interior, intent, cmyk)
+        interior = PdfxWriter(title, pdfx, out_interior, intent, cmyk)
         # Pages render on threads (libvips and the JPEG codecs run without the GIL) a few
         # ahead of the writer, which takes them in order and deletes each once written.
         queue = iter(enumerate(tasks))

@@ -56,7 +56,9 @@ def render_preview(
         canvas = _text(canvas, t, b, ppi, cmyk)
     for g in guides:
         canvas = _guide(canvas, g, b, ppi)
-    return canvas
+    # libvips counts resolution in pixels per mm: the PNG's pHYs then says the real ppi
+    # (a viewer printing it at 100% gets the page's size), not libvips' 1 px/mm (25.4 dpi).
+    return canvas.copy(xres=ppi / 25.4, yres=ppi / 25.4)
 
 
 def _guide(canvas: pyvips.Image, g: Guide, b: float, ppi: float) -> pyvips.Image:
