@@ -1,11 +1,16 @@
 """Effective resolution of every placed image, from the transform in force where it is drawn
-(rotations and forms included): warn below 300 ppi, fail below 150 (or the product's)."""
+(rotations and forms included): warn below the target (300 ppi, or the product's), fail
+below the minimum (150, or the product's). One finding per level, listing the images."""
 
 from __future__ import annotations
+
+import re
 
 from ..context import PreflightContext
 from ..report import FAIL, WARN, PageReport
 from ..scan import PageScan
+
+_LOWEST = re.compile(r"lowest (\d+) ppi")
 
 
 def page_images(ctx: PreflightContext, pr: PageReport, scan: PageScan) -> None:
@@ -27,16 +32,22 @@ def page_images(ctx: PreflightContext, pr: PageReport, scan: PageScan) -> None:
             continue  # a hairline or invisible draw: no print size to judge
         # Half a ppi of slack: pixel counts are whole, placed sizes are not.
         if ppi < ctx.fail_ppi - 0.5:
-            r.add(
-                FAIL,
-                "low_ppi",
-                f"image {img.name} at {ppi:.0f} ppi < {ctx.fail_ppi:.0f}",
-                pr.number,
-            )
+            level, limit, what = FAIL, ctx.fail_ppi, "the minimum"
         elif ppi < ctx.warn_ppi - 0.5:
-            r.add(
-                WARN,
-                "low_ppi",
-                f"image {img.name} at {ppi:.0f} ppi < {ctx.warn_ppi:.0f}",
-                pr.number,
-            )
+            level, limit, what = WARN, ctx.warn_ppi, "the target"
+        else:
+            continue
+        f = r.add(
+            level,
+            "low_ppi",
+            "",
+            pr.number,
+            f"page {pr.number}: {img.name} at {ppi:.0f} ppi",
+            cause=what,
+        )
+        low = min([ppi, *(float(m) for m in _LOWEST.findall(f.message))])
+        n = f.count
+        f.message = (
+            f"{n} image{'s' if n != 1 else ''} under {what} {limit:.0f} ppi, "
+            f"lowest {low:.0f} ppi < {limit:.0f}"
+        )

@@ -11,7 +11,9 @@ def page_count(ctx: PreflightContext) -> None:
     if p is None:
         return
     if cover is not None:
-        for why in p.pages_ok(max(cover["pages"], 0)):
+        if cover["pages"] is None:
+            return  # the cover fits no page count: cover_construction says so
+        for why in p.pages_ok(cover["pages"]):
             r.add(FAIL, "spine", f"cover spine {cover['spine_mm']} mm implies {why}")
         return
     for why in p.pages_ok(len(r.pages)):

@@ -1,6 +1,6 @@
 """Every page in turn: its boxes and size, then the checks on what it draws (images, fonts,
-colour, transparency) over one walk of its content. A page whose content cannot be parsed
-fails as `content` and the run goes on to the next page."""
+colour, transparency, ink, hairlines, safe zone, die line) over one walk of its content. A
+page whose content cannot be parsed fails as `content` and the run goes on to the next page."""
 
 from __future__ import annotations
 
@@ -15,10 +15,21 @@ from .boxes import check_size, page_boxes
 from .colour import page_colour, page_transparency
 from .fonts import page_fonts
 from .images import page_images
+from .ink import page_ink
+from .marks import page_die_line, page_hairlines, page_safe_zone
 
 PageCheck = Callable[[PreflightContext, PageReport, PageScan], None]
 
-PAGE_CHECKS: tuple[PageCheck, ...] = (page_images, page_fonts, page_colour, page_transparency)
+PAGE_CHECKS: tuple[PageCheck, ...] = (
+    page_images,
+    page_fonts,
+    page_colour,
+    page_transparency,
+    page_ink,
+    page_hairlines,
+    page_safe_zone,
+    page_die_line,
+)
 
 # What a malformed content stream raises from pikepdf's parser or our walk of it.
 _UNPARSABLE = (pikepdf.PdfError, ValueError, KeyError, AttributeError, TypeError)
@@ -32,8 +43,11 @@ def check_pages(ctx: PreflightContext) -> None:
         try:
             scan = scan_page(page)
         except _UNPARSABLE as exc:
-            report.add(FAIL, "content", f"page content cannot be parsed: {exc}"[:200], i)
+            report.add(
+                FAIL, "content", "page content cannot be parsed", i, f"page {i}: {exc}"[:200]
+            )
         else:
+            ctx.scans[i] = scan
             for check in PAGE_CHECKS:
                 check(ctx, pr, scan)
         report.pages.append(pr)
