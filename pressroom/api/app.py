@@ -38,6 +38,7 @@ from .dialects import imgproxy as imgproxy_dialect
 from .dialects import thumbor as thumbor_dialect
 from .errors import ApiError, error_response, response_for
 from .thumbnails import Thumbnails
+from .v1 import app_routes
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +155,11 @@ def create_app(
                 for mount, parse in dialects
                 if mount.strip("/")
             ),
+            # The app API (/v1/..., page previews, /openapi.json): off unless a token is set.
+            *app_routes(
+                settings, store, catalogue, check_signature=_check_signature,
+                etag_matches=_etag_matches, cache_control=IMMUTABLE,
+            ),  # fmt: skip
             Route("/{path:path}", thumbnail, methods=["GET"]),
         ],
         exception_handlers={
