@@ -26,8 +26,8 @@ __all__ = ["EXIT_FAILED", "build_parser", "main"]
 
 # Subcommand modules, in the order --help lists them.
 COMMANDS = (
-    "validate", "ingest", "tag", "curate", "products", "book", "design", "check", "render",
-    "preflight", "print", "demo", "backfill",
+    "validate", "ingest", "tag", "curate", "products", "printers", "book", "design", "check",
+    "render", "preflight", "print", "demo", "backfill",
     "sign", "thumb", "serve", "completion",
 )  # fmt: skip
 

@@ -23,12 +23,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("files", nargs="+", metavar="FILE.pdf")
     p.add_argument("--product", help="product id to check sizes and page rules against")
+    p.add_argument(
+        "--printer",
+        help="printer id (see `pressroom printers`): its PDF/X flavour, output intent, bleed, "
+        "safe zone, ink limit and cover construction; without --product, the product is "
+        "found from the page sizes",
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="warnings fail too (exit 0 only for a file the printer takes without questions)",
+    )
     p.add_argument("--json", action="store_true", help="one JSON report per file per line")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..preflight import preflight
+    from ..printers import UnknownPrinter, get_printer
     from ..products import UnknownProduct, get_product
 
     if args.product:
@@ -36,11 +48,21 @@ def run(args: argparse.Namespace) -> int:
             get_product(args.product)
         except UnknownProduct as e:
             raise UsageError(str(e.args[0])) from None
+    printer = getattr(args, "printer", None)
+    if printer:
+        try:
+            get_printer(printer)
+            if args.product:
+                get_product(args.product).for_printer(printer)
+        except UnknownPrinter as e:
+            raise UsageError(str(e.args[0])) from None
+        except KeyError as e:  # a binding the printer does not offer
+            raise UsageError(str(e.args[0])) from None
     worst = EXIT_OK
     for f in args.files:
         if not Path(f).is_file():
             raise UsageError(f"no such file: {f}")
-        report = preflight(f, args.product)
+        report = preflight(f, args.product, printer=printer, strict=args.strict)
         if not report.ok:
             worst = EXIT_REJECTED
         if args.json:
@@ -77,8 +99,7 @@ def _grouped(findings: list[Any]) -> list[tuple[tuple[str, str, str], list[int]]
     out: dict[tuple[str, str, str], list[int]] = {}
     for fd in findings:
         pages = out.setdefault((fd.level, fd.code, fd.message), [])
-        if fd.page:
-            pages.append(fd.page)
+        pages.extend(getattr(fd, "pages", None) or ([fd.page] if fd.page else []))
     return list(out.items())
 
 
