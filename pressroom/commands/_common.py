@@ -131,6 +131,17 @@ def progress(total: int, label: str, enabled: bool) -> Any:
     )
 
 
+def working(label: str, enabled: bool = True) -> Any:
+    """A spinner with what is happening, on stderr when a person is watching, for a step that
+    has no count to show (designing, rendering, checking one PDF); else a no-op."""
+    from contextlib import nullcontext
+
+    err = console(stderr=True)
+    if not enabled or Output.quiet or not err.is_terminal:
+        return nullcontext()
+    return err.status(label)
+
+
 def run_files(
     settings: Settings,
     items: Sequence[Any],

@@ -15,8 +15,10 @@ from ._common import (
     UsageError,
     emit_json,
     expand,
+    plural,
     run_files,
     settings_from,
+    working,
 )
 
 
@@ -130,7 +132,6 @@ def photo_ids(settings: Settings, inputs: list[str], ingested: dict[str, str]) -
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..books.make import make_book
     from ..products import UnknownProduct, get_product
 
     try:
@@ -139,7 +140,20 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(e.args[0])) from None
     settings = settings_from(args)  # --no-tags -> settings.tags, which the workers receive
     ids = resolve_photos(settings, args.photos, not args.json)
-    out = make_book(
+    with working(f"designing and rendering {args.product} from {plural(len(ids), 'photo')}",
+                 not args.json):  # fmt: skip
+        out = _make(args, settings, ids)
+    if args.json:
+        emit_json(out)
+    else:
+        print_outcome(out)
+    return EXIT_OK if out["ok"] else EXIT_REJECTED
+
+
+def _make(args: argparse.Namespace, settings: Settings, ids: list[str]) -> dict[str, Any]:
+    from ..books.make import make_book
+
+    return make_book(
         settings,
         ids,
         args.product,
@@ -152,11 +166,6 @@ def run(args: argparse.Namespace) -> int:
         design_out=args.design_out,
         pages=args.pages,
     )
-    if args.json:
-        emit_json(out)
-    else:
-        print_outcome(out)
-    return EXIT_OK if out["ok"] else EXIT_REJECTED
 
 
 def _drop_words(code: str) -> str:
@@ -175,8 +184,8 @@ def print_outcome(out: dict[str, Any]) -> None:
     for d in out["dropped"]:
         drops[d["reason"]] = drops.get(d["reason"], 0) + 1
     used = out["photos"] - len(out["dropped"])  # inputs include rejected files (a .tsv, ...)
-    print(f"designed  {out['pages']} pages of {out['product']} with {used} of the "
-          f"{out['photos']} inputs")  # fmt: skip
+    print(f"designed  {plural(out['pages'], 'page')} of {out['product']} with {used} of the "
+          f"{plural(out['photos'], 'input')}")  # fmt: skip
     if drops:
         print("left out  " + ", ".join(f"{n} {_drop_words(r)}" for r, n in sorted(drops.items())))
     for w in out["warnings"]:
@@ -186,7 +195,7 @@ def print_outcome(out: dict[str, Any]) -> None:
         ppis = sorted(x["ppi"] for x in low)
         shrunk = sum("shrunk" in x["flags"] for x in low)
         print(
-            f"low ppi   {len(low)} placements under {out['target_ppi']:.0f} ppi "
+            f"low ppi   {plural(len(low), 'placement')} under {out['target_ppi']:.0f} ppi "
             f"({ppis[0]}-{ppis[-1]} ppi; {shrunk} drawn smaller than their frame to reach "
             f"{out['min_ppi']:.0f})"
         )
