@@ -16,7 +16,15 @@ from pressroom.api.app import create_app
 from pressroom.catalogue import open_catalogue
 from pressroom.console import with_console
 from pressroom.storage import open_store
-from tests.console_fixtures import ACCEPTED, REJECTED, TOKEN, ConsoleData, Server, chromium, populate
+from tests.console_fixtures import (
+    ACCEPTED,
+    REJECTED,
+    TOKEN,
+    ConsoleData,
+    Server,
+    chromium,
+    populate,
+)
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +136,9 @@ def test_book_without_previews_draws_its_photos_not_grey_boxes(
     assert sketches.count() == 3  # three prints, one photo each
     for i in range(3):
         sketches.nth(i).scroll_into_view_if_needed()
-    hrefs = page.eval_on_selector_all("svg.sketch image", "els => els.map(e => e.getAttribute('href'))")
+    hrefs = page.eval_on_selector_all(
+        "svg.sketch image", "els => els.map(e => e.getAttribute('href'))"
+    )
     assert len(hrefs) == 3
     # Each drawn photo really loads (a signed thumbnail of the console's own API).
     for href in hrefs:
