@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ._common import EXIT_OK, EXIT_REJECTED, UsageError, emit_json, plural
+from ._common import EXIT_OK, EXIT_REJECTED, UsageError, emit_json, plural, working
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -62,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
     for f in args.files:
         if not Path(f).is_file():
             raise UsageError(f"no such file: {f}")
-        report = preflight(f, args.product, printer=printer, strict=args.strict)
+        with working(f"checking {f}", not args.json):
+            report = preflight(f, args.product, printer=printer, strict=args.strict)
         if not report.ok:
             worst = EXIT_REJECTED
         if args.json:
