@@ -390,4 +390,9 @@ def to_book(
     book = Book(
         product.id, doc.get("title", ""), pages, cover, spine, product.target_ppi, product.min_ppi
     )
+    # What auto-design records beside the pages: the printer and, for a cover, its
+    # construction (folds, hinges, turn-ins: the cover preview's guides).
+    book.printer = product.printer
+    if cover is not None:
+        book.cover_construction = product.cover_construction(len(pages))
     return book, f
