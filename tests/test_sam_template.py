@@ -345,7 +345,7 @@ def test_secrets_are_parameter_names_and_iam_names_exactly_them(
         everywhere.update(p.get("Environment", {}).get("Variables", {}))
     # No secret value is ever in an environment: only the names of its parameters.
     secrets = ("SIGNING_KEY", "IMGPROXY_KEY", "IMGPROXY_SALT", "THUMBOR_KEY", "DIT_SECRET",
-               "CONSOLE_TOKEN")  # fmt: skip
+               "CONSOLE_TOKEN", "API_TOKENS")  # fmt: skip
     for name in secrets:
         assert f"PRESSROOM_{name}" not in everywhere
     fields = {f.name: f for f in dataclasses.fields(Settings)}
