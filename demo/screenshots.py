@@ -32,7 +32,7 @@ PRESSROOM = Path(sys.executable).with_name("pressroom")
 CHROMIUM = Path("/usr/bin/chromium")
 TOKEN = "demo-screenshots"
 SPREAD_WIDTH = 1000  # px: two 500 px pages, sharp enough for a README, ~200 KB as a palette PNG
-VIEWPORT = {"width": 1280, "height": 860}
+VIEWPORT = {"width": 1280, "height": 1240}  # down to the cover, the first of the pages
 GUTTER = (0, 0, 0, 0.18)  # the fold's shadow, drawn over the inner edges
 
 
@@ -106,8 +106,9 @@ def console_screenshot(data: Path, design: dict[str, Any]) -> pyvips.Image:
             page.fill("input[name=token]", TOKEN)
             page.click("button.primary")
             page.wait_for_url(f"**/console/books/{book_id_for(design)}")
+            # The images in view have loaded once the network is idle (the console's CSP
+            # forbids the string eval that wait_for_function needs).
             page.wait_for_load_state("networkidle")
-            page.wait_for_function("[...document.images].every(i => i.complete)")
             png = page.screenshot(full_page=False)
             browser.close()
     finally:
