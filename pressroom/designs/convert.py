@@ -16,6 +16,7 @@ from typing import Any
 from pressroom.photos import PhotoFacts
 from pressroom.products.book import Book, Page, Placement, Text
 from pressroom.products.designer.crop import faces_on_page, place
+from pressroom.products.designer.steps.pages import spread_half, spread_placement
 from pressroom.products.model import Product, Rect, UnknownProduct, get_product, layouts
 
 from .document import DECIMALS, VERSION, colour_hex, colour_rgb
@@ -130,10 +131,16 @@ def _fracs(c: Rect, W: int, H: int) -> tuple[float, ...]:
 
 
 def place_slot(
-    slot: Mapping[str, Any], photo: PhotoFacts, area: Area, product: Product
+    slot: Mapping[str, Any],
+    photo: PhotoFacts,
+    area: Area,
+    product: Product,
+    auto: Placement | None = None,
 ) -> Placement:
-    """One slot on its frame: exactly its crop, fit and scale; auto-design's when no crop."""
-    auto = place(photo, area.frame, area.safe, product)
+    """One slot on its frame: exactly its crop, fit and scale; auto-design's when no crop.
+    auto: what auto-design places there when it is not the frame's own placement (a spread's
+    half)."""
+    auto = auto or place(photo, area.frame, area.safe, product)
     if "crop" not in slot:
         return auto
     want = _slot_of(slot)
@@ -265,6 +272,15 @@ def _texts_in(d: Mapping[str, Any], geo: PageGeometry, f: Findings, where: Any) 
     return out
 
 
+def _spread_auto(
+    product: Product, lay: Any, photo: PhotoFacts, number: int
+) -> Placement | None:
+    """A spread page's half of auto-design's spread placement (left pages are even)."""
+    if lay is None or lay.kind != "spread":
+        return None
+    return spread_half(product, spread_placement(product, photo), right=number % 2 == 1)
+
+
 def _page(
     product: Product,
     d: Mapping[str, Any],
@@ -293,7 +309,7 @@ def _page(
     aspect = next((slot_aspect(s, p) for _, s, p in usable if p), None)
     geo = page_geometry(product, lay, number, aspect)
     placements = [
-        place_slot(s, p, area, product)
+        place_slot(s, p, area, product, _spread_auto(product, lay, p, number))
         for (i, s, p), area in zip(usable, geo.areas, strict=False)
         if p is not None and _crop_ok(s, f, number, i)
     ]
