@@ -4,8 +4,10 @@ one placement per page, each carrying its half of the crop) and blank pages."""
 
 from __future__ import annotations
 
+from pressroom.photos import PhotoFacts
+
 from ...book import Book, Page, Placement, Text
-from ...model import Rect, TextBox, layouts
+from ...model import Product, Rect, TextBox, layouts
 from ..context import DesignContext, PagePlan
 from ..crop import place
 from ..geometry import frame_rect, page_size, safe_zone, side
@@ -78,15 +80,14 @@ def _half(pl: Placement, x0: float, x1: float, offset: float) -> Placement:
     )
 
 
-def build_spread(ctx: DesignContext, plan: PagePlan, number: int) -> tuple[Page, Page]:
-    """A photo across pages `number` (left) and `number + 1` (right): faces kept clear of
-    the gutter zone on whichever side of the fold they fit."""
-    prod = ctx.product
+def spread_placement(prod: Product, photo: PhotoFacts) -> Placement:
+    """A photo across a left page and the right page facing it, in spread mm (the left
+    page's trim at x 0): faces kept clear of the gutter zone on whichever side of the fold
+    they fit."""
     w, h = page_size(prod)
     b = prod.bleed
     frame = Rect(-b, -b, 2 * w + 2 * b, h + 2 * b)
     zone = prod.safe + prod.gutter
-    photo = plan.photos[0]
     pl = None
     for part in (Rect(0, 0, w - zone, h), Rect(w + zone, 0, w - zone, h)):
         safe = part.inset(prod.safe, prod.safe, prod.safe, prod.safe)
@@ -94,12 +95,29 @@ def build_spread(ctx: DesignContext, plan: PagePlan, number: int) -> tuple[Page,
         if all(safe.contains(f, 1e-6) for f in pl.faces) and "fitted" not in pl.flags:
             break
     assert pl is not None
+    return pl
+
+
+def spread_half(prod: Product, pl: Placement, right: bool) -> Placement:
+    """The left or right page's part of a spread placement, in that page's mm."""
+    w, b = page_size(prod)[0], prod.bleed
+    x0 = w - b if right else -b
+    return _half(pl, x0, x0 + w + 2 * b, w if right else 0)
+
+
+def build_spread(ctx: DesignContext, plan: PagePlan, number: int) -> tuple[Page, Page]:
+    """A photo across pages `number` (left) and `number + 1` (right)."""
+    prod = ctx.product
+    w, h = page_size(prod)
+    pl = spread_placement(prod, plan.photos[0])
     lay = plan.layout or "spread-panorama"
     pages = []
-    for i, x0 in enumerate((-b, w - b)):
+    for i in range(2):
         n = number + i
-        half = _half(pl, x0, x0 + w + 2 * b, i * w)
-        pages.append(Page(n, w, h, b, lay, [half], [], safe_zone(prod, w, h, n), side(prod, n)))
+        half = spread_half(prod, pl, right=i == 1)
+        pages.append(
+            Page(n, w, h, prod.bleed, lay, [half], [], safe_zone(prod, w, h, n), side(prod, n))
+        )
     return pages[0], pages[1]
 
 
