@@ -46,7 +46,16 @@ def test_page_rules_are_met(n: int) -> None:
     assert sorted(placed) == sorted(p.id for p in mixed(n)), "every photo once in the interior"
     assert all(1 <= len(p.placements) <= 4 for p in book.pages)
     assert book.spine_mm == pytest.approx(prod.spine_mm(len(book.pages)))
-    assert book.cover.width == pytest.approx(2 * 210 + book.spine_mm)
+    # a hardcover is case-bound (issue 15): boards of trim + overhang, a hinge gap either side
+    # of the spine board and the turn-in all round, not a paperback's back + spine + front
+    c = prod.construction
+    assert c is not None and c.construction == "case-bound"
+    board = 210 + c.board_overhang_mm
+    assert book.cover.width == pytest.approx(
+        2 * board + 2 * c.hinge_mm + book.spine_mm + 2 * c.turn_in_mm
+    )
+    assert book.cover.height == pytest.approx(210 + 2 * c.board_overhang_mm + 2 * c.turn_in_mm)
+    assert book.cover.width > 2 * 210 + book.spine_mm + 40  # the old paperback wrap was wrong
 
 
 def test_too_few_photos_is_an_error_unless_padded() -> None:

@@ -85,8 +85,15 @@ def test_pdfinfo_reports_pdfx_and_boxes(library: Library, out_dir: Path, product
     if result.cover:
         cinfo = sh("pdfinfo", "-box", result.cover).stdout
         ctrim = [float(v) for v in re.search(r"TrimBox:\s+(.*)", cinfo).group(1).split()]
-        spine = prod.spine_mm(len(book.pages))
-        assert (ctrim[2] - ctrim[0]) / PT_PER_MM == pytest.approx(2 * prod.trim_w + spine, abs=0.01)
+        # hardcovers are case-bound (issue 15): the cover's TrimBox is the whole case sheet,
+        # boards (trim + overhang) + hinges + spine board + turn-in all round
+        c, spine = prod.construction, prod.spine_mm(len(book.pages))
+        assert prod.binding == "hardcover" and c is not None and c.construction == "case-bound"
+        board_w, board_h = prod.trim_w + c.board_overhang_mm, prod.trim_h + 2 * c.board_overhang_mm
+        want_w = 2 * board_w + 2 * c.hinge_mm + spine + 2 * c.turn_in_mm
+        want_h = board_h + 2 * c.turn_in_mm
+        assert (ctrim[2] - ctrim[0]) / PT_PER_MM == pytest.approx(want_w, abs=0.01)
+        assert (ctrim[3] - ctrim[1]) / PT_PER_MM == pytest.approx(want_h, abs=0.01)
 
 
 @pytest.mark.parametrize("product", ["photobook-21x21", "print-6x4"])

@@ -32,6 +32,7 @@ def auto_design(
     title: str | None = None,
     pad: bool = False,
     pages: int | None = None,
+    printer: str | None = None,
 ) -> tuple[dict[str, Any], Book]:
     """Auto-design as a design document (and the designer's Book, for what it dropped and
     warned about). Raises DesignError."""
@@ -40,7 +41,7 @@ def auto_design(
     from pressroom.products.designer.pipeline import photos_from_catalogue
 
     photos = photos_from_catalogue(open_catalogue(settings), photo_ids)
-    book = design(photos, product, title=title, pad=pad, pages=pages)
+    book = design(photos, product, title=title, pad=pad, pages=pages, printer=printer)
     return from_book(book), book
 
 
@@ -71,6 +72,7 @@ def make_book(
     workers: int = 1,
     design_out: Path | None = None,
     pages: int | None = None,
+    printer: str | None = None,
 ) -> dict[str, Any]:
     """Auto-design a book, then render its design exactly as `render_design` renders any
     design (so `pressroom book` and `pressroom design` + `pressroom render` write the same
@@ -79,7 +81,7 @@ def make_book(
     out: dict[str, Any] = {"product": product, "output": str(output), "photos": len(photo_ids)}
     try:
         doc, designed = auto_design(
-            settings, photo_ids, product, title=title, pad=pad, pages=pages
+            settings, photo_ids, product, title=title, pad=pad, pages=pages, printer=printer
         )
     except DesignError as e:
         return {**out, "ok": False, "reason": e.reason, "message": e.message}
@@ -150,10 +152,13 @@ def render_design(
             "message": f"{first.where()}: {first.code}: {first.message}",
         }
     store = open_store(settings)
-    result = render_book(book, store, output, None, previews, pdfx=pdfx, workers=workers)
-    reports = {"interior": preflight(result.interior, book.product)}
+    # A book made for a printer takes its PDF/X flavour, output intent and checks.
+    printer = book.printer
+    result = render_book(book, store, output, None, previews, pdfx=None if printer else pdfx,
+                         workers=workers, printer=printer)  # fmt: skip
+    reports = {"interior": preflight(result.interior, book.product, printer=printer)}
     if result.cover:
-        reports["cover"] = preflight(result.cover, book.product)
+        reports["cover"] = preflight(result.cover, book.product, printer=printer)
     ok = all(r.ok for r in reports.values())
     # Designed books live in the blob store too (books/{id}/), where the console shows them.
     book_id = publish_book(

@@ -70,13 +70,18 @@ def render_print_files(
         cover = Path(tmp) / "cover.pdf"
         try:
             result = render_book(
-                book, store, interior, cover if book.cover else None, Path(tmp) / "previews"
+                book,
+                store,
+                interior,
+                cover if book.cover else None,
+                Path(tmp) / "previews",
+                printer=book.printer,  # the design's printer: its flavour and output intent
             )
         except BlobNotFound as e:
             raise PrintRejected("missing_photo", str(e)) from None
-        reports = {"interior": preflight(interior, book.product)}
+        reports = {"interior": preflight(interior, book.product, printer=book.printer)}
         if result.cover:
-            reports["cover"] = preflight(result.cover, book.product)
+            reports["cover"] = preflight(result.cover, book.product, printer=book.printer)
         failing = [(n, f) for n, r in reports.items() for f in r.findings if f.level == "fail"]
         if failing:
             # The printer would refuse them: no print files, the job fails with the first why.

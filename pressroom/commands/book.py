@@ -46,8 +46,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--pdfx",
         choices=("4", "1a"),
-        default="4",
-        help="PDF/X-4 (RGB, default) or PDF/X-1a (CMYK through an ICC transform)",
+        help="PDF/X-4 (RGB, default) or PDF/X-1a (CMYK through an ICC transform); with "
+        "--printer, the printer's",
+    )
+    p.add_argument(
+        "--printer",
+        help="printer id (`pressroom printers`): made for its bleed, safe zone, page rules "
+        "and cover construction, written in its PDF/X flavour and output intent, "
+        "preflighted against it",
     )
     p.add_argument("--no-tags", action="store_true", help="skip tagging new photos")
     p.add_argument(
@@ -138,6 +144,7 @@ def run(args: argparse.Namespace) -> int:
         get_product(args.product)
     except UnknownProduct as e:
         raise UsageError(str(e.args[0])) from None
+    check_printer(args.printer, args.pdfx, args.product)
     settings = settings_from(args)  # --no-tags -> settings.tags, which the workers receive
     ids = resolve_photos(settings, args.photos, not args.json)
     with working(f"designing and rendering {args.product} from {plural(len(ids), 'photo')}",
@@ -161,11 +168,34 @@ def _make(args: argparse.Namespace, settings: Settings, ids: list[str]) -> dict[
         previews=args.previews,
         title=args.title,
         pad=args.pad,
-        pdfx=args.pdfx,
+        pdfx=args.pdfx or "4",
         workers=settings.workers or 0,
         design_out=args.design_out,
         pages=args.pages,
+        printer=args.printer,
     )
+
+
+def check_printer(printer: str | None, pdfx: str | None, product: str | None = None) -> None:
+    """UsageError for an unknown printer, one without the product's binding, or a --pdfx
+    the printer does not take."""
+    if not printer:
+        return
+    from ..printers import UnknownPrinter, get_printer
+    from ..products import UnknownProduct, get_product
+
+    try:
+        p = get_printer(printer)
+        if product:
+            get_product(product).for_printer(p)
+    except UnknownPrinter as e:
+        raise UsageError(str(e.args[0])) from None
+    except UnknownProduct:
+        return
+    except KeyError as e:  # no such binding
+        raise UsageError(str(e.args[0])) from None
+    if pdfx and f"X-{pdfx}" != p.pdfx:
+        raise UsageError(f"printer {p.id} takes PDF/{p.pdfx}, not PDF/X-{pdfx}")
 
 
 def _drop_words(code: str) -> str:
@@ -193,10 +223,11 @@ def print_outcome(out: dict[str, Any]) -> None:
     low = out["low_ppi"]
     if low:
         ppis = sorted(x["ppi"] for x in low)
+        span = ppis[0] if ppis[0] == ppis[-1] else f"{ppis[0]}-{ppis[-1]}"
         shrunk = sum("shrunk" in x["flags"] for x in low)
         print(
             f"low ppi   {plural(len(low), 'placement')} under {out['target_ppi']:.0f} ppi "
-            f"({ppis[0]}-{ppis[-1]} ppi; {shrunk} drawn smaller than their frame to reach "
+            f"({span} ppi; {shrunk} drawn smaller than their frame to reach "
             f"{out['min_ppi']:.0f})"
         )
     for kind in ("interior", "cover"):

@@ -51,6 +51,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--order", help="order id of a single design document (default: its name)")
     p.add_argument("--output-dir", type=Path, help="where print files are copied")
     p.add_argument(
+        "--printer",
+        help="printer id (`pressroom printers`) every job is made for, unless the job names "
+        "its own (\"printer\" in JOBS.json); it replaces a design's printer",
+    )
+    p.add_argument(
         "--data", type=Path, help="data folder (default $PRESSROOM_DATA or ./pressroom-data)"
     )
     p.add_argument("--workers", type=int, default=0, help="processes (default: one per core)")
@@ -157,14 +162,20 @@ def design_of(w: Worker, job: dict[str, Any], ingested: dict[str, str]) -> dict[
     from .book import photo_ids
 
     if "design" in job:
-        return job["design"] if isinstance(job["design"], dict) else {}
+        doc = job["design"] if isinstance(job["design"], dict) else {}
+        return {**doc, "printer": job["printer"]} if job.get("printer") and doc else doc
     head = {"product": job.get("product") or "", "title": job.get("title") or ""}
     try:
         if job.get("error"):
             raise UsageError(job["error"])
         ids = photo_ids(w.settings, list(job["photos"]), ingested)
         doc, _ = auto_design(
-            w.settings, ids, job["product"], title=job.get("title"), pad=bool(job.get("pad"))
+            w.settings,
+            ids,
+            job["product"],
+            title=job.get("title"),
+            pad=bool(job.get("pad")),
+            printer=job.get("printer"),
         )
         return doc
     except UsageError as e:
@@ -285,6 +296,15 @@ def run(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     jobs = load_jobs(list(args.inputs), args.order, args.output_dir)
+    if getattr(args, "printer", None):
+        from ..printers import UnknownPrinter, get_printer
+
+        try:
+            get_printer(args.printer)
+        except UnknownPrinter as e:
+            raise UsageError(str(e.args[0])) from None
+        for job in jobs:
+            job.setdefault("printer", args.printer)
     items = ingest_jobs(settings, jobs, not args.json)
     results = []
     with (
@@ -300,13 +320,18 @@ def run(args: argparse.Namespace) -> int:
         ) as stream,
     ):
         task = bar.add_task("print", total=len(jobs))
+        # Results come in completion order; they are said in the order of the job list.
+        at = {j["order_id"]: i for i, j in enumerate(jobs)}
+        done: dict[int, dict[str, Any]] = {}
         for r in stream:
-            results.append(r)
+            done[at.get(r["order_id"], len(jobs) + len(done))] = r
             bar.advance(task)
-            if args.json:
-                emit_json(r)
-            else:
-                print(line(r))
+            while done and min(done) == len(results):
+                results.append(done.pop(len(results)))
+                emit_json(results[-1]) if args.json else print(line(results[-1]), flush=True)
+        for i in sorted(done):  # ids the list did not know (none expected): last
+            results.append(done[i])
+            emit_json(done[i]) if args.json else print(line(done[i]), flush=True)
     if not args.json:
         ok = sum(r["ok"] for r in results)
         print(f"{ok} of {len(results)} jobs ready (pressroom serve: the console's print jobs)")

@@ -23,8 +23,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--pdfx",
         choices=("4", "1a"),
-        default="4",
-        help="PDF/X-4 (RGB, default) or PDF/X-1a (CMYK through an ICC transform)",
+        help="PDF/X-4 (RGB, default) or PDF/X-1a (CMYK through an ICC transform); with "
+        "--printer, the printer's",
+    )
+    p.add_argument(
+        "--printer",
+        help="printer id (`pressroom printers`), set as the design's \"printer\": its bleed, "
+        "safe zone, page rules and cover construction, written in its PDF/X flavour and "
+        "output intent, preflighted against it",
     )
     p.add_argument(
         "--data", type=Path, help="data folder (default $PRESSROOM_DATA or ./pressroom-data)"
@@ -36,17 +42,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..books.make import render_design
-    from .book import print_outcome
+    from .book import check_printer, print_outcome
     from .check import _NOT_JSON, read_design
 
     doc = read_design(args.design)
+    check_printer(args.printer, args.pdfx)
+    if args.printer and isinstance(doc, dict):
+        doc = {**doc, "printer": args.printer}
     settings = settings_from(args)
     out = render_design(
         settings,
         None if doc is _NOT_JSON else doc,
         args.output,
         previews=args.previews,
-        pdfx=args.pdfx,
+        pdfx=args.pdfx or "4",
         workers=settings.workers or 0,
     )
     if args.json:

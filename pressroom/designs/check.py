@@ -39,7 +39,7 @@ def check(doc: Any, photos: Mapping[str, PhotoFacts]) -> tuple[Book | None, Find
     book, f = to_book(doc, photos)
     if book is None:
         return None, f
-    product = get_product(book.product)
+    product = get_product(book.product).for_printer(book.printer)
     for page, d, areas in _pages(book, doc, photos, product):
         where: Where = page.number or "cover"
         slots = list(d.get("slots") or [])

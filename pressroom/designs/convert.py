@@ -85,9 +85,11 @@ def _close(a: Rect, b: Rect, tol: float = 1e-3) -> bool:
 
 def from_book(book: Book) -> dict[str, Any]:
     """Auto-design's Book as a version-1 design document."""
-    prod = get_product(book.product)
+    prod = get_product(book.product).for_printer(book.printer)
     lays = layouts()
     doc: dict[str, Any] = {"version": VERSION, "product": book.product, "title": book.title}
+    if book.printer:
+        doc["printer"] = book.printer
     pages = []
     for page in book.pages:
         lay = lays.get(page.layout)
@@ -398,6 +400,11 @@ def to_book(
         product = get_product(doc["product"])
     except UnknownProduct as e:
         f.add("fail", "unknown_product", str(e.args[0]))
+        return None, f
+    try:  # made for a printer: its bleed, safe zone, cover construction and page rules
+        product = product.for_printer(doc.get("printer"))
+    except KeyError as e:  # an unknown printer, or one without this binding
+        f.add("fail", "unknown_printer", str(e.args[0]))
         return None, f
     pages = [_page(product, d, n, photos, f) for n, d in enumerate(doc["pages"], 1)]
     for why in product.pages_ok(len(pages)):
