@@ -272,7 +272,8 @@ def prints(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> tuple[Path
     """6x4 prints from two portrait photos and the people folder's PEOPLE.tsv."""
     root = tmp_path_factory.mktemp("prints")
     r = cli("book", "--product", "print-6x4", "--data", str(root / "data"), "-o",
-            str(root / "prints.pdf"), "--previews", str(root / "previews"), str(corpus / "people/obama_portrait.jpg"),
+            str(root / "prints.pdf"), "--previews", str(root / "previews"),
+            str(corpus / "people/obama_portrait.jpg"),
             str(corpus / "people/PEOPLE.tsv"),
             str(corpus / "people/obama_standing.jpg"))  # fmt: skip
     assert r.returncode == 0, r.stdout + r.stderr
@@ -316,16 +317,14 @@ def test_design_failures_say_why_without_repeating_the_code(corpus: Path, tmp_pa
     line = short.stdout.strip().splitlines()[-1]
     assert line.startswith("not designed (not_enough_photos): photobook-21x21 needs at least")
     assert line.count("not_enough_photos") == 1 and "pad=True" not in line
-    assert "allow blank pages (--pad)" in line
+    assert "allow blank pages (--pad)" in line and "1 usable photo fills 2 pages:" in line
 
     none = cli("book", "--product", "photobook-21x21", "--data", data, "-o",
                str(tmp_path / "c.pdf"), str(corpus / "notimage/xss.html"),
                str(corpus / "notimage/hopper.gif"))  # fmt: skip
     assert none.returncode == 1
-    assert ("None of the 2 photos can go into the book (1 rejected at upload "
-            "(not_an_image); 1 rejected at upload (unsupported_format))") in none.stdout or (
-        "None of the 2 photos can go into the book (1 rejected at upload (unsupported_format); "
-        "1 rejected at upload (not_an_image))") in none.stdout, none.stdout
+    assert ("None of the 2 photos can go into the book (2 rejected at upload "
+            "(not_an_image, unsupported_format))") in none.stdout, none.stdout
 
 
 def test_print_batch_survives_a_bad_job(corpus: Path, tmp_path: Path) -> None:
@@ -338,6 +337,7 @@ def test_print_batch_survives_a_bad_job(corpus: Path, tmp_path: Path) -> None:
     r = cli("print", str(jobs), "--data", str(tmp_path / "data"))
     assert r.returncode == 1  # one job failed
     lines = r.stdout.splitlines()
+    assert lines[0].startswith("failed") and lines[1].startswith("ready")  # the list's order
     bad = next(line for line in lines if line.startswith("failed"))
     assert "job-1" in bad and "job 1 of jobs.json needs a design, or a product and photos" in bad
     ok = next(line for line in lines if line.startswith("ready"))

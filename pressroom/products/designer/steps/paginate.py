@@ -212,8 +212,10 @@ def paginate(ctx: DesignContext) -> None:
         msg = f"{blanks} more photos would fill the book ({n} usable photos fill {filled} pages)"
         if not ctx.pad:
             said = (
-                f"{prod.id} needs at least {total} pages, and the {n} usable photos fill "
-                f"{filled}: add {blanks} more photos, or allow blank pages (--pad)."
+                f"{prod.id} needs at least {total} pages, and "
+                f"{'1 usable photo fills' if n == 1 else f'the {n} usable photos fill'} "
+                f"{filled} page{'' if filled == 1 else 's'}: add {blanks} more photos, or "
+                "allow blank pages (--pad)."
             )
             raise DesignError("not_enough_photos", said, message=said)
         ctx.blank_pages = blanks
@@ -223,18 +225,19 @@ def paginate(ctx: DesignContext) -> None:
 
 
 def _none_usable(ctx: DesignContext) -> str:
-    """Why no photo is left, by reason: "none of the 20 photos can be used (14 rejected at
-    upload: not_an_image; 6 blurred)"."""
+    """Why no photo is left, by reason: "None of the 20 photos can go into the book (14
+    rejected at upload (not_an_image, truncated); 6 blurred)"."""
     from ....reasons import reason
 
     counts: dict[str, int] = {}
     for d in ctx.dropped:
         counts[d["reason"]] = counts.get(d["reason"], 0) + 1
-    parts = []
+    upload = sorted(c for c in counts if reason("upload", c) is not None)
+    parts = [f"{sum(counts[c] for c in upload)} rejected at upload ({', '.join(upload)})"]
+    parts = parts if upload else []
     for code, k in sorted(counts.items(), key=lambda kv: -kv[1]):
-        upload = reason("upload", code) is not None
-        parts.append(f"{k} rejected at upload ({code})" if upload else
-                     f"{k} {code.replace('_', ' ')}")  # fmt: skip
+        if code not in upload:
+            parts.append(f"{k} {code.replace('_', ' ')}")
     why = f" ({'; '.join(parts)})" if parts else ""
     return f"None of the {len(ctx.dropped)} photos can go into the book{why}."
 
