@@ -157,9 +157,13 @@ def create_app(
             ),
             # The app API (/v1/..., page previews, /openapi.json): off unless a token is set.
             *app_routes(
-                settings, store, catalogue, check_signature=_check_signature,
-                etag_matches=_etag_matches, cache_control=IMMUTABLE,
-            ),  # fmt: skip
+                settings,
+                store,
+                catalogue,
+                check_signature=_check_signature,
+                etag_matches=_etag_matches,
+                cache_control=IMMUTABLE,
+            ),
             Route("/{path:path}", thumbnail, methods=["GET"]),
         ],
         exception_handlers={

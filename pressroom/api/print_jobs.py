@@ -177,9 +177,9 @@ class PrintJobEndpoints:
         existing = await run_in_threadpool(self.jobs().get, order)
         if existing is not None:
             return await self._again(existing, h)
-        valid, findings = await self.checker.check_doc(design)
+        _, findings = await self.checker.check_doc(design)
         if findings["status"] == "fail":
-            return error_with(ApiError("invalid_design"), **findings)
+            return error_with(ApiError("invalid_design"), findings=findings["findings"])
         await run_in_threadpool(self.designs.put, design)
         correlation = request.headers.get("x-request-id") or order
         job, created = await run_in_threadpool(self.jobs().create, order, design, correlation)
