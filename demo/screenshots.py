@@ -109,6 +109,9 @@ def console_screenshot(data: Path, design: dict[str, Any]) -> pyvips.Image:
             # The images in view have loaded once the network is idle (the console's CSP
             # forbids the string eval that wait_for_function needs).
             page.wait_for_load_state("networkidle")
+            heading = page.locator("h1").inner_text()
+            if heading != design.get("title"):
+                sys.exit(f"the console showed {heading!r}, not the book {design.get('title')!r}")
             png = page.screenshot(full_page=False)
             browser.close()
     finally:

@@ -167,3 +167,27 @@ def test_prints_and_ornament(demo: Demo) -> None:
         assert row.startswith(f"{product}: {count} page{'s' * (count > 1)} from {count} photo")
         assert f"{pdf} PDF/X preflight: pass" in row
         assert len(list((demo.out / product / "previews").glob("*.png"))) == count
+
+
+def test_readme_pictures(demo: Demo, tmp_path: Path) -> None:
+    """demo/screenshots.py on this demo's data: the spread and the console's book page (in
+    Debian's Chromium), each a small PNG of real content."""
+    import pyvips
+
+    from tests.system_tools import require_chromium
+
+    require_chromium()
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "demo" / "screenshots.py"), "--data", str(demo.data),
+         "--out", str(tmp_path)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    spread = pyvips.Image.new_from_file(str(tmp_path / "demo-spread.png"))
+    assert (spread.width, spread.height) == (1000, 500)  # two square pages
+    shot = pyvips.Image.new_from_file(str(tmp_path / "console.png"))
+    assert (shot.width, shot.height) == (1280, 1240)
+    for img in (spread, shot):
+        assert img.deviate() > 30  # photos and a page, not a blank or an error page
+    for name in ("demo-spread.png", "console.png"):
+        assert (tmp_path / name).stat().st_size < 300_000
