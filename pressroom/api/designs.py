@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections import OrderedDict
 from typing import Any
 
@@ -47,6 +48,7 @@ class DesignStore:
     def __init__(self, store: BlobStore) -> None:
         self.store = store
         self._cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()  # called from the server's I/O threads
 
     def put(self, doc: dict[str, Any]) -> str:
         h = book_id_for(doc)
@@ -59,9 +61,10 @@ class DesignStore:
     def get(self, h: str) -> dict[str, Any] | None:
         if not HASH.match(h):
             return None
-        if h in self._cache:
-            self._cache.move_to_end(h)
-            return self._cache[h]
+        with self._lock:
+            if h in self._cache:
+                self._cache.move_to_end(h)
+                return self._cache[h]
         for k in (f"{PREFIX}/{h}.json", book_key(h, "design.json")):
             try:
                 doc = json.loads(self.store.get(k))
@@ -73,9 +76,10 @@ class DesignStore:
         return None
 
     def _keep(self, h: str, doc: dict[str, Any]) -> None:
-        self._cache[h] = doc
-        while len(self._cache) > CACHED:
-            self._cache.popitem(last=False)
+        with self._lock:
+            self._cache[h] = doc
+            while len(self._cache) > CACHED:
+                self._cache.popitem(last=False)
 
 
 def design_error(e: DesignError) -> Response:

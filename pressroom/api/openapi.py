@@ -51,10 +51,10 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 
 def _errors(*statuses: int) -> dict[str, Any]:
-    api = codes("api")
+    known = [*codes("api").values(), *codes("design").values()]  # auto-design's refusals
     out = {}
     for status in statuses:
-        names = sorted(c for c, r in api.items() if r.status == status)
+        names = sorted(r.code for r in known if r.status == status)
         out[str(status)] = _json(_ref("Error"), "Error codes: " + ", ".join(names) + ".")
     return out
 
@@ -102,10 +102,7 @@ def _schemas() -> dict[str, Any]:
             "required": ["status", "code", "message"],
             "properties": {
                 "status": {"type": "integer"},
-                "code": {
-                    "enum": list(codes("api"))
-                    + ["unknown_product", "no_photos", "not_enough_photos"]
-                },
+                "code": {"enum": list(codes("api")) + list(codes("design"))},
                 "message": {"type": "string"},
                 "findings": {"type": "array", "items": _ref("Finding")},
             },
