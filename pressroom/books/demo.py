@@ -61,7 +61,7 @@ class Story:
     chapters: list[str]  # the book's chapter captions (dates · place)
     book: dict[str, Any]
     prints: dict[str, Any]
-    ornament: dict[str, Any]
+    ornament: dict[str, Any]  # prints and ornament also say which photo_ids they print
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -114,10 +114,12 @@ def run_demo(settings: Settings, photo_ids: list[str], out_dir: Path, workers: i
     printable = [pid for pid in c.picks if pid not in c.unprintable]
     in_book = _book_photos(design)
     # Prints: the best photos the book used; the ornament: the most-seen person's best photo.
-    prints = product(PRINTS, [p for p in printable if p in in_book][:PRINT_COUNT])
+    best = [p for p in printable if p in in_book][:PRINT_COUNT]
+    prints = {**product(PRINTS, best), "photo_ids": best}
     rank = {pid: i for i, pid in enumerate(printable)}
     seen = [p for p in people[0]["photos"] if p in rank] if people else []
-    ornament = product(ORNAMENT, [min(seen, key=rank.__getitem__)] if seen else printable[:1])
+    face = [min(seen, key=rank.__getitem__)] if seen else printable[:1]
+    ornament = {**product(ORNAMENT, face), "photo_ids": face}
     return Story(
         photos=len(facts),
         duplicates=c.duplicates,

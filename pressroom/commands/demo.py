@@ -137,7 +137,10 @@ def _curation(story: dict[str, Any], names: dict[str, str]) -> list[tuple[str, s
              + "".join(f"\n{' = '.join(names.get(p, p) for p in g)}"
                        for g in story["duplicates"]))]  # fmt: skip
     people = story["people"]
-    seen = ", ".join(f"person {n} in {len(p['photos'])}" for n, p in enumerate(people, 1))
+    seen = "; ".join(
+        f"person {n} in {len(p['photos'])} ({', '.join(names.get(i, i) for i in p['photos'])})"
+        for n, p in enumerate(people, 1)
+    )
     who = "1 person" if len(people) == 1 else f"{len(people)} people"
     rows.append(("people", f"{who} seen in more than one photo" + (f": {seen}" if seen else "")))
     events = story["events"]
@@ -155,6 +158,8 @@ def _product(label: str, o: dict[str, Any], names: dict[str, str]) -> list[tuple
         return [(label, f"[red]not designed[/]: {o.get('reason')}: {o.get('message')}")]
     rows = [(label, f"{o['product']}: {plural(o['pages'], 'page')} from "
              f"{plural(o['photos'], 'photo')}")]  # fmt: skip
+    if o.get("photo_ids"):
+        rows.append(("", ", ".join(names.get(p, p) for p in o["photo_ids"])))
     left: dict[str, list[str]] = {}
     for d in o["dropped"]:
         left.setdefault(d["reason"], []).append(names.get(d["photo_id"], d["photo_id"]))
