@@ -62,6 +62,19 @@ def test_auto_design_round_trips_to_the_same_book(product: str, n: int) -> None:
     assert "master" not in text and "mm" not in text and "ppi" not in text  # nothing derived
 
 
+def test_a_design_for_a_printer_round_trips_with_its_cover_construction() -> None:
+    photos = mixed(24)
+    book = design(photos, "photobook-21x21", printer="gelato")
+    doc = from_book(book)
+    again, findings = to_book(parse(dumps(doc)), by_id(photos))
+    assert findings.ok and same(book, again)
+    assert again is not None and again.printer == "gelato"
+    assert again.cover_construction == book.cover_construction
+    assert again.cover_construction is not None
+    house = design(photos, "photobook-21x21").cover_construction
+    assert house is not None and again.cover_construction["spine_mm"] != house["spine_mm"]
+
+
 def test_low_resolution_and_fitted_slots_round_trip() -> None:
     # Small photos are drawn smaller than their frame (scale); a face that no crop keeps
     # safe makes auto-design fit the whole photo (contain).
@@ -308,9 +321,20 @@ def _cover_not_allowed():
 
 @case("spine_too_narrow")
 def _spine_too_narrow():
+    # The house case binding's spine is 6.6 mm at 20 pages (boards and cloth); Gelato's rule
+    # gives 5.6 mm, under the 6 mm that spine text needs.
     p = mixed(20)
-    d = from_book(design(p, "photobook-21x21"))  # 20 pages: a 2.7 mm spine
+    d = from_book(design(p, "photobook-21x21", printer="gelato"))
+    assert d["printer"] == "gelato"
     d["cover"]["spine"] = "Summer"
+    return d, p
+
+
+@case("unknown_printer")
+def _unknown_printer():
+    p = mixed(20)
+    d = from_book(design(p, "photobook-21x21"))
+    d["printer"] = "no-such-printer"
     return d, p
 
 

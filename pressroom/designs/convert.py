@@ -346,11 +346,12 @@ def _cover(
         f.add("fail", "cover_missing", f"{product.id} needs a cover", "cover")
         return None, None
     lay = layouts().get(d["layout"])
-    if lay is None or lay.kind != "cover" or d["layout"] != product.cover_layout:
+    if lay is None or lay.kind != "cover" or d["layout"] not in product.cover_layouts:
         f.add(
             "fail",
             "unknown_layout",
-            f"{product.id} has no cover layout {d['layout']!r} (use {product.cover_layout})",
+            f"{product.id} has no cover layout {d['layout']!r}"
+            f" (use {', '.join(product.cover_layouts)})",
             "cover",
         )
         return None, None

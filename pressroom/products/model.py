@@ -95,6 +95,12 @@ class Product:
     def is_book(self) -> bool:
         return self.kind == "book"
 
+    @property
+    def cover_layouts(self) -> tuple[str, ...]:
+        """The cover layouts a design may use: the cover's `layouts`, else its one `layout`."""
+        cover = self.raw.get("cover") or {}
+        return tuple(cover.get("layouts") or ([self.cover_layout] if self.cover_layout else []))
+
     def for_printer(self, printer: Printer | str | None) -> Product:
         """This product as `printer` makes it: its bleed, the larger safe zone, and for books
         its cover construction (binding of the same kind) and spine rule."""

@@ -1,12 +1,15 @@
 """The cover spread (books): bleed + back + spine + front + bleed, with the cover layout's
 frames and texts anchored to the spine edges.
 
-The front photo is the best photo whose faces stay clear of everything that hides or cuts
-them: the trim's safe margin, the spine, and the hinge (the cover construction's safe zone,
-Product.cover_panels, starts the front panel's safe area clear of it). The title goes in the
-layout's band (bottom of the front), or the same band mirrored to the top when a person
-(a face with its headroom, down to BODY face heights below it) lies under it; a photo whose
-people block both bands loses to one that leaves room. The back gets the next best photo.
+The front photo is the best-ranked photo (people first: a face of a fair size, then quality
+and resolution) whose faces stay clear of everything that hides or cuts them: the trim's safe
+margin, the spine, and the hinge (the cover construction's safe zone, Product.cover_panels,
+starts the front panel's safe area clear of it). Its layout is the first of the product's
+cover layouts that keeps the title off every person (a face with its headroom, down to BODY
+face heights below it): the title over the photo at the foot (cover-hero) or the head
+(cover-hero-top) of a full-bleed front, else the photo framed on the board with the title on
+the plain board below it (cover-band), which a person never blocks. The back gets the next
+best photo.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import math
 from pressroom.photos import PhotoFacts
 
 from ...book import Page, Placement, Text
-from ...model import Rect, TextBox, layouts
+from ...model import CoverPanels, Layout, Rect, TextBox, layouts
 from ..context import DesignContext
 from ..crop import HEADROOM, place
 from ..geometry import frame_rect
@@ -26,15 +29,16 @@ BODY = 3.0  # face heights below a face that are still the person (the title sta
 
 
 def _rank(p: PhotoFacts, aspect: float) -> tuple[float, str]:
-    s = p.quality + (0.5 if p.faces else 0.0) - 0.3 * abs(math.log(p.aspect / aspect))
+    face = max((f.box[3] / p.height for f in p.faces if p.height), default=0.0)
+    s = p.quality + 0.6 * min(1.0, face / 0.1)  # people: a face a tenth of the photo's height
+    s -= 0.3 * abs(math.log(p.aspect / aspect))
     s += 0.2 * min(1.0, min(p.width, p.height) / 2400)  # resolution for a full front panel
     return (-round(s, 6), p.id)
 
 
-def _box(box: TextBox, area: Rect, top: bool = False) -> Rect:
+def _box(box: TextBox, area: Rect) -> Rect:
     r = box.rect
-    y = (1 - r.y - r.h) if top else r.y
-    return Rect(area.x + r.x * area.w, area.y + y * area.h, r.w * area.w, r.h * area.h)
+    return Rect(area.x + r.x * area.w, area.y + r.y * area.h, r.w * area.w, r.h * area.h)
 
 
 def _clear(r: Rect, pl: Placement) -> bool:
@@ -49,9 +53,29 @@ def _clear(r: Rect, pl: Placement) -> bool:
     return True
 
 
+def _front(ctx: DesignContext, lay: Layout, photo: PhotoFacts, cp: CoverPanels, trim: Rect) -> bool:
+    """Does `photo` suit `lay`'s front: faces safe, sharp enough, the title off its people?"""
+    prod = ctx.product
+    frame = next((f for f in lay.frames if (f.panel or "front") == "front"), None)
+    if frame is None:
+        return True
+    r = frame_rect(frame, (cp.art if frame.bleed else cp.visible)["front"], prod.cover_bleed, trim)
+    pl = place(photo, r, cp.safe["front"], prod)
+    if "fitted" in pl.flags or not all(cp.safe["front"].contains(f, 1e-6) for f in pl.faces):
+        return False
+    if pl.ppi < (prod.target_ppi + prod.min_ppi) / 2:  # the cover is seen up close
+        return False
+    title = next((t for t in lay.texts if (t.panel or "front") == "front"), None)
+    if title is None or not ctx.title:
+        return True
+    band = _box(title, cp.visible["front"])
+    over = band.intersect(r)
+    return over.w <= 0 or over.h <= 0 or _clear(band, pl)
+
+
 def cover(ctx: DesignContext) -> None:
     prod, book = ctx.product, ctx.book
-    if not prod.is_book or book is None or not prod.cover_layout:
+    if not prod.is_book or book is None or not prod.cover_layouts:
         return
     pages = len(book.pages)
     spine = prod.spine_mm(pages)
@@ -62,27 +86,16 @@ def cover(ctx: DesignContext) -> None:
     # covers, `safe` keeps faces and titles off the margins and the hinges beside the spine.
     cp = prod.cover_panels(pages)
     panels, art, safe = cp.visible, cp.art, cp.safe
-    lay = layouts()[prod.cover_layout]
-    title_box = next((t for t in lay.texts if (t.panel or "front") == "front"), None)
-    ranked = sorted(ctx.photos, key=lambda p: _rank(p, prod.trim_w / h))
-    front_frame = next((f for f in lay.frames if (f.panel or "front") == "front"), None)
+    all_lays = layouts()
+    choices = [all_lays[n] for n in prod.cover_layouts]
+    lay = choices[0]
+    ranked = sorted(ctx.photos, key=lambda p: _rank(p, panels["front"].aspect))
     chosen: list[PhotoFacts] = []
-    title_top = False
-    if front_frame is not None:
-        r = frame_rect(front_frame, (art if front_frame.bleed else panels)["front"], b, trim)
-        for photo in ranked[:TRY]:
-            pl = place(photo, r, safe["front"], prod)
-            if "fitted" in pl.flags or not all(safe["front"].contains(f, 1e-6) for f in pl.faces):
-                continue
-            if pl.ppi < (prod.target_ppi + prod.min_ppi) / 2:  # the cover is seen up close
-                continue
-            band = _box(title_box, panels["front"]) if title_box else None
-            if band is None or not ctx.title or _clear(band, pl):
-                chosen, title_top = [photo], False
-                break
-            if title_box and _clear(_box(title_box, panels["front"], top=True), pl):
-                chosen, title_top = [photo], True
-                break
+    for photo in ranked[:TRY]:
+        fits = next((c for c in choices if _front(ctx, c, photo, cp, trim)), None)
+        if fits is not None:
+            chosen, lay = [photo], fits
+            break
     rest = [p for p in ranked if p not in chosen]
     order = chosen + rest if chosen else ranked
     ctx.cover_photos = order[:2]
@@ -96,7 +109,7 @@ def cover(ctx: DesignContext) -> None:
         panel = box.panel or "front"
         if not ctx.title or (panel == "spine" and spine < prod.spine_text_min):
             continue
-        r = _box(box, panels[panel], top=title_top and box is title_box)
+        r = _box(box, panels[panel])
         texts.append(Text(r, ctx.title, box.size_pt, box.align, box.rotate, box.colour, box.box))
     book.cover = Page(0, w, h, b, lay.id, placements, texts, safe["front"], None)
     book.spine_mm = spine
