@@ -10,7 +10,7 @@ from typing import Any
 from ..catalogue.books import StoredBook
 from .words import dropped, preflight_finding
 
-_PPI = re.compile(r"at (\d+(?:\.\d+)?) ppi")
+_PPI = re.compile(r"(?:at|lowest) (\d+(?:\.\d+)?) ppi")  # preflight: "at 182 ppi", "lowest 182 ppi"
 
 
 @dataclass
