@@ -291,7 +291,8 @@ def test_text_outside_the_safe_zone(good: dict[str, Path], tmp_path: Path) -> No
 
 
 def test_low_ppi_warns_and_strict_fails(library: Library, tmp_path: Path, capsys) -> None:
-    """171 ppi (the issue's whole front cover) is under the 300 target, over the 150 minimum."""
+    """A photo under the 300 ppi target but over the 150 minimum: a warning, exit 0; with
+    --strict the printer would ask, so exit 1."""
     book = design(library.photos(["obama_portrait.jpg"]), PRODUCT, printer=X4)
     src = Path(render_book(book, library.store, tmp_path / "low.pdf", printer=X4).interior)
     r = preflight(src, PRODUCT, printer=X4)

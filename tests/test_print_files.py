@@ -14,6 +14,7 @@ import pikepdf
 import pytest
 import pyvips
 
+from pressroom.cli import main
 from pressroom.printers import get_printer, printers
 from pressroom.products import design, get_product
 from pressroom.products.book import Book
@@ -88,7 +89,6 @@ def mad(a: pyvips.Image, b: pyvips.Image) -> float:
 @pytest.mark.parametrize("kind", sorted(KINDS))
 @pytest.mark.parametrize("printer", PRINTERS)
 def test_qpdf_check_passes(library: Library, out_dir: Path, printer: str, kind: str) -> None:
-    # (preflight --strict --printer against these files: the next step of issue 15)
     for f in made(library, printer, kind, out_dir).files:
         check = sh("qpdf", "--check", f)
         assert check.returncode == 0, check.stdout + check.stderr
@@ -235,3 +235,46 @@ def test_ornament_has_a_die_line(library: Library, out_dir: Path, printer: str) 
             assert str(ocp.OCGs[0].Usage.Print.PrintState) == "/OFF"
         else:
             assert ocp is None  # PDF/X-1a (PDF 1.4) has no optional content
+
+
+STRICT = [("prints", "interior"), ("ornament", "interior")]
+
+
+@pytest.mark.parametrize(("kind", "file"), STRICT)
+@pytest.mark.parametrize("printer", PRINTERS)
+def test_preflight_strict_for_the_printer_passes(
+    library: Library, out_dir: Path, printer: str, kind: str, file: str
+) -> None:
+    """`pressroom preflight --strict --printer NAME` takes the file without questions, with the
+    product named and found from the file's size alone. (This book's interior, 7 photos padded
+    to the printer's minimum pages, is mostly blank and under 300 ppi: preflight says so.)"""
+    m = made(library, printer, kind, out_dir)
+    f = m.result.interior if file == "interior" else m.result.cover
+    assert f is not None
+    assert main(["preflight", "--strict", "--printer", printer, f]) == 0
+    assert (
+        main(["preflight", "--strict", "--printer", printer, "--product", m.book.product, f]) == 0
+    )
+    for other in PRINTERS:  # made for one printer, questioned by every other
+        if other != printer:
+            assert main(["preflight", "--strict", "--printer", other, f]) == 1
+
+
+@pytest.mark.parametrize("printer", PRINTERS)
+def test_preflight_says_what_is_wrong_with_the_padded_book(
+    library: Library, out_dir: Path, printer: str
+) -> None:
+    from pressroom.preflight import preflight
+
+    m = made(library, printer, "book", out_dir)
+    # The cover: built as the printer builds it; only its photos' ppi can be questioned
+    assert main(["preflight", "--printer", printer, m.result.cover]) == 0
+    c = preflight(m.result.cover, printer=printer, strict=True)
+    assert c.product == m.book.product and c.reasons("fail") == []
+    low = any(pl.ppi < m.book.target_ppi - 0.5 for pl in m.book.cover.placements)
+    assert c.reasons("warn") == (["low_ppi"] if low else [])
+    r = preflight(m.result.interior, printer=printer, strict=True)
+    blank = [p.number for p in m.book.pages if not p.placements and not p.texts]
+    (f,) = [f for f in r.findings if f.code == "blank_pages"]
+    assert f.pages == blank and f.level == "fail"  # over a quarter of the book
+    assert r.product == m.book.product and not r.ok
