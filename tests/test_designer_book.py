@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from pressroom.designs import dumps, from_book, parse, to_book
 from pressroom.photos import PhotoFacts
 from pressroom.products import design, get_product, layouts
-from pressroom.products.book import Book, Page
+from pressroom.products.book import Book, Page, Placement
 from pressroom.products.designer.crop import place
 from pressroom.products.designer.geometry import layout_frames, safe_zone
 from pressroom.products.designer.score import WEIGHTS, face_ok
@@ -167,6 +168,12 @@ def test_short_of_photos_blank_pages_sit_at_the_endpapers() -> None:
     assert any(f"{len(blanks)} more photos would fill" in w for w in book.warnings)
 
 
+def title_off_people(title: Rect, front: Placement) -> bool:
+    """The title is off the photo (cover-band: on the plain board), or over no person."""
+    over = title.intersect(front.image)
+    return over.w <= 0 or over.h <= 0 or _clear(title, front)
+
+
 def test_cover_keeps_people_clear_of_title_spine_and_hinge(library: Library) -> None:
     book = design(library.photos([*PEOPLE, *BIG]), "photobook-21x21", pad=True)
     cover = book.cover
@@ -180,7 +187,43 @@ def test_cover_keeps_people_clear_of_title_spine_and_hinge(library: Library) -> 
     for f in front.faces:
         assert cover.safe.contains(f, 1e-6)
     title = next(t for t in cover.texts if t.rotate == 0)
-    assert _clear(title.rect, front)
+    assert title_off_people(title.rect, front)
+
+
+@pytest.mark.parametrize("product", ["photobook-21x21", "photobook-28x21", "photobook-a4"])
+def test_demo_cover_shows_people_with_the_title_off_them(demo: Library, product: str) -> None:
+    photos = demo_photos(demo)
+    book = design(photos, product, title="Our years")
+    cover = book.cover
+    assert cover is not None and cover.safe is not None
+    assert cover.layout in get_product(product).cover_layouts
+    front = cover.placements[0]
+    assert front.faces, "a photo of people on the front"
+    assert front.ppi >= 225 and "fitted" not in front.flags
+    for f in front.faces:
+        assert cover.safe.contains(f, 1e-6)
+    title = next(t for t in cover.texts if t.rotate == 0)
+    assert title.text == "Our years" and cover.safe.contains(title.rect, 1e-6)
+    assert title_off_people(title.rect, front)
+    # of the photos with a face at least a tenth of the photo's height, the front's scores
+    # among the best on quality (people first, then quality)
+    people = sorted(
+        (p.quality for p in photos if any(f.box[3] >= 0.1 * p.height for f in p.faces)),
+        reverse=True,
+    )
+    chosen = next(p for p in photos if p.id == front.photo_id)
+    assert chosen.quality >= people[min(3, len(people) - 1)]
+    # the chosen cover layout is the design document's, and comes back the same
+    again, findings = to_book(parse(dumps(from_book(book))), {p.id: p for p in photos})
+    assert again is not None and again.cover is not None
+    assert again.cover.to_dict() == cover.to_dict(), findings.items
+
+
+def test_a_cover_without_people_keeps_its_photo_full_bleed(library: Library) -> None:
+    book = design(library.photos(BIG), "photobook-21x21", pad=True, title="Places")
+    assert book.cover is not None and book.cover.layout == "cover-hero"
+    front = book.cover.placements[0]
+    assert not front.faces and front.image.x1 > book.cover.width  # into the bleed
 
 
 PORTRAITS = [n for n in PEOPLE if n != "obama_biden.jpg"]  # one person each
