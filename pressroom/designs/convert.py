@@ -14,44 +14,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from pressroom.photos import PhotoFacts
-from pressroom.products.book import Book, Page, Placement, Text
-from pressroom.products.designer.crop import faces_on_page, place
-from pressroom.products.designer.steps.pages import spread_half, spread_placement
+from pressroom.products.book import Book, Page, Text
 from pressroom.products.model import Product, Rect, UnknownProduct, get_product, layouts
 
-from .document import DECIMALS, VERSION, colour_hex, colour_rgb
+from .document import VERSION, colour_hex, colour_rgb
 from .findings import Findings
-from .geometry import Area, PageGeometry, contain_area, cover_geometry, fit, page_geometry, scaled
+from .geometry import PageGeometry, cover_geometry, page_geometry
+from .slots import place_slot, r6, slot_aspect, slot_of, spread_auto
 
 BLANK = "blank"  # a page without frames (auto-design pads books with them)
-SAME = 0.5 * 10**-DECIMALS  # a written fraction stands for anything this close
 ALIGN_IN = {"left": "left", "center": "centre", "right": "right"}
 ALIGN_OUT = {v: k for k, v in ALIGN_IN.items()}
 DEFAULT_COLOUR = (0.15, 0.15, 0.15)
 
 
-def _r(v: float) -> float:
-    return round(v, DECIMALS)
-
-
 # --- Book -> document --------------------------------------------------------------------
-
-
-def _slot(pl: Placement, area: Area) -> dict[str, Any]:
-    W, H = pl.src_w, pl.src_h
-    c = pl.crop
-    slot: dict[str, Any] = {
-        "photo": pl.photo_id,
-        "crop": [_r(c.x / W), _r(c.y / H), _r(c.w / W), _r(c.h / H)],
-    }
-    contain = "fitted" in pl.flags
-    base = fit(c.w / c.h, contain_area(area)) if contain else area.frame
-    if contain:
-        slot["fit"] = "contain"
-    s = pl.image.w / base.w
-    if s < 1 - SAME:
-        slot["scale"] = _r(s)
-    return slot
 
 
 def _texts_out(page: Page, geo: PageGeometry) -> list[dict[str, Any]]:
@@ -65,7 +42,7 @@ def _texts_out(page: Page, geo: PageGeometry) -> list[dict[str, Any]]:
         else:
             r = t.rect
             w, h = geo.width, geo.height
-            d = {"text": t.text, "box": [_r(r.x / w), _r(r.y / h), _r(r.w / w), _r(r.h / h)]}
+            d = {"text": t.text, "box": [r6(r.x / w), r6(r.y / h), r6(r.w / w), r6(r.h / h)]}
             defaults = (11.0, "centre", DEFAULT_COLOUR)
         if t.font:
             d["font"] = t.font
@@ -99,7 +76,7 @@ def from_book(book: Book) -> dict[str, Any]:
         if page.background:
             d["background"] = colour_hex(page.background)
         if page.placements:
-            d["slots"] = [_slot(pl, a) for pl, a in zip(page.placements, geo.areas, strict=False)]
+            d["slots"] = [slot_of(pl, a) for pl, a in zip(page.placements, geo.areas, strict=False)]
         texts = _texts_out(page, geo)
         if texts:
             d["texts"] = texts
@@ -109,7 +86,7 @@ def from_book(book: Book) -> dict[str, Any]:
         geo = cover_geometry(prod, lays[book.cover.layout], len(book.pages))
         cover: dict[str, Any] = {"layout": book.cover.layout}
         cover["slots"] = [
-            _slot(pl, a) for pl, a in zip(book.cover.placements, geo.areas, strict=False)
+            slot_of(pl, a) for pl, a in zip(book.cover.placements, geo.areas, strict=False)
         ]
         said = {
             n: t.text
@@ -126,85 +103,6 @@ def from_book(book: Book) -> dict[str, Any]:
 
 
 # --- document -> Book --------------------------------------------------------------------
-
-
-def _fracs(c: Rect, W: int, H: int) -> tuple[float, ...]:
-    return (c.x / W, c.y / H, c.w / W, c.h / H)
-
-
-def place_slot(
-    slot: Mapping[str, Any],
-    photo: PhotoFacts,
-    area: Area,
-    product: Product,
-    auto: Placement | None = None,
-) -> Placement:
-    """One slot on its frame: exactly its crop, fit and scale; auto-design's when no crop.
-    auto: what auto-design places there when it is not the frame's own placement (a spread's
-    half)."""
-    auto = auto or place(photo, area.frame, area.safe, product)
-    if "crop" not in slot:
-        return auto
-    want = _slot_of(slot)
-    have = _slot(auto, area)
-    have_t = (tuple(have["crop"]), have.get("fit", "fill"), have.get("scale", 1.0))
-    if (
-        all(
-            abs(a - b) <= SAME * 1.01
-            for a, b in zip(_fracs_of(want), _fracs_of(have_t), strict=True)
-        )
-        and want[1] == have_t[1]
-    ):
-        return auto  # what auto-design chose, placed by auto-design: the same floats
-    W, H = photo.width, photo.height
-    fx, fy, fw, fh = want[0]
-    crop = Rect(fx * W, fy * H, fw * W, fh * H)
-    flags = []
-    if want[1] == "contain":
-        image = fit(crop.w / crop.h, contain_area(area))
-        flags.append("fitted")
-    else:
-        image = area.frame
-    if want[2] < 1:
-        image = scaled(image, want[2])
-        flags.append("shrunk")
-    ppi = crop.w / (image.w / 25.4)
-    if ppi < product.target_ppi - 0.5:
-        flags.append("low_ppi")
-    faces = [f.intersect(Rect(0, 0, W, H)) for f in (Rect.of(x.box) for x in photo.faces)]
-    faces = [f for f in faces if f.w > 0 and f.h > 0]
-    return Placement(
-        photo.id,
-        photo.master,
-        W,
-        H,
-        area.frame,
-        image,
-        crop,
-        ppi,
-        faces_on_page(faces, crop, image),
-        flags,
-    )
-
-
-def _slot_of(slot: Mapping[str, Any]) -> tuple[tuple[float, ...], str, float]:
-    return (
-        tuple(float(v) for v in slot["crop"]),
-        slot.get("fit", "fill"),
-        float(slot.get("scale", 1.0)),
-    )
-
-
-def _fracs_of(t: tuple[tuple[float, ...], str, float]) -> tuple[float, ...]:
-    return (*t[0], t[2])
-
-
-def slot_aspect(slot: Mapping[str, Any], photo: PhotoFacts) -> float:
-    """The picture's aspect, which turns loose prints: its crop's, else the photo's."""
-    if "crop" in slot and photo.height:
-        c = slot["crop"]
-        return (c[2] * photo.width) / (c[3] * photo.height)
-    return photo.aspect
 
 
 def _photo(
@@ -274,15 +172,6 @@ def _texts_in(d: Mapping[str, Any], geo: PageGeometry, f: Findings, where: Any) 
     return out
 
 
-def _spread_auto(
-    product: Product, lay: Any, photo: PhotoFacts, number: int
-) -> Placement | None:
-    """A spread page's half of auto-design's spread placement (left pages are even)."""
-    if lay is None or lay.kind != "spread":
-        return None
-    return spread_half(product, spread_placement(product, photo), right=number % 2 == 1)
-
-
 def _page(
     product: Product,
     d: Mapping[str, Any],
@@ -311,7 +200,7 @@ def _page(
     aspect = next((slot_aspect(s, p) for _, s, p in usable if p), None)
     geo = page_geometry(product, lay, number, aspect)
     placements = [
-        place_slot(s, p, area, product, _spread_auto(product, lay, p, number))
+        place_slot(s, p, area, product, spread_auto(product, lay, p, number))
         for (i, s, p), area in zip(usable, geo.areas, strict=False)
         if p is not None and _crop_ok(s, f, number, i)
     ]

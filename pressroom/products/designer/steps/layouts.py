@@ -7,8 +7,9 @@ placed by crop.place on the page's real safe zone (gutter side included) and cos
 fit.exact (crop lost, ppi short of target, faces cut or without headroom, fitted or shrunk
 photos), plus CHRONOLOGY for each pair of photos out of capture order in reading order. The
 best few of each page combine into candidate spreads, and a Viterbi pass over the spreads
-picks the cheapest sequence, paying REPEAT for a spread laid out like the one before and
-SHARED for each layout the two spreads share, so the book does not read as one grid.
+picks the cheapest sequence, paying REPEAT for a spread laid out like the one before,
+SHARED for each layout the two spreads share, so the book does not read as one grid, and
+FACING for facing pages that copy one asymmetric layout (2-up-mixed faces its mirror).
 """
 
 from __future__ import annotations
@@ -29,6 +30,17 @@ from .select import page_layouts
 CHRONOLOGY = 0.3  # per pair of photos out of capture order on a page
 REPEAT = 1.0  # a spread laid out exactly like the one before
 SHARED = 0.25  # each layout a spread shares with the one before
+FACING = 0.6  # facing pages with the same asymmetric layout: a copy, not a spread
+SYMMETRIC = {
+    "1-up-square",
+    "2-up-landscapes",
+    "2-up-portraits",
+    "4-up-grid",
+    "6-up-grid-3x2",
+    "6-up-grid-2x3",
+    "5-up-grid",
+    "3-up-portraits",
+}
 OPENER_CAPTION = 1.0  # a chapter's first page without room for its caption
 KEEP = 4  # best layouts per page carried into the spread search
 
@@ -128,6 +140,8 @@ def choose_layouts(ctx: DesignContext) -> None:
         for combo in itertools.product(*(range(len(options[p])) for p in unit)):
             own = sum(options[p][c][0] for p, c in zip(unit, combo, strict=True))
             lays = [options[p][c][1] for p, c in zip(unit, combo, strict=True)]
+            if len(lays) == 2 and lays[0] == lays[1] and lays[0] not in SYMMETRIC:
+                own += FACING
             best: tuple[float, tuple[int, ...] | None] | None = None
             for pc, (pcost, _) in prev.items():
                 before = [options[p][c][1] for p, c in zip(prev_unit, pc, strict=True)]
