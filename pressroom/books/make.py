@@ -103,16 +103,16 @@ def make_book(
     }
 
 
-def write_design(doc: dict[str, Any], path: Path) -> None:
-    from pressroom.designs import dumps
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
 def _where(path: str | None) -> str:
     """A print file's full path: the console shows it away from the shell that typed it."""
     return str(Path(path).resolve()) if path else ""
 
 
+def write_design(doc: dict[str, Any], path: Path) -> None:
+    from pressroom.designs import dumps
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(dumps(doc))
     tmp.replace(path)
 
@@ -125,12 +125,12 @@ def render_design(
     previews: Path | None = None,
     pdfx: str = "4",
     workers: int = 1,
+    left_out: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Check a design, render exactly that design, preflight and publish it to the book
     store (under the design's id, so a print job of this design links to it). A design with
     failing findings is not rendered: reason invalid_design, with the findings."""
     from pressroom.designs import check
-    left_out: dict[str, Any] | None = None,
     from pressroom.preflight import preflight
     from pressroom.render.print import render_book
 
