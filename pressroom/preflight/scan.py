@@ -138,7 +138,9 @@ def scan_page(page: pikepdf.Page) -> PageScan:
     return out
 
 
-def _scan(content: Any, res: Any, gs: _State, out: PageScan, depth: int, seen: set) -> None:
+def _scan(
+    content: Any, res: Any, gs: _State, out: PageScan, depth: int, seen: set[tuple[int, int]]
+) -> None:
     out.resources.append(res)
     for name, font in (res.get("/Font") or {}).items():
         out.fonts[f"{name}"] = font
@@ -146,8 +148,8 @@ def _scan(content: Any, res: Any, gs: _State, out: PageScan, depth: int, seen: s
     spaces = res.get("/ColorSpace") or {}
     stack: list[_State] = []
     tm = tlm = IDENTITY
-    for operands, op in pikepdf.parse_content_stream(content):
-        o = str(op)
+    for inst in pikepdf.parse_content_stream(content):
+        operands, o = inst.operands, str(inst.operator)
         if o == "q":
             stack.append(replace(gs))
         elif o == "Q":
@@ -206,16 +208,16 @@ def _scan(content: Any, res: Any, gs: _State, out: PageScan, depth: int, seen: s
                 tm = _show(o, operands, gs, tm, out)
         elif o in SHOWS:
             tm = _show(o, operands, gs, tm, out)
-        elif o == "INLINE IMAGE":
-            img = operands[0]
-            d = img.obj if hasattr(img, "obj") else {}
+        elif isinstance(inst, pikepdf.ContentStreamInlineImage):
+            img = inst.iimage
+            info = img.obj
             out.images.append(
                 Placed(
                     "inline",
                     int(img.width),
                     int(img.height),
                     gs.ctm,
-                    cs_name(d.get("/ColorSpace", d.get("/CS"))),
+                    cs_name(info.get("/ColorSpace", info.get("/CS"))),
                     int(img.bits_per_component),
                     [],
                 )

@@ -114,8 +114,9 @@ def _crop_at(
     """Where a cw x ch crop starts so the faces (with headroom) lie in `allowed`; None on an
     axis where they cannot."""
     k = frame.w / cw
-    fx = (min(f.x for f in boxes), max(f.x1 for f in boxes)) if faces else (None, None)
-    fy = (min(f.y for f in boxes), max(f.y1 for f in boxes)) if faces else (None, None)
+    no_face: tuple[float | None, float | None] = (None, None)
+    fx = (min(f.x for f in boxes), max(f.x1 for f in boxes)) if faces else no_face
+    fy = (min(f.y for f in boxes), max(f.y1 for f in boxes)) if faces else no_face
     sx = _slide(W, cw, *fx, frame.x, allowed.x, allowed.x1, k)
     sy = _slide(H, ch, *fy, frame.y, allowed.y, allowed.y1, k)
     if sy is None and faces:  # the photo has little above the faces: show its top edge

@@ -7,7 +7,10 @@ passed through as DCTDecode; pikepdf later tags their colour and sets the boxes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from ...printers.colour import fill_cmyk, text_cmyk
 from ...printers.model import Printer
@@ -16,8 +19,11 @@ from ...products.model import PT_PER_MM
 from .fonts import BASELINE, PageText, layout, line_start, register
 from .images import PlacedImage
 
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
 
-def _rl():
+
+def _rl() -> ModuleType:
     from reportlab import rl_config
 
     rl_config.useA85 = 0
@@ -42,7 +48,11 @@ def write_page(
     b = page.bleed
     width, height = (page.width + 2 * b) * PT_PER_MM, (page.height + 2 * b) * PT_PER_MM
     c = Canvas(
-        str(path), pagesize=(width, height), invariant=1, pageCompression=1, initialFontName=font
+        str(path),
+        pagesize=(width, height),
+        invariant=1,
+        pageCompression=1,
+        initialFontName=font,  # type: ignore[arg-type]  # a name; types-reportlab says float
     )
 
     def y_pt(top_mm: float, h_mm: float) -> float:  # page mm (y down) -> PDF points (y up)
@@ -84,19 +94,27 @@ def write_page(
         _declare_cut_layer(path)
 
 
-def _fill(c, rgb: tuple[float, ...], cmyk: Printer | None, text: bool = False) -> None:
+def _fill(c: Canvas, rgb: tuple[float, ...], cmyk: Printer | None, text: bool = False) -> None:
     if cmyk:  # separated as the pictures are; text in black ink only
         c.setFillColorCMYK(*(text_cmyk(rgb) if text else fill_cmyk(rgb, cmyk)))
     else:
         c.setFillColorRGB(*rgb[:3])
 
 
-def _text(c, t: Text, font: str, b: float, y_pt, cmyk: Printer | None, texts: PageText) -> None:
+def _text(
+    c: Canvas,
+    t: Text,
+    font: str,
+    b: float,
+    y_pt: Callable[[float, float], float],
+    cmyk: Printer | None,
+    texts: PageText,
+) -> None:
     r = t.rect
     if t.box and not cmyk:  # a translucent band; CMYK: baked into the picture under it
         c.saveState()
         c.setFillAlpha(t.box[3])
-        _fill(c, t.box, False)
+        _fill(c, t.box, None)
         c.rect((r.x + b) * PT_PER_MM, y_pt(r.y, r.h), r.w * PT_PER_MM, r.h * PT_PER_MM, 0, 1)
         c.restoreState()
     along = r.h if t.rotate else r.w
@@ -109,14 +127,14 @@ def _text(c, t: Text, font: str, b: float, y_pt, cmyk: Printer | None, texts: Pa
         c.rotate(-t.rotate)  # model: clockwise degrees on the page (spines read top to bottom)
     # Shaped glyphs (any script), straight into the page's content stream.
     x = line_start(line, size, along * PT_PER_MM, t.align)
-    c._code.append(texts.ops(line, size, x, BASELINE * size))
+    c.addLiteral(texts.ops(line, size, x, BASELINE * size))
     c.restoreState()
 
 
 CUT_WIDTH_PT = 0.5  # a die line: over the 0.1 pt hairline limit, thin enough for any cutter
 
 
-def _die_circle(c, page: Page, cut_layer: bool) -> None:
+def _die_circle(c: Canvas, page: Page, cut_layer: bool) -> None:
     """The cut line of a round product: the circle inscribed in the trim, stroked in the
     CutContour spot colour (magenta alternate), overprinting so it never knocks out the photo."""
     from reportlab.lib.colors import CMYKColorSep
@@ -126,13 +144,13 @@ def _die_circle(c, page: Page, cut_layer: bool) -> None:
     cx, cy = (b + page.width / 2) * PT_PER_MM, (b + page.height / 2) * PT_PER_MM
     c.saveState()
     if cut_layer:
-        c._code.append("/OC /CutContour BDC")
+        c.addLiteral("/OC /CutContour BDC")
     c.setStrokeOverprint(1)
     c.setStrokeColor(CMYKColorSep(0, 1, 0, 0, spotName="CutContour", density=1))
     c.setLineWidth(CUT_WIDTH_PT)
     c.circle(cx, cy, r, stroke=1, fill=0)
     if cut_layer:
-        c._code.append("EMC")
+        c.addLiteral("EMC")
     c.restoreState()
 
 

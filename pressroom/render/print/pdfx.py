@@ -98,11 +98,12 @@ def _rename_xobjects(src: pikepdf.Pdf, page: pikepdf.Dictionary) -> None:
         return
     names = {k: f"/Im{i}" for i, k in enumerate(sorted(xobjects.keys()))}
     page.Resources.XObject = pikepdf.Dictionary({names[k]: v for k, v in xobjects.items()})
-    ops = []
-    for operands, op in pikepdf.parse_content_stream(pikepdf.Page(page)):
-        if str(op) == "Do" and operands and str(operands[0]) in names:
-            operands = [Name(names[str(operands[0])])]
-        ops.append((operands, op))
+    ops: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
+    for inst in pikepdf.parse_content_stream(pikepdf.Page(page)):
+        operands = inst.operands
+        if str(inst.operator) == "Do" and operands and str(operands[0]) in names:
+            inst = pikepdf.ContentStreamInstruction([Name(names[str(operands[0])])], inst.operator)
+        ops.append(inst)
     page.Contents = src.make_stream(pikepdf.unparse_content_stream(ops))
 
 
