@@ -24,9 +24,10 @@ def km(a: dict[str, float], b: dict[str, float]) -> float:
     return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _has_gps(item: PhotoFacts) -> bool:
+def _gps(item: PhotoFacts) -> dict[str, float] | None:
+    """The photo's position when it has both coordinates."""
     g = item.gps
-    return bool(g) and g.get("lat") is not None and g.get("lon") is not None
+    return g if g and g.get("lat") is not None and g.get("lon") is not None else None
 
 
 def events(items: Sequence[PhotoFacts], opts: CurateOptions) -> list[list[int]]:
@@ -41,14 +42,15 @@ def events(items: Sequence[PhotoFacts], opts: CurateOptions) -> list[list[int]]:
         it = items[i]
         t = it.timestamp
         assert t is not None
-        jump = _has_gps(it) and last_gps is not None and km(last_gps, it.gps) > opts.event_jump_km
+        gps = _gps(it)
+        jump = gps is not None and last_gps is not None and km(last_gps, gps) > opts.event_jump_km
         if last_t is None or t - last_t > opts.event_gap_hours * 3600 or jump:
             out.append([])
             last_gps = None
         out[-1].append(i)
         last_t = t
-        if _has_gps(it):
-            last_gps = it.gps
+        if gps is not None:
+            last_gps = gps
     undated = [i for i, it in enumerate(items) if it.timestamp is None]
     if undated:
         out.append(undated)

@@ -220,10 +220,10 @@ class Binding:
             spine = Box(x0 + board_w + g, y0, s, board_h)
             front = Box(spine.x1 + g, y0, board_w, board_h)
             sheet = Box(0, 0, trim.w + 2 * b, trim.h + 2 * b)
-            folds = (back.x, back.x1, spine.x, spine.x1, front.x, front.x1)
+            board_folds = (back.x, back.x1, spine.x, spine.x1, front.x, front.x1)
             edges = (Box(x0, y0, visible_w, board_h),)
             return CoverGeometry(
-                self.construction, sheet, trim, back, spine, front, s, g, t, folds, edges
+                self.construction, sheet, trim, back, spine, front, s, g, t, board_folds, edges
             )
         raise ValueError(f"unknown cover construction {self.construction!r}")
 
