@@ -17,7 +17,8 @@ def hamming(a: str, b: str) -> int:
 def _distances(hashes: np.ndarray) -> np.ndarray:
     x = hashes[:, None] ^ hashes[None, :]
     bits = np.unpackbits(x.view(np.uint8).reshape(*x.shape, 8), axis=-1)
-    return bits.sum(axis=-1, dtype=np.int32)
+    counts: np.ndarray = bits.sum(axis=-1, dtype=np.int32)
+    return counts
 
 
 def rank_key(item: PhotoFacts) -> tuple[bool, float, int, str]:

@@ -18,7 +18,8 @@ DECIMALS = 6
 
 @cache
 def schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text())
+    doc: dict[str, Any] = json.loads(SCHEMA_PATH.read_text())
+    return doc
 
 
 @cache
@@ -63,6 +64,7 @@ def validated(doc: Any) -> dict[str, Any]:
     errors = schema_errors(doc)
     if errors:
         raise DesignInvalid(errors)
+    assert isinstance(doc, dict)  # the schema's top level is an object
     return doc
 
 

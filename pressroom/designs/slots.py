@@ -117,7 +117,7 @@ def slot_aspect(slot: Mapping[str, Any], photo: PhotoFacts) -> float:
     """The picture's aspect, which turns loose prints: its crop's, else the photo's."""
     if "crop" in slot and photo.height:
         c = slot["crop"]
-        return (c[2] * photo.width) / (c[3] * photo.height)
+        return float((c[2] * photo.width) / (c[3] * photo.height))
     return photo.aspect
 
 

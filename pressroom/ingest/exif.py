@@ -54,7 +54,7 @@ def _text(value: Any) -> str | None:
     return value[:128] or None
 
 
-def _capture_time(ifd: dict, base: Image.Exif) -> str | None:
+def _capture_time(ifd: dict[int, Any], base: Image.Exif) -> str | None:
     raw = _text(ifd.get(_DATETIME_ORIGINAL)) or _text(base.get(_DATETIME))
     m = re.fullmatch(r"(\d{4}):(\d\d):(\d\d)[ T](\d\d):(\d\d):(\d\d)", raw or "")
     if not m or m.group(1) == "0000":

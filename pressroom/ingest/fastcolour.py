@@ -57,14 +57,17 @@ def _xy_to_xyz(x: float, y: float) -> np.ndarray:
     return np.array([x / y, 1.0, (1 - x - y) / y])
 
 
-def _colorants_d50(primaries: tuple[tuple[float, float], ...], white: tuple[float, float]):
+def _colorants_d50(
+    primaries: tuple[tuple[float, float], ...], white: tuple[float, float]
+) -> np.ndarray:
     """Columns: the XYZ (D50 PCS) of the red, green and blue primaries at full drive."""
     xyz = np.stack([_xy_to_xyz(*p) for p in primaries], axis=1)
     w = _xy_to_xyz(*white)
     m = xyz * np.linalg.solve(xyz, w)  # scale each primary so that R=G=B=1 is the white
     src, dst = _BRADFORD @ w, _BRADFORD @ _D50
     adapt = np.linalg.inv(_BRADFORD) @ np.diag(dst / src) @ _BRADFORD
-    return adapt @ m
+    colorants: np.ndarray = adapt @ m
+    return colorants
 
 
 _D65 = (0.3127, 0.3290)
@@ -129,7 +132,8 @@ def _is_srgb_curve(tag: bytes | None) -> bool:
             if ftype == 3 and len(tag) >= 32:
                 params = _s15(tag, 5)
             elif ftype == 4 and len(tag) >= 40:
-                *params, e, f = _s15(tag, 7)
+                s15 = _s15(tag, 7)
+                params, e, f = s15[:5], s15[5], s15[6]
                 if abs(e) > 1e-3 or abs(f) > 1e-3:
                     return False
             else:
@@ -161,8 +165,8 @@ def p3_colorants(profile: bytes | None) -> tuple[float, ...] | None:
     tags = _tags(profile)
     if any(t in tags for t in (b"A2B0", b"A2B1", b"A2B2", b"D2B0")):
         return None  # lcms would use the LUT, not the matrix
-    cols = [_xyz(tags.get(t)) for t in (b"rXYZ", b"gXYZ", b"bXYZ")]
-    if any(c is None for c in cols):
+    cols = [c for t in (b"rXYZ", b"gXYZ", b"bXYZ") if (c := _xyz(tags.get(t))) is not None]
+    if len(cols) != 3:
         return None
     m = np.stack(cols, axis=1)
     if np.max(np.abs(m - P3_D50)) > _COLORANT_TOL:

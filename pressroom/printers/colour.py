@@ -81,7 +81,7 @@ def limit_ink(cmyk: pyvips.Image, tac_percent: float) -> pyvips.Image:
 
 def tac_percent(cmyk: pyvips.Image) -> float:
     """Measured total area coverage: the max over pixels of C+M+Y+K, in %."""
-    return cmyk.cast("float").bandmean().max() * 4 / 255 * 100
+    return float(cmyk.cast("float").bandmean().max()) * 4 / 255 * 100
 
 
 def to_srgb(device: pyvips.Image, printer: Printer, *, bpc: bool = True) -> pyvips.Image:

@@ -95,4 +95,5 @@ def make_rendition(master: bytes, rung: Rung) -> bytes:
     shrink = max(1, round(head.width / rung.width))
     img = pyvips.Image.jpegload_buffer(master, shrink=shrink, access="sequential")
     # No optimize_coding: it would add ~40% to the encode to save ~5% of a blob read rarely.
-    return img.jpegsave_buffer(Q=RENDITION_QUALITY, keep="none")
+    jpeg: bytes = img.jpegsave_buffer(Q=RENDITION_QUALITY, keep="none")
+    return jpeg

@@ -61,7 +61,8 @@ class S3Store:
             raise
         body = response["Body"]
         try:
-            return body.read()
+            data: bytes = body.read()
+            return data
         finally:
             body.close()
 

@@ -149,7 +149,8 @@ BY_KEY = {f.key: f for f in FACES}
 def _advance(key: str, gid: int) -> int:
     face = BY_KEY[key]
     with face._lock:
-        return round(face.glyph_set[face.glyph_order[gid]].width)
+        width: float = face.glyph_set[face.glyph_order[gid]].width
+        return round(width)
 
 
 @cache

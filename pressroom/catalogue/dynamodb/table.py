@@ -126,7 +126,9 @@ class Table:
         item = response.get("Item")
         return from_item(item) if item else None
 
-    def put(self, values: dict[str, Any], condition: str, names: dict, params: dict) -> bool:
+    def put(
+        self, values: dict[str, Any], condition: str, names: dict[str, str], params: dict[str, Any]
+    ) -> bool:
         """Conditional put; False when the condition failed (someone else won)."""
         try:
             self.client.put_item(
@@ -143,7 +145,12 @@ class Table:
         return True
 
     def update(
-        self, key: str, expression: str, condition: str, names: dict, params: dict
+        self,
+        key: str,
+        expression: str,
+        condition: str,
+        names: dict[str, str],
+        params: dict[str, Any],
     ) -> dict[str, Any] | None:
         """Conditional update; the new item, or None when the condition failed."""
         try:
@@ -162,7 +169,9 @@ class Table:
             raise
         return from_item(response["Attributes"])
 
-    def delete(self, key: str, condition: str | None = None, params: dict | None = None) -> bool:
+    def delete(
+        self, key: str, condition: str | None = None, params: dict[str, Any] | None = None
+    ) -> bool:
         extra: dict[str, Any] = {}
         if condition:
             extra = {
@@ -209,7 +218,7 @@ class Table:
         args["ExpressionAttributeValues"] = to_item(values)
         if count:
             args["Select"] = "COUNT"
-            return sum(page["Count"] for page in self._pages(args))
+            return sum(int(page["Count"]) for page in self._pages(args))
         return (from_item(item) for page in self._pages(args) for item in page["Items"])
 
     def _pages(self, args: dict[str, Any]) -> Iterator[dict[str, Any]]:
