@@ -79,14 +79,16 @@ def run_demo(settings: Settings, photo_ids: list[str], out_dir: Path, workers: i
     catalogue, store = open_catalogue(settings), open_store(settings)
     records = [(pid, rec.data) for pid in photo_ids if (rec := catalogue.get(pid))]
     accepted = [(pid, d) for pid, d in records if d.get("tags")]
+
     # People need face vectors; ingest leaves them to the first grouping (stored once).
-    ensure_embeddings(
-        accepted, lambda d: store.get(d["proxy"]), catalogue.update_data, settings.tagging
-    )
+    def save(pid: str, data: dict[str, Any]) -> None:
+        catalogue.update_data(pid, data)
+
+    ensure_embeddings(accepted, lambda d: store.get(d["proxy"]), save, settings.tagging)
     facts = [PhotoFacts.from_data(pid, d) for pid, d in accepted]
     by_id = {f.id: f for f in facts}
     c = curate(facts)
-    people = [
+    people: list[dict[str, Any]] = [
         {"photos": list(dict.fromkeys(pid for pid, _ in g)), "faces": len(g)}
         for g in c.people
         if len({pid for pid, _ in g}) > 1  # a face seen once is no one the book can follow
