@@ -250,7 +250,8 @@ class SqliteCatalogue:
     def list(
         self, state: State | None = None, reason: str | None = None, limit: int = 1000
     ) -> Iterator[PhotoRecord]:
-        where, params = [], []
+        where: list[str] = []
+        params: list[str] = []
         if state is not None:
             where.append("state = ?")
             params.append(state)
@@ -270,7 +271,7 @@ class SqliteCatalogue:
             conn.execute("DELETE FROM photos WHERE id = ?", (photo_id,))
 
     def count_by_state(self) -> dict[str, int]:
-        counts = dict.fromkeys(STATES, 0)
+        counts: dict[str, int] = dict.fromkeys(STATES, 0)
         counts.update(self._read("SELECT state, COUNT(*) FROM photos GROUP BY state"))
         return counts
 

@@ -149,7 +149,7 @@ class Page:
             [Text.from_dict(t) for t in d.get("texts", [])],
             Rect.of(d["safe"]) if d.get("safe") else None,
             d.get("side"),
-            tuple(d["background"]) if d.get("background") else None,  # type: ignore[arg-type]
+            tuple(d["background"]) if d.get("background") else None,
         )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from .bidi import base_level, levels, visual_order
 from .faces import BY_KEY, FACES, Face
@@ -108,7 +109,9 @@ def _language(text: str) -> str:
     return "zh-Hans"
 
 
-def _shape_run(text: str, start: int, end: int, face: Face, rtl: bool, lang: str | None):
+def _shape_run(
+    text: str, start: int, end: int, face: Face, rtl: bool, lang: str | None
+) -> tuple[list[Any], list[Any]]:  # uharfbuzz GlyphInfo, GlyphPosition (untyped)
     import uharfbuzz as hb
 
     buf = hb.Buffer()

@@ -10,6 +10,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from .faces import BY_KEY
 
@@ -31,7 +32,7 @@ class Subset:
         return self.gids.index(gid) + 1 if gid else 0
 
 
-def _outline(glyph_set, name: str, cubic: bool):
+def _outline(glyph_set: Any, name: str, cubic: bool) -> Any:  # fontTools: untyped
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.recordingPen import DecomposingRecordingPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen

@@ -155,8 +155,8 @@ def score_book(
     for p in pages:
         del p["_good"]
     histogram: dict[str, int] = {}
-    for p in book.pages:
-        histogram[p.layout] = histogram.get(p.layout, 0) + 1
+    for page in book.pages:
+        histogram[page.layout] = histogram.get(page.layout, 0) + 1
     return {
         "total": round(100 * sum(WEIGHTS[t] * good[t] for t in WEIGHTS), 1),
         "weights": dict(WEIGHTS),

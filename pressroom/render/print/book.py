@@ -175,7 +175,7 @@ def render_book(
         title = doc_title(book)
         cover = (
             PdfxWriter(f"{title} (cover)", pdfx, Path(out_cover), intent, cmyk)
-            if book.cover
+            if book.cover and out_cover is not None
             else None
         )
         interior = PdfxWriter(title, pdfx, out_interior, intent, cmyk)
