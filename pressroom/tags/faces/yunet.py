@@ -27,5 +27,6 @@ class YuNetDetector:
         faces = []
         for row in [] if found is None else found:
             pts = {n: (float(row[4 + 2 * i]), float(row[5 + 2 * i])) for i, n in enumerate(_NAMES)}
-            faces.append(Detection(tuple(float(v) for v in row[:4]), float(row[14]), pts))
+            box = (float(row[0]), float(row[1]), float(row[2]), float(row[3]))
+            faces.append(Detection(box, float(row[14]), pts))
         return sorted(faces, key=lambda f: -f.score)

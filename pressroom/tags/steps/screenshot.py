@@ -84,8 +84,8 @@ def flat_share(grey: np.ndarray, block: int = 8) -> float:
     if not h or not w:
         return 0.0
     b = grey[:h, :w].reshape(h // block, block, w // block, block).swapaxes(1, 2)
-    b = b.reshape(h // block, w // block, block * block)
-    return float((b.min(axis=-1) == b.max(axis=-1)).mean())
+    cells = b.reshape(h // block, w // block, block * block)
+    return float((cells.min(axis=-1) == cells.max(axis=-1)).mean())
 
 
 def axis_edge_share(grey: np.ndarray) -> float:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterator
 from functools import cache
 
 from pressroom.photos import PhotoFacts
@@ -120,7 +121,7 @@ class Fits:
         for lay in self.by_count.get(k, []):
             idx = range(i, i + k)
             if k <= 4:
-                perms = itertools.permutations(idx)
+                perms: Iterator[tuple[int, ...]] = itertools.permutations(idx)
             else:  # a grid: reading order, or photos matched to frames by aspect
                 fr = sorted(range(k), key=lambda f: self.frames[lay.id][f].aspect)
                 ph = sorted(idx, key=lambda j: self.photos[j].aspect)
@@ -266,9 +267,9 @@ def _plan(
         end[i] = end[i + 1] if i + 1 < n and chapter[i + 1] == chapter[i] else i + 1
     # best[(i, j, t)] = (cost, previous state, move): i photos placed on j pages, t = what the
     # last page was (0 photos, 1 an opener, 2 a spread, 3 the title page)
-    best: dict[tuple[int, int, int], tuple[float, tuple[int, int, int] | None, tuple]] = {
-        (0, 0, 0): (0.0, None, ())
-    }
+    best: dict[
+        tuple[int, int, int], tuple[float, tuple[int, int, int] | None, tuple[str, int] | None]
+    ] = {(0, 0, 0): (0.0, None, None)}
     for j in range(pages):
         lo, hi = (max(0, int(j * d) - BAND), min(n, int(j * d) + BAND)) if n > 2 * BAND else (0, n)
         for i in range(lo, hi + 1):
@@ -282,8 +283,8 @@ def _plan(
                     for k in range(1, min(MAX_PER_PAGE, end[i] - i) + 1):
                         c = W_DENSITY * (k - d) ** 2 + fits.page(i, k)
                         moves.append((i + k, j + 1, 0, c, ("photos", k)))
-                    if spread[i] is not None and number % 2 == 0 and j + 2 <= pages:
-                        c = W_DENSITY * 2 * (0.5 - d) ** 2 + spread[i]
+                    if (sp := spread[i]) is not None and number % 2 == 0 and j + 2 <= pages:
+                        c = W_DENSITY * 2 * (0.5 - d) ** 2 + sp
                         c += SPREAD_AFTER_SPREAD if t == 2 else 0.0
                         moves.append((i + 1, j + 2, 2, c, ("spread", 1)))
                     if i == 0 and j == 0 and ctx.title and first == 1:  # a title page
@@ -303,9 +304,9 @@ def _plan(
     path = []
     at: tuple[int, int, int] | None = goal[1]
     while at is not None and best[at][1] is not None:
-        _, prev, move = best[at]
-        assert prev is not None
-        path.append((prev[0], move))
+        _, prev, taken = best[at]
+        assert prev is not None and taken is not None
+        path.append((prev[0], taken))
         at = prev
     plans: list[PagePlan] = []
     opened: set[int] = set()
