@@ -149,7 +149,7 @@ def _texts_in(d: Mapping[str, Any], geo: PageGeometry, f: Findings, where: Any) 
                 )
                 continue
             rect, tb = geo.boxes[box]
-            defaults = (tb.size_pt, tb.align, tuple(tb.colour), tb.rotate, tb.box)
+            defaults = (tb.size_pt, tb.align, (*tb.colour,), tb.rotate, tb.box)
         else:
             rect = Rect(
                 box[0] * geo.width, box[1] * geo.height, box[2] * geo.width, box[3] * geo.height

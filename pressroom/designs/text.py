@@ -37,8 +37,11 @@ def missing_glyphs(text: str, font: str | None = None) -> str:
 @cache
 def _vera_cmap() -> frozenset[int]:
     from reportlab.pdfbase.pdfmetrics import getFont
+    from reportlab.pdfbase.ttfonts import TTFont
 
-    return frozenset(getFont(fonts.register()).face.charToGlyph)
+    font = getFont(fonts.register())
+    assert isinstance(font, TTFont)  # fonts.register() registers a TrueType font
+    return frozenset(font.face.charToGlyph)
 
 
 def fitted_size(text: str, size_pt: float, width_mm: float, font: str | None = None) -> float:

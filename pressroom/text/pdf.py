@@ -11,10 +11,14 @@ text rides on its widest glyph; marks and matras carry none and are drawn after 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .faces import BY_KEY
 from .shaping import Glyph, Line
 from .subset import Subset, subset
+
+if TYPE_CHECKING:
+    import pikepdf
 
 
 def _n(v: float) -> str:
@@ -48,7 +52,7 @@ def _tounicode(codes: dict[tuple[int, str], int]) -> bytes:
     return "\n".join(out).encode()
 
 
-def _font(pdf, sub: Subset, codes: dict[tuple[int, str], int]):
+def _font(pdf: pikepdf.Pdf, sub: Subset, codes: dict[tuple[int, str], int]) -> pikepdf.Object:
     import pikepdf
     from pikepdf import Array, Dictionary, Name
 

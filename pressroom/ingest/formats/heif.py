@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import struct
+from collections.abc import Iterator
 
 import numpy as np
 import pillow_heif
@@ -22,7 +23,7 @@ from ..image import Header, from_array
 _CONTAINERS = {b"meta": 4, b"iprp": 0, b"ipco": 0, b"dinf": 0}
 
 
-def _boxes(data: bytes, start: int, end: int):
+def _boxes(data: bytes, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
     pos = start
     while pos + 8 <= end:
         size, kind = struct.unpack_from(">I4s", data, pos)

@@ -8,7 +8,7 @@ import struct
 import warnings
 
 import pyvips
-from PIL import Image, PngImagePlugin
+from PIL import Image, PngImagePlugin, UnidentifiedImageError
 
 from .. import exif as exif_mod
 from ..errors import Rejected, decode_failure
@@ -29,7 +29,7 @@ def probe(data: bytes) -> Header:
         raise decode_failure(exc) from None
     except Image.DecompressionBombError as exc:
         raise Rejected("too_many_pixels", str(exc)) from None
-    except (OSError, SyntaxError, Image.UnidentifiedImageError, EOFError) as exc:
+    except (OSError, SyntaxError, UnidentifiedImageError, EOFError) as exc:
         raise decode_failure(exc) from None
     except (IndexError, KeyError, TypeError, struct.error) as exc:
         # Pillow's parser trips on structure it never expected (fuzzing: a PNG whose IDAT

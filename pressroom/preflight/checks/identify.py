@@ -98,7 +98,8 @@ def _pdf_version(ctx: PreflightContext) -> None:
         v = str(cat)[1:]
     r.pdf_version = v
     fl = flavour(r.pdfx)
-    version = str((pdf.trailer.get("/Info") or {}).get("/GTS_PDFXVersion", ""))
+    info = pdf.trailer.get("/Info")
+    version = str(info.get("/GTS_PDFXVersion", "")) if info else ""
     allowed = (
         X1A_VERSIONS.get(version, ("1.3", "1.4"))
         if fl == "X-1a"

@@ -154,8 +154,9 @@ def choose_layouts(ctx: DesignContext) -> None:
         prev, prev_unit = cur, unit
     combo = min(prev, key=lambda k: (prev[k][0], k))
     for unit, states in zip(reversed(units), reversed(trail), strict=True):
-        for p, c in zip(unit, combo, strict=True):
-            ctx.plans[p].layout, ctx.plans[p].assignment = options[p][c][1], list(options[p][c][2])
+        for pg, c in zip(unit, combo, strict=True):
+            _, layout, assignment = options[pg][c]
+            ctx.plans[pg].layout, ctx.plans[pg].assignment = layout, list(assignment)
         back = states[combo][1]
         combo = back if back is not None else ()
 
