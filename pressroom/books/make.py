@@ -206,4 +206,5 @@ def _jpeg(png: Path) -> bytes:
     img = pyvips.Image.new_from_file(str(png), access="sequential")
     if img.hasalpha():
         img = img.flatten(background=[255, 255, 255])
-    return img.jpegsave_buffer(Q=PREVIEW_QUALITY, keep="none", optimize_coding=True)
+    jpeg: bytes = img.jpegsave_buffer(Q=PREVIEW_QUALITY, keep="none", optimize_coding=True)
+    return jpeg

@@ -54,7 +54,7 @@ def page_slots(doc: Mapping[str, Any], ref: PageRef) -> list[Mapping[str, Any]] 
 def fingerprint(photos: Mapping[str, PhotoFacts], ids: list[str]) -> str:
     """What of the photos' records a page's pixels depend on: size, master bytes and faces
     (a slot without a crop is placed by them). A remastered or retagged photo: a new key."""
-    facts = []
+    facts: list[list[Any]] = []  # JSON: id, state, size, master version, face boxes
     for pid in ids:
         p = photos.get(pid)
         if p is None:
@@ -127,4 +127,5 @@ def encode(img: pyvips.Image, fmt: str, quality: int) -> bytes:
 
     save = getattr(img, FORMATS[fmt].saver)
     q = {"Q": quality or DEFAULT_QUALITY[fmt]} if fmt != "png" else {}
-    return save(keep="none", **q, **SAVE_OPTIONS[fmt])
+    data: bytes = save(keep="none", **q, **SAVE_OPTIONS[fmt])
+    return data

@@ -17,10 +17,11 @@ from pressroom.products.book import Book, Page, Placement, Text
 from pressroom.products.designer.crop import faces_on_page
 from pressroom.products.model import PT_PER_MM, Product, Rect, get_product, layouts
 
-from .convert import slot_aspect, to_book
+from .convert import to_book
 from .document import schema_errors
 from .findings import Findings, Where
 from .geometry import Area, box_names, cover_geometry, page_geometry
+from .slots import slot_aspect
 from .text import fitted_size, font_names, missing_glyphs
 
 ASPECT_TOLERANCE = 0.01  # a crop may differ from its frame's shape by 1% (stretched to fill)
@@ -33,8 +34,8 @@ def check(doc: Any, photos: Mapping[str, PhotoFacts]) -> tuple[Book | None, Find
     errors = schema_errors(doc)
     if errors:
         f = Findings()
-        for where, what in errors:
-            f.add("fail", "invalid", f"{where}: {what}")
+        for at, what in errors:
+            f.add("fail", "invalid", f"{at}: {what}")
         return None, f
     book, f = to_book(doc, photos)
     if book is None:
@@ -46,8 +47,8 @@ def check(doc: Any, photos: Mapping[str, PhotoFacts]) -> tuple[Book | None, Find
         for n, slot, pl, area in _pairs(slots, page.placements, areas):
             _slot(f, product, page, where, n, slot, pl, area, photos[slot["photo"]])
         texts = _text_pairs(d, page) if page.number else _cover_texts(page)
-        for n, t in texts:
-            _text(f, where, n, t)
+        for tn, t in texts:
+            _text(f, where, tn, t)
     return book, f
 
 

@@ -15,9 +15,13 @@ from __future__ import annotations
 import threading
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...text import Line, fit_size, shape
 from ...text.pdf import PageText
+
+if TYPE_CHECKING:
+    import pyvips
 
 __all__ = ["BASELINE", "FONT", "PageText", "fit_size", "line_start", "register", "text_mask"]
 
@@ -69,7 +73,7 @@ def text_mask(
     rotate: int,
     ppi: float,
     centre: tuple[float, float],
-):
+) -> tuple[pyvips.Image, tuple[int, int]]:
     """The line as a one-band coverage image and the pixel where its top-left corner goes,
     for a box whose centre is at `centre` (pixels, y down): what the preview composites in
     the text's colour. Unrotated lines keep their sub-pixel placement."""
