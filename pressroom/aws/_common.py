@@ -91,7 +91,9 @@ def traced(handler: F) -> F:
     return run  # type: ignore[return-value]
 
 
-def count(name: str, value: float = 1, unit: str = MetricUnit.Count, **dimensions: str) -> None:
+def count(
+    name: str, value: float = 1, unit: MetricUnit = MetricUnit.Count, **dimensions: str
+) -> None:
     """Add a metric to this invocation's EMF blob; with dimensions, emit it on its own.
 
     Dimensions such as a rejection reason belong to one metric only, while Powertools applies

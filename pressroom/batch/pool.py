@@ -8,7 +8,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import wait
 from typing import Any, Generic, TypeVar
@@ -59,7 +59,14 @@ def _worker_env() -> Iterator[None]:
 
 
 class _Worker(Generic[T]):
-    def __init__(self, mp: Any, setup: Callable, fn: Callable, timeout, memory_mb) -> None:
+    def __init__(
+        self,
+        mp: Any,
+        setup: Callable[[], Any],
+        fn: Callable[[Any, Any], Any],
+        timeout: float | None,
+        memory_mb: int | None,
+    ) -> None:
         self.conn, child = mp.Pipe()
         self.proc = mp.Process(
             target=_worker_main, args=(child, setup, fn, timeout, memory_mb), daemon=True
@@ -240,7 +247,7 @@ def run_batch(
     timeout: float | None = None,
     memory_mb: int | None = None,
     on_failure: Callable[[T, Failure], R] | None = None,
-) -> Iterator[R]:
+) -> Generator[R, None, None]:
     """Yield fn(ctx, item) for each item, in completion order. ctx = setup(), once per worker.
 
     timeout: CPU seconds one item may use before its worker is killed (or WALL_FACTOR times

@@ -22,7 +22,7 @@ from ._common import (
 )
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "book",
         help="auto-design a photobook (or prints, ornaments) and write PDF/X print files",

@@ -12,7 +12,7 @@ from typing import Any
 from ._common import EXIT_OK, EXIT_REJECTED, UsageError, emit_json, settings_from
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "check",
         help="check a design document (schema, product, photos, crops, ppi, faces, text)",

@@ -25,7 +25,7 @@ from ._common import (
 from .tag import tag_file
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "curate",
         help="group near-duplicates, people and events; pick the best photos",

@@ -10,7 +10,7 @@ from pathlib import Path
 from ._common import EXIT_OK, EXIT_REJECTED, UsageError, emit_json, settings_from
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "design",
         help="auto-design a product from photos and write its design document (JSON)",

@@ -44,7 +44,7 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
     add_limit_flags(p)
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "ingest",
         help="validate uploads, write masters, record them in the catalogue",

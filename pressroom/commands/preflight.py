@@ -10,7 +10,7 @@ from typing import Any
 from ._common import EXIT_OK, EXIT_REJECTED, UsageError, emit_json, plural, working
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "preflight",
         help="check a PDF print file: PDF/X, boxes, bleed, image ppi, fonts, colour, pages",

@@ -40,7 +40,7 @@ from ._common import (
 )
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "print",
         help="print design documents or a JSON job list as recorded print jobs, in parallel",
@@ -306,7 +306,7 @@ def run(args: argparse.Namespace) -> int:
         for job in jobs:
             job.setdefault("printer", args.printer)
     items = ingest_jobs(settings, jobs, not args.json)
-    results = []
+    results: list[dict[str, Any]] = []
     with (
         progress(len(jobs), "printing", not args.json) as bar,
         closing(

@@ -8,7 +8,7 @@ from typing import Any
 from ._common import EXIT_OK, emit_json
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "printers",
         help="list the printer profiles (PDF/X flavour, press condition, bleed, ink, covers)",

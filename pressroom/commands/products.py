@@ -7,7 +7,7 @@ import argparse
 from ._common import EXIT_OK, emit_json
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "products",
         help="list the printable products (books, prints, ornaments)",

@@ -11,7 +11,7 @@ from pathlib import Path
 from ._common import EXIT_OK, EXIT_REJECTED, emit_json, settings_from
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "render",
         help="render a design document to PDF/X print files and previews",

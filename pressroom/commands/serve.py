@@ -30,7 +30,7 @@ MALLOC_ARENAS = 2
 VIPS_THREADS = 1
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "serve",
         help="run the thumbnail API and the customer-success console (uvicorn)",

@@ -42,7 +42,7 @@ def option_segments(args: argparse.Namespace) -> list[str]:
     return segs
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "sign",
         add_help=False,  # -h is the height, as in `pressroom thumb`

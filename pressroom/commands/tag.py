@@ -22,7 +22,7 @@ from ._common import (
 )
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "tag",
         help="tag photos: faces, sharpness, exposure, colours, hashes, screenshot, quality",

@@ -9,7 +9,7 @@ from ._common import EXIT_OK, EXIT_REJECTED, UsageError, emit_json, result_line
 from .sign import add_option_flags, option_segments
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "thumb",
         add_help=False,  # -h is the height, as in every image tool

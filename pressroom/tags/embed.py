@@ -74,7 +74,7 @@ def embed_faces(
 def ensure_embeddings(
     records: list[tuple[str, dict[str, Any]]],
     read_proxy: ProxyReader,
-    save: Callable[[str, dict[str, Any]], None],
+    save: Callable[[str, dict[str, Any]], object],  # the return value is not used
     config: TagConfig,
 ) -> int:
     """Embed the faces of (id, record data) pairs that lack vectors, update each data dict
