@@ -98,7 +98,7 @@ class PagePreviews:
         if doc is None:
             raise ApiError("design_not_found")
         slots = pv.page_slots(doc, ref) if ref is not None else None
-        if slots is None:
+        if slots is None or ref is None:
             raise ApiError("page_not_found")
         ids = [str(s["photo"]) for s in slots if isinstance(s, dict) and "photo" in s]
         photos = await run_in_threadpool(self._facts, ids)

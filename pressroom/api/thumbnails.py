@@ -18,6 +18,7 @@ import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 from starlette.concurrency import run_in_threadpool
 
@@ -158,7 +159,7 @@ class Thumbnails:
                 return await run_in_threadpool(self.store.get, rung.key)
             except BlobNotFound:
                 if rung.name == "rendition":
-                    made, _ = await self._flight.do(rung.key, lambda r=rung: self._make(photo, r))
+                    made, _ = await self._flight.do(rung.key, partial(self._make, photo, rung))
                     if made:
                         return made
         raise ApiError("not_found")

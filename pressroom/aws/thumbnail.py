@@ -71,7 +71,8 @@ def build(
     api = create_app(settings, store, catalogue, max_body=MAX_BODY)
     app = with_console(api, settings, store, catalogue)
     # lifespan off: the app needs no start-up hook, and Mangum would run one per invocation.
-    return Mangum(app, lifespan="off", text_mime_types=["application/json", "text/"])
+    # starlette's ASGIApp returns an Awaitable; Mangum's ASGI protocol asks for a Coroutine.
+    return Mangum(app, lifespan="off", text_mime_types=["application/json", "text/"])  # type: ignore[arg-type]
 
 
 def _instrumented(adapter: Mangum) -> Handler:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
 from ._common import (
@@ -23,6 +23,9 @@ from ._common import (
     run_files,
     settings_from,
 )
+
+if TYPE_CHECKING:
+    from ..ingest.backfill import Backfiller
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -47,7 +50,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(run=run)
 
 
-def make_backfiller(settings: Settings) -> Any:
+def make_backfiller(settings: Settings) -> Backfiller:
     """A worker's backfiller over the same ingestor `pressroom ingest` makes."""
     from ..ingest.backfill import Backfiller
     from .ingest import make_ingestor
@@ -55,7 +58,7 @@ def make_backfiller(settings: Settings) -> Any:
     return Backfiller(make_ingestor(settings))
 
 
-def backfill_one(mode: str, backfiller: Any, photo_id: str) -> dict[str, Any]:
+def backfill_one(mode: str, backfiller: Backfiller, photo_id: str) -> dict[str, Any]:
     return backfiller.run(mode, photo_id).to_dict()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
 from ..ids import is_id
@@ -23,6 +23,9 @@ from ._common import (
     tally,
     what_to_do,
 )
+
+if TYPE_CHECKING:
+    from ..ingest.service import Ingestor
 
 
 def _add_arguments(p: argparse.ArgumentParser) -> None:
@@ -59,7 +62,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(run=run)
 
 
-def make_ingestor(settings: Settings) -> Any:
+def make_ingestor(settings: Settings) -> Ingestor:
     """A worker's ingestor, from the Settings the parent hands it (flags included)."""
     from ..batch.files import FileBudget
     from ..catalogue import open_catalogue
@@ -74,7 +77,7 @@ def make_ingestor(settings: Settings) -> Any:
     return Ingestor(store, catalogue, settings, tagger=tagger, budget=FileBudget())
 
 
-def ingest_one(ingestor: Any, item: tuple[Path, str | None]) -> dict[str, Any]:
+def ingest_one(ingestor: Ingestor, item: tuple[Path, str | None]) -> dict[str, Any]:
     path, photo_id = item
     return ingestor.ingest_path(path, photo_id).to_dict()
 

@@ -82,6 +82,7 @@ def load_jobs(
     for path in paths:
         doc = _read(path)
         base = path.resolve().parent
+        entries: Any  # JSON: checked to be a non-empty list below
         if isinstance(doc, dict) and "jobs" not in doc:  # a design document
             entries = [{"order_id": order or path.stem, "design": doc}]
         else:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._common import EXIT_OK, emit_json
+
+if TYPE_CHECKING:
+    from ..printers.model import Printer
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,7 +26,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(run=run)
 
 
-def describe(printer: Any) -> dict[str, Any]:
+def describe(printer: Printer) -> dict[str, Any]:
     """The printer's summary, its bindings' construction and page rules, and provenance."""
     d = printer.summary()
     d["intent"] = {

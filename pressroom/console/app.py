@@ -98,7 +98,7 @@ class Console:
         self, request: Request, template: str, /, http_status: int = 200, **context: Any
     ) -> HTMLResponse:
         root = request.scope.get("root_path", "")
-        app_root = request.scope.get("app_root_path", "")
+        app_root: str = request.scope.get("app_root_path", "")
 
         def thumb(photo_id: str, options: str) -> str:
             # The signed thumbnail API of the app the console is mounted in.
@@ -245,7 +245,8 @@ class Console:
             wanted = ""
         try:
             store = self.jobs()
-            jobs = list(store.list(wanted or None, limit=JOB_LIMIT))
+            only = next((s for s in JOB_STATES if s == wanted), None)  # typed as a JobState
+            jobs = list(store.list(only, limit=JOB_LIMIT))
             every = jobs if not wanted else list(store.list(None, limit=JOB_LIMIT))
         except Exception as e:  # noqa: BLE001 - say so on the page
             log.exception("console: print jobs unavailable")

@@ -81,7 +81,7 @@ class BookView:
     spreads: list[list[PageView | None]]  # None: the empty side of a spread
     pages: list[PageView]
     general: list[FindingView]  # findings about a whole file, not one page
-    dropped: list[dict[str, str]]
+    dropped: list[dict[str, Any]]
     warnings: list[str]
     files: dict[str, str]
     report_status: dict[str, str]  # file -> pass | warn | fail

@@ -102,12 +102,16 @@ def _page(key: str, p: Mapping[str, Any], photos: Mapping[str, Any]) -> DesignPa
         if not isinstance(s, dict):
             continue
         crop = s.get("crop")
-        ok = isinstance(crop, list) and len(crop) == 4
+        box = (
+            (float(crop[0]), float(crop[1]), float(crop[2]), float(crop[3]))
+            if isinstance(crop, list) and len(crop) == 4
+            else None
+        )
         photo = photos.get(str(s.get("photo", "")))
         aspect = photo.width / photo.height if photo and photo.width and photo.height else 1.0
         view.slots.append(SlotView(
             n, str(s.get("photo", "")),
-            tuple(float(v) for v in crop) if ok else None,  # type: ignore[arg-type]
+            box,
             str(s.get("fit") or "fill"), float(s.get("scale") or 1), aspect,
         ))
     for n, t in enumerate(p.get("texts") or [], 1):
