@@ -37,6 +37,7 @@ demo: system-deps-runtime $(STAMP)
 
 test: system-deps $(STAMP)
 	$(VENV)/bin/ruff check pressroom tests benchmarks demo
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
@@ -46,6 +47,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check pressroom tests benchmarks demo
+	$(VENV)/bin/mypy
 
 # Re-resolve the locks from pyproject.toml's ranges, keeping today's pins where they still
 # fit; `make lock UPGRADE=--upgrade` takes the newest releases. Then `make test`.
