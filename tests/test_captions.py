@@ -18,7 +18,7 @@ from pressroom.render.print.page_pdf import write_page
 from pressroom.render.print.preview import render_preview, save_preview
 from pressroom.text import covers, fit_size, fits, measure, shape
 from pressroom.text.bidi import levels
-from pressroom.text.faces import Face
+from pressroom.text.faces import FontFace
 from tests.system_tools import require
 
 CAPTIONS = {
@@ -167,7 +167,7 @@ def test_fits_and_fit_size_measure_shaped_width() -> None:
 
 
 def test_missing_font_package_is_a_config_error() -> None:
-    face = Face("nope", "pressroom_no_such_font_pkg", "no-such-font==1", "x.ttf")
+    face = FontFace("nope", "pressroom_no_such_font_pkg", "no-such-font==1", "x.ttf")
     with pytest.raises(ConfigError) as e:
         _ = face.path
     assert e.value.code == "missing_font" and "pip install no-such-font==1" in str(e.value)

@@ -21,10 +21,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pressroom.formats import content_type
+from pressroom.ids import is_id
 from pressroom.storage.base import BlobNotFound, BlobStore
 
 PREFIX = "books"
-BOOK_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 PAGE_NAME = re.compile(r"^(cover|page-\d{3,4})$")
 
 
@@ -43,7 +44,7 @@ def book_id_for(layout: Mapping[str, Any]) -> str:
 
 
 def key(book_id: str, name: str) -> str:
-    if not BOOK_ID.match(book_id):
+    if not is_id(book_id):
         raise ValueError(f"invalid book id {book_id!r}")
     return f"{PREFIX}/{book_id}/{name}"
 
@@ -70,7 +71,7 @@ def publish_book(
     for name, jpeg in (pages or {}).items():
         if not PAGE_NAME.match(name):
             continue
-        store.put(key(book_id, f"pages/{name}.jpg"), jpeg, "image/jpeg")
+        store.put(key(book_id, f"pages/{name}.jpg"), jpeg, content_type("jpeg"))
         names.append(name)
     reports = dict(preflight or {})
     store.put(key(book_id, "book.json"), _json(layout), "application/json")
@@ -106,7 +107,7 @@ def list_books(store: BlobStore, limit: int = 200) -> list[dict[str, Any]]:
 
 
 def load_book(store: BlobStore, book_id: str) -> StoredBook | None:
-    if not BOOK_ID.match(book_id):
+    if not is_id(book_id):
         return None
     try:
         summary = json.loads(store.get(key(book_id, "summary.json")))
@@ -122,7 +123,7 @@ def load_book(store: BlobStore, book_id: str) -> StoredBook | None:
 
 def read_page(store: BlobStore, book_id: str, name: str) -> bytes | None:
     """A page preview's JPEG bytes; None when there is none."""
-    if not BOOK_ID.match(book_id) or not PAGE_NAME.match(name):
+    if not is_id(book_id) or not PAGE_NAME.match(name):
         return None
     try:
         return store.get(key(book_id, f"pages/{name}.jpg"))

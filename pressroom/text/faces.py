@@ -29,7 +29,7 @@ REGULAR = {"wght": 400.0, "wdth": 100.0}
 
 
 @dataclass(frozen=True)
-class Face:
+class FontFace:
     key: str
     package: str  # the import name of the PyPI package that ships the file
     pip: str  # what to install when it is missing
@@ -101,30 +101,32 @@ class Face:
         return any(lo <= cp <= hi for lo, hi in self.ranges)
 
 
-FACES: tuple[Face, ...] = (
-    Face("latin", "fontpkg_noto_sans", "fontpkg-noto-sans==2.15", "files/NotoSans[wdth,wght].ttf"),
-    Face(
+FACES: tuple[FontFace, ...] = (
+    FontFace(
+        "latin", "fontpkg_noto_sans", "fontpkg-noto-sans==2.15", "files/NotoSans[wdth,wght].ttf"
+    ),
+    FontFace(
         "arabic",
         "justmytype_intl_rtl",
         "justmytype-intl-rtl==0.1.0",
         "fonts/ofl/notosansarabic/NotoSansArabic[wdth,wght].ttf",
         ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)),
     ),
-    Face(
+    FontFace(
         "hebrew",
         "justmytype_intl_rtl",
         "justmytype-intl-rtl==0.1.0",
         "fonts/ofl/notosanshebrew/NotoSansHebrew[wdth,wght].ttf",
         ((0x0590, 0x05FF), (0xFB1D, 0xFB4F)),
     ),
-    Face(
+    FontFace(
         "devanagari",
         "fontpkg_noto_sans_devanagari",
         "fontpkg-noto-sans-devanagari==2.7",
         "files/NotoSansDevanagari[wdth,wght].ttf",
         ((0x0900, 0x097F), (0xA8E0, 0xA8FF), (0x1CD0, 0x1CFF)),
     ),
-    Face(
+    FontFace(
         "cjk",
         "cvttf_NotoSansCJK_Regular",
         "cvttf-notosanscjk-regular==1.0",

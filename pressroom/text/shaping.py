@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from .bidi import base_level, levels, visual_order
-from .faces import BY_KEY, FACES, Face
+from .faces import BY_KEY, FACES, FontFace
 
 LATIN = BY_KEY["latin"]
 
@@ -64,9 +64,9 @@ def _is_neutral(ch: str) -> bool:
     return unicodedata.bidirectional(ch) not in ("L", "R", "AL") and not ch.isalpha()
 
 
-def _faces(text: str) -> tuple[list[Face | None], list[str]]:
+def _faces(text: str) -> tuple[list[FontFace | None], list[str]]:
     """The face of every character, and the characters no face has."""
-    out: list[Face | None] = [None] * len(text)
+    out: list[FontFace | None] = [None] * len(text)
     missing: list[str] = []
     for i, ch in enumerate(text):
         cp = ord(ch)
@@ -110,7 +110,7 @@ def _language(text: str) -> str:
 
 
 def _shape_run(
-    text: str, start: int, end: int, face: Face, rtl: bool, lang: str | None
+    text: str, start: int, end: int, face: FontFace, rtl: bool, lang: str | None
 ) -> tuple[list[Any], list[Any]]:  # uharfbuzz GlyphInfo, GlyphPosition (untyped)
     import uharfbuzz as hb
 
