@@ -250,3 +250,17 @@ def test_cli_curate_reads_ids_set_with_ingest_id(tmp_path: Path, corpus: Path) -
     out = json.loads(r.stdout)
     assert out["rejected"] == []
     assert out["people"] == [[[a, 0], [b, 0]]]
+
+
+def test_pairwise_distances_are_hamming_distances() -> None:
+    """np.bitwise_count over the XOR matrix equals the bit count of each pair."""
+    import numpy as np
+
+    from pressroom.curate.duplicates import _distances, hamming
+
+    h = np.random.default_rng(7).integers(0, 2**63, size=40, dtype=np.uint64)
+    h[3] = h[5]  # one exact duplicate: distance 0
+    d = _distances(h)
+    hexes = [format(int(v), "016x") for v in h]
+    assert d.shape == (40, 40) and d[3, 5] == 0
+    assert all(d[i, j] == hamming(hexes[i], hexes[j]) for i in range(40) for j in range(40))

@@ -15,9 +15,9 @@ def hamming(a: str, b: str) -> int:
 
 
 def _distances(hashes: np.ndarray) -> np.ndarray:
-    x = hashes[:, None] ^ hashes[None, :]
-    bits = np.unpackbits(x.view(np.uint8).reshape(*x.shape, 8), axis=-1)
-    counts: np.ndarray = bits.sum(axis=-1, dtype=np.int32)
+    """All pairwise Hamming distances of 64-bit hashes: n x n bytes (4,000 photos: 16 MB,
+    where unpacking the bits first needed ~1 GB)."""
+    counts: np.ndarray = np.bitwise_count(hashes[:, None] ^ hashes[None, :])
     return counts
 
 
