@@ -32,6 +32,30 @@ PEOPLE = (
     "obama_biden.jpg",
     "obama_standing.jpg",
 )
+# Medium phone and camera photos (2-5 MP) from the repository's demo/photos/: with PEOPLE and
+# two BIG ones they fill every photobook's minimum pages without padding (a mostly blank book
+# fails preflight: blank_pages).
+DEMO_DIR = Path(__file__).resolve().parent.parent / "demo" / "photos"
+DEMO = (
+    "15895161088_a12290f781_k.jpg",
+    "2403994289_04f3ed0ec3_k.jpg",
+    "3809603052_5c7b07c2a9_k.jpg",
+    "45207044465_7a4bdde206_k.jpg",
+    "6969547134_c49b0ae563_k.jpg",
+    "8703591799_f95674e2a9_k.jpg",
+    "Pumkins1.jpg",
+    "Pumkins2.jpg",
+    "Tulips.jpg",
+    "wedding.jpg",
+    "48349797706_66AB5DAAFB_O.JPG",
+    "IMG_0003.JPG",
+    "IMG_0004.JPG",
+    "IMG_0728.JPG",
+    "IMG_1997.JPG",
+    "IMG_3439.jpg",
+    "52083079-73D5-4921-AC1B-FE76F279133F.jpeg",
+    "06125449-DD12-4CE6-9AC6-37007F157E5B.jpeg",
+)
 
 
 def tool(name: str) -> str:
@@ -84,4 +108,6 @@ def library(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Library:
         lib.add(corpus / "people" / n)
     for n in ("Landscape_1.jpg", "Landscape_6.jpg", "Portrait_1.jpg", "Portrait_8.jpg"):
         lib.add(corpus / "orientation" / n)
+    for n in DEMO:
+        lib.add(DEMO_DIR / n)
     return lib

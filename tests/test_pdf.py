@@ -19,7 +19,7 @@ from pressroom.products import design, get_product, products
 from pressroom.products.book import Book, Page, Placement
 from pressroom.products.model import PT_PER_MM, Rect
 from pressroom.render.print import RenderResult, render_book
-from tests.test_book_fixtures import PEOPLE, Library, library, sh  # noqa: F401
+from tests.test_book_fixtures import DEMO, PEOPLE, Library, library, sh  # noqa: F401
 
 _RENDERED: dict[str, tuple[Book, RenderResult]] = {}
 
@@ -27,10 +27,12 @@ _RENDERED: dict[str, tuple[Book, RenderResult]] = {}
 def rendered(library: Library, product: str, tmp: Path) -> tuple[Book, RenderResult]:
     """Each product's files, rendered once for all the checks below."""
     if product not in _RENDERED:
-        names = [*PEOPLE, "pug.heic", "jolla.jpg"]  # faces, a 12-MP HEIC, a phone JPEG
+        # faces, a 12-MP HEIC, a phone JPEG, and enough medium photos to fill every book's
+        # minimum pages: no padding (a mostly blank book rightly fails preflight)
+        names = [*PEOPLE, "pug.heic", "jolla.jpg", *DEMO]
         if not get_product(product).is_book:
             names = ["obama_biden.jpg", "pug.heic", "Portrait_1.jpg"]
-        book = design(library.photos(names), product, title="Test book", pad=True)
+        book = design(library.photos(names), product, title="Test book")
         out = tmp / product / "book.pdf"
         result = render_book(
             book, library.store, out, previews_dir=tmp / product / "previews", workers=2
@@ -129,7 +131,9 @@ def test_fonts_embedded_and_images_at_300_ppi(
 @pytest.mark.parametrize("product", ["photobook-28x21", "ornament-round-8"])
 def test_pdftoppm_page_matches_its_preview(library: Library, out_dir: Path, product: str) -> None:
     book, result = rendered(library, product, out_dir)
-    pairs = [(result.interior, 1, result.previews[1 if result.cover else 0])]
+    # the first page with a photo (page 1 of a book may be its title page)
+    first = next(i for i, p in enumerate(book.pages) if p.placements)
+    pairs = [(result.interior, first + 1, result.previews[first + (1 if result.cover else 0)])]
     if result.cover:
         pairs.append((result.cover, 1, result.previews[0]))
     for pdf, page, png in pairs:
@@ -207,7 +211,14 @@ def test_pdfx_1a_is_cmyk(library: Library, tmp_path: Path) -> None:
     result = render_book(book, library.store, out, previews_dir=tmp_path / "pv", pdfx="1a")
     report = preflight(out, "print-6x4")
     assert report.ok and report.pdfx == "PDF/X-1a:2003" and report.output_intent == "CMYK"
-    assert re.search(r"PDF subtype:\s+PDF/X-1a", sh("pdfinfo", str(out)).stdout)
+    # X-1a:2003 is version key PDF/X-1:2003 (ISO 15930-4, which poppler names) plus the
+    # conformance key PDF/X-1a:2003 (which poppler does not print: read it from the Info dict)
+    info = sh("pdfinfo", str(out)).stdout
+    assert re.search(r"PDF subtype:\s+PDF/X-1:2003\n", info), info
+    assert re.search(r"Standard:\s+ISO 15930-4\n", info) and "(PDF/X-1a)" in info, info
+    with pikepdf.open(out) as doc:
+        assert str(doc.docinfo["/GTS_PDFXVersion"]) == "PDF/X-1:2003"
+        assert str(doc.docinfo["/GTS_PDFXConformance"]) == "PDF/X-1a:2003"
     rows = sh("pdfimages", "-list", str(out)).stdout.splitlines()[2:]
     assert rows and all(r.split()[5] == "cmyk" for r in rows)
     # CMYK JPEGs are easy to print inverted: the raster must still look like the preview
@@ -226,19 +237,19 @@ def test_print_jobs_one_failure_does_not_stop_the_others(
 ) -> None:
     jobs = [
         {
-            "job_id": "a",
+            "order_id": "a",
             "product": "print-6x4",
             "photos": [library.ids["pug.heic"]],
             "output": "out/a.pdf",
         },
         {
-            "job_id": "b",
+            "order_id": "b",
             "product": "photobook-21x21",
             "photos": [library.ids["jolla.jpg"]],
             "output": "out/b.pdf",
         },  # one photo cannot fill a 20-page book
         {
-            "job_id": "c",
+            "job_id": "c",  # the old name of order_id, still read
             "product": "ornament-round-8",
             "photos": [str(corpus / "people" / "obama_portrait.jpg")],
             "output": "out/c.pdf",
@@ -251,11 +262,18 @@ def test_print_jobs_one_failure_does_not_stop_the_others(
         ["print", str(path), "--data", str(library.settings.data_dir), "--workers", "2", "--json"]
     )
     assert rc == 1
-    results = {r["job_id"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    results = {r["order_id"]: r for r in lines}
+    assert sorted(results) == ["a", "b", "c"] and all(r["job_id"] == r["order_id"] for r in lines)
     assert results["a"]["ok"] and results["c"]["ok"]
-    assert not results["b"]["ok"] and results["b"]["reason"] == "not_enough_photos"
+    assert results["a"]["state"] == results["c"]["state"] == "ready"
+    b = results["b"]
+    assert not b["ok"] and b["state"] == "failed" and b["reason"] == "not_designed"
+    assert "needs at least 20 pages" in b["message"] and "more photos" in b["message"], b
     assert (tmp_path / "out" / "a.pdf").exists() and (tmp_path / "out" / "c.pdf").exists()
-    assert len(list((tmp_path / "out" / "c-previews").glob("*.png"))) == 1
+    # previews are the published book's page JPEGs (the console's): one page, no cover
+    (pv,) = (tmp_path / "out" / "c-previews").iterdir()
+    assert pv.name == "page-001.jpg" and pyvips.Image.new_from_file(str(pv)).width > 300
     assert not (tmp_path / "out" / "b.pdf").exists()
 
 

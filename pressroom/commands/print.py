@@ -9,12 +9,13 @@ An INPUT is a design document (DESIGN.json, `pressroom design` writes one; its o
 or, auto-designed from photos as `pressroom book` does:
     {"order_id": "order-18", "product": "photobook-21x21", "photos": [ids, files or folders],
      "title": "Summer", "pad": false}
-Relative paths are read from the folder of JOBS.json. A job's id is its order id; an order
-already recorded is not printed twice (its recorded outcome is reported). Print files go to
-the print store under print/<order id>/ and are copied to `output` (default: OUTPUT-DIR or
-the input's folder, <order id>.pdf; the cover beside it as <order id>-cover.pdf). The console's
-print-jobs page lists every job. One result per job (JSON lines with --json). Exit 0 when
-every job is ready, 1 otherwise, 2 on usage errors.
+("job_id" is read as "order_id", its old name.) Relative paths are read from the folder of
+JOBS.json. A job's id is its order id; an order already recorded is not printed twice (its
+recorded outcome is reported). Print files go to the print store under print/<order id>/ and
+are copied to `output` (default: OUTPUT-DIR or the input's folder, <order id>.pdf; the cover
+beside it as <order id>-cover.pdf). The console's print-jobs page lists every job. One result
+per job (JSON lines with --json), its "order_id" also as "job_id". Exit 0 when every job is
+ready, 1 otherwise, 2 on usage errors.
 """
 
 from __future__ import annotations
@@ -104,7 +105,9 @@ def _job(path: Path, i: int, entry: Any, base: Path, out_dir: Path) -> dict[str,
         return str(v if Path(v).is_absolute() else base / v)
 
     job = dict(entry) if isinstance(entry, dict) else {}
-    order = str(job.pop("job_id", None) or job.get("order_id") or f"job-{i + 1}")
+    # "job_id" is the old name of "order_id" (JOBS.json files written before issue 14)
+    old = job.pop("job_id", None)
+    order = str(job.get("order_id") or old or f"job-{i + 1}")
     # A malformed job fails alone (bad_job, recorded); the others still print.
     error = None
     if not ("design" in job or (job.get("product") and job.get("photos"))):
@@ -227,6 +230,7 @@ def outcome(w: Worker, job: dict[str, Any], note: str | None = None) -> dict[str
     assert rec is not None
     out: dict[str, Any] = {
         "order_id": rec.id,
+        "job_id": rec.id,  # the same: a job's id is its order id (readers of the old name)
         "state": rec.state,
         "ok": rec.state == "ready",
         "attempts": rec.attempts,
