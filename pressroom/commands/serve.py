@@ -1,8 +1,10 @@
 """pressroom serve : run the thumbnail API, with the console beside it, under uvicorn.
 
 The settings are read once, here (PRESSROOM_* and --data), and handed to every worker with
-the app factory (`functools.partial(serve_app, settings)`, pickled into uvicorn's spawned
-workers): no command writes the environment for its workers to read back.
+the app factory (`functools.partial(serve_app, settings)`): no command writes the environment
+for its workers to read back. With --workers N the parent stays lean (_serve_workers): it binds
+the socket, forks N workers that each build the app and run uvicorn on it, and imports
+neither uvicorn nor the app itself.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "PRESSROOM_CONSOLE_TOKEN is set (sign in with that token). Keys come from "
         "PRESSROOM_SIGNING_KEY; PRESSROOM_ALLOW_UNSIGNED=1 accepts unsigned /_/... URLs "
         "(local development only). Prints the URLs once the port is bound. Exit 2 on a "
-        "setting that is not valid, 3 when the port is already in use.",
+        "setting that is not valid, 3 when the port is already in use or the workers cannot "
+        "start (a worker that dies while serving is replaced).",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8080, help="port (default 8080)")
@@ -70,37 +73,47 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     if args.data:
         settings = settings.replace(data_dir=args.data)
+    sock = _bind(args.host, args.port)  # before any URL is printed: the port may be taken
+    for line in urls(settings, args.host, sock.getsockname()[1]):
+        note(line)
+    if args.workers <= 1:
+        _serve(settings, args, sock)
+        return EXIT_OK
+    from ._serve_workers import WorkersFailed, supervise
+
+    # Linux copies TCP_NODELAY from the listening socket to every socket it accepts; asyncio
+    # only sets it on sockets whose proto is TCP, and ours was made with proto 0: without
+    # it each response's second write waits ~40 ms for a delayed ACK.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        supervise(args.workers, functools.partial(_serve, settings, args, sock))
+    except WorkersFailed as e:
+        raise WorkersDown(f"stopped: {e}") from None
+    return EXIT_OK
+
+
+def _serve(settings: Settings, args: argparse.Namespace, sock: socket.socket) -> None:
+    """One server process (the only one, or a forked worker) on the bound socket."""
     import uvicorn
 
-    sock = _bind(args.host, args.port)  # before any URL is printed: the port may be taken
     config = uvicorn.Config(
         functools.partial(serve_app, settings),
         factory=True,
         host=args.host,
         port=args.port,
-        workers=args.workers,
         log_level=args.log_level,
         access_log=False,
         server_header=False,
     )
-    for line in urls(settings, args.host, sock.getsockname()[1]):
-        note(line)
-    if args.workers <= 1:
-        uvicorn.Server(config).run(sockets=[sock])
-        return EXIT_OK
-    from uvicorn.supervisors import Multiprocess
-
-    # Workers rebuild this socket from its fd with proto 0, so asyncio never sets TCP_NODELAY
-    # on the connections they accept, and each response's second write waits ~40 ms for a
-    # delayed ACK (180 req/s instead of thousands). Linux copies the option from the
-    # listening socket to every socket it accepts.
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    Multiprocess(config, sockets=[sock]).run()
-    return EXIT_OK
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 class PortInUse(Fault):
     """The address is taken: an infrastructure fault (exit 3), said in one line."""
+
+
+class WorkersDown(Fault):
+    """The workers could not start or kept dying (exit 3); their errors are in the log."""
 
 
 def _bind(host: str, port: int) -> socket.socket:

@@ -1,0 +1,126 @@
+"""`pressroom serve --workers 2`: a lean parent that forks its workers on one socket (no
+uvicorn supervisor, no multiprocessing resource tracker), replaces a worker that dies and
+stops them all on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _group(pgid: int) -> dict[int, int]:
+    """pid -> parent pid of every live process in the process group."""
+    out = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            out[int(stat.parent.name)] = int(fields[1])
+    return out
+
+
+def _cmdline(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+
+
+def _wait_for(check, seconds: float = 60) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def _healthy(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/health", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PRESSROOM_")}
+    log = (tmp_path / "serve.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pressroom", "serve", "--port", str(port), "--workers", "2",
+         "--data", str(tmp_path / "data")],
+        stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(lambda: _healthy(base) or proc.poll() is not None)
+        assert proc.poll() is None, (tmp_path / "serve.log").read_text()
+        yield proc, base
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+def test_two_workers_under_a_lean_parent_and_sigterm_stops_them_all(
+    server: tuple[subprocess.Popen[bytes], str],
+) -> None:
+    proc, base = server
+    _wait_for(lambda: len(_group(proc.pid)) == 3, 30)
+    group = _group(proc.pid)
+    workers = [pid for pid, ppid in group.items() if ppid == proc.pid]
+    assert len(workers) == 2 and set(group) == {proc.pid, *workers}
+    assert not any("multiprocessing" in _cmdline(pid) for pid in group)  # no resource tracker
+    # The parent never loads the image engine or the web stack; the workers do.
+    assert "libvips" not in Path(f"/proc/{proc.pid}/maps").read_text()
+    assert all("libvips" in Path(f"/proc/{w}/maps").read_text() for w in workers)
+    assert _healthy(base)
+
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=10) == 0
+    _wait_for(lambda: not _group(proc.pid), 5)
+    assert time.monotonic() - t0 < 5
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{base}/health", timeout=2)
+
+
+def test_a_worker_that_dies_is_replaced(server: tuple[subprocess.Popen[bytes], str]) -> None:
+    proc, base = server
+    _wait_for(lambda: len(_group(proc.pid)) == 3, 30)
+    victim = next(pid for pid, ppid in _group(proc.pid).items() if ppid == proc.pid)
+    os.kill(victim, signal.SIGKILL)
+    _wait_for(lambda: victim not in _group(proc.pid) and len(_group(proc.pid)) == 3, 30)
+    for _ in range(4):  # both workers answer (the kernel spreads accepts between them)
+        assert _healthy(base)
+    assert proc.poll() is None
+
+
+def test_workers_that_cannot_start_stop_the_parent_with_one_line_each(tmp_path: Path) -> None:
+    (tmp_path / "data").write_text("a file where the data folder should be")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PRESSROOM_")}
+    r = subprocess.run(
+        [sys.executable, "-m", "pressroom", "serve", "--port", str(_free_port()), "--workers",
+         "2", "--data", str(tmp_path / "data")],
+        capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert r.returncode == 3
+    lines = r.stderr.strip().splitlines()
+    assert "Traceback" not in r.stderr
+    assert lines[-1] == "pressroom serve: stopped: a worker could not start"
+    assert 1 <= len(lines[:-1]) <= 2  # each worker once, not replaced again and again
+    assert all("could not start: [Errno 20] Not a directory" in line for line in lines[:-1])
