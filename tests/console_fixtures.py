@@ -20,6 +20,7 @@ from pressroom.config import Settings
 from pressroom.ingest.service import Ingestor
 from pressroom.storage import open_store
 from tests.system_tools import CHROMIUM, require_chromium
+from tests.test_book_fixtures import DEMO, DEMO_DIR
 
 TOKEN = "console-token-for-tests-7f3a9c"
 KEY = bytes.fromhex("c0ffee" * 8)
@@ -45,6 +46,9 @@ ACCEPTED = (
     "people/obama_standing.jpg",
     "hostile/payload_in_all_known_metadata.jpg",  # EXIF make/model "<script>alert(1)</script>"
 )
+# Medium photos from demo/photos/ that, with the five people and the copy, fill the 20-page
+# book without blank pages (a mostly blank book fails preflight: blank_pages).
+BOOK_DEMO = DEMO[:13]
 REJECTED = (
     "notimage/hopper.gif",  # unsupported_format
     "invalid/truncated_end_chunk.png",  # truncated
@@ -83,10 +87,13 @@ def populate(root: Path, corpus: Path) -> ConsoleData:
     # An upload whose file name is markup (names come from phones and browsers).
     flower = (corpus / "valid/jpeg/flower.jpg").read_bytes()
     ids["xss"] = ingestor.ingest_bytes(flower, XSS_NAME).id
+    for name in BOOK_DEMO:
+        ids[f"demo/{name}"] = ingestor.ingest_path(DEMO_DIR / name).id
     catalogue.announce("announced0001", {"source_name": "IMG_0001.HEIC"})
     ids["missing"] = "announced0001"
 
     people = [ids[p] for p in ACCEPTED[:5]] + [ids["copy"]]
+    people += [ids[f"demo/{name}"] for name in BOOK_DEMO]
     out = build(
         settings, people, "photobook-21x21", root / "print" / "book.pdf",
         previews=root / "print" / "previews", title="Summer <b>2026</b>", pad=True, workers=1,

@@ -27,6 +27,7 @@ from pressroom.console import with_console
 from pressroom.console.auth import COOKIE, TokenGate
 from pressroom.storage import open_store
 from tests.console_fixtures import (
+    BOOK_DEMO,
     TOKEN,
     XSS,
     XSS_NAME,
@@ -224,7 +225,8 @@ def test_no_page_reflects_input_unescaped(client: httpx.Client, data: ConsoleDat
 def test_grid_thumbnails_are_signed_and_served(client: httpx.Client, data: ConsoleData) -> None:
     page = client.get("/console/photos?state=uploaded", headers=AUTH).text
     srcs = re.findall(r'<img src="([^"]+)"', page)
-    assert len(srcs) == 9  # 6 corpus photos, the copy, the markup-named upload, the gone one
+    # 6 corpus photos, the copy, the markup-named upload, the gone one, the book's demo photos
+    assert len(srcs) == 9 + len(BOOK_DEMO)
     for src in srcs[:3]:
         assert not src.startswith("/_/")  # signed with the key, not unsigned
         r = client.get(src.replace("&amp;", "&"), headers={"Accept": "image/jpeg"})
@@ -283,9 +285,10 @@ def loaded(page: Any, selector: str) -> list[int]:
 
 def test_photo_grid_and_filter_to_rejected(page: Any, data: ConsoleData, tmp_path: Path) -> None:
     cards = page.locator("li.card")
-    assert cards.count() == 13  # 9 uploaded + 3 rejected + 1 announced
+    uploaded = 9 + len(BOOK_DEMO)  # see test_grid_thumbnails_are_signed_and_served
+    assert cards.count() == uploaded + 3 + 1  # + 3 rejected + 1 announced
     widths = loaded(page, "li.card img")
-    assert len(widths) == 9 and all(w == 400 for w in widths)  # 200 CSS px at dpr 2
+    assert len(widths) == uploaded and all(w == 400 for w in widths)  # 200 CSS px at dpr 2
     page.screenshot(path=str(tmp_path / "grid.png"), full_page=True)
 
     page.select_option("select[name=state]", "rejected")  # submits itself (console.js)
