@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pressroom.products.designer.geometry import frame_rect, page_size, safe_zone, side
+from pressroom.products.designer.geometry import frame_rect, page_size, safe_zone, side, text_box
 from pressroom.products.model import Layout, Product, Rect, TextBox
 
 
@@ -58,9 +58,10 @@ def page_geometry(
     areas: tuple[Area, ...] = ()
     boxes: dict[str, tuple[Rect, TextBox]] = {}
     if layout is not None:
-        areas = tuple(Area(frame_rect(f, trim, product.bleed, trim), safe) for f in layout.frames)
+        frames = [frame_rect(f, trim, product.bleed, trim) for f in layout.frames]
+        areas = tuple(Area(r, safe) for r in frames)
         for name, box in zip(box_names(layout), layout.texts, strict=True):
-            boxes[name] = (in_area(box.rect, trim), box)
+            boxes[name] = text_box(box, trim, safe, frames)  # as auto-design sets it
     return PageGeometry(number, w, h, product.bleed, safe, side(product, number), areas, boxes)
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
-from ..model import Frame, Layout, Product, Rect
+from ..model import Frame, Layout, Product, Rect, TextBox
+
+GLYPH_EM = 0.6  # a line's glyphs reach this many em from its box's centre (descenders)
 
 
 def page_size(product: Product, aspect: float | None = None) -> tuple[float, float]:
@@ -54,6 +57,28 @@ def frame_rect(frame: Frame, area: Rect, bleed: float, trim: Rect) -> Rect:
     right = bleed if abs(r.x1 - trim.x1) < eps else 0
     bottom = bleed if abs(r.y1 - trim.y1) < eps else 0
     return r.inset(-left, -top, -right, -bottom)
+
+
+def text_box(box: TextBox, trim: Rect, safe: Rect, frames: list[Rect]) -> tuple[Rect, TextBox]:
+    """A page text box in page mm, kept inside the safe zone: a printer's safe zone can be
+    larger than the product's the layout was drawn for (Lulu's 12.7 mm), so the box moves in
+    from the edge it crosses, but not over the frames beside it, and the size shrinks to what
+    the box then holds. Inside the safe zone already: the layout's box, unchanged."""
+    r = Rect(trim.x + box.rect.x * trim.w, trim.y + box.rect.y * trim.h,
+             box.rect.w * trim.w, box.rect.h * trim.h)  # fmt: skip
+    if safe.contains(r, 1e-6):
+        return r, box
+    x0, x1 = max(r.x, safe.x), min(r.x1, safe.x1)
+    y0, y1 = r.y, r.y1
+    if y1 > safe.y1:  # under the safe zone: up, no higher than the frames above it
+        above = max((f.y1 for f in frames if f.y1 <= r.y + 1e-6), default=safe.y)
+        y0, y1 = max(min(y0, safe.y1 - r.h), above, safe.y), safe.y1
+    elif y0 < safe.y:  # above it: down, no lower than the frames below it
+        below = min((f.y for f in frames if f.y >= r.y1 - 1e-6), default=safe.y1)
+        y0, y1 = safe.y, min(max(y1, safe.y + r.h), below, safe.y1)
+    rect = Rect(x0, y0, max(0.0, x1 - x0), max(0.0, y1 - y0))
+    fits = rect.h / 2 / GLYPH_EM * 72 / 25.4  # the largest size whose glyphs stay in the box
+    return rect, replace(box, size_pt=min(box.size_pt, math.floor(fits * 100) / 100))
 
 
 def layout_frames(product: Product, layout: Layout, aspect: float | None = None) -> list[Rect]:

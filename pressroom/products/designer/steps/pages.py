@@ -10,7 +10,7 @@ from ...book import Book, Page, Placement, Text
 from ...model import Product, Rect, TextBox, layouts
 from ..context import DesignContext, PagePlan
 from ..crop import place
-from ..geometry import frame_rect, page_size, safe_zone, side
+from ..geometry import frame_rect, page_size, safe_zone, side, text_box
 from .group import dates
 
 
@@ -27,9 +27,8 @@ def _book_dates(ctx: DesignContext) -> str:
     return "" if any(str(y) in ctx.title for y in years) else dates(ctx.photos)
 
 
-def _text(box: TextBox, text: str, area: Rect) -> Text:
-    r = box.rect
-    rect = Rect(area.x + r.x * area.w, area.y + r.y * area.h, r.w * area.w, r.h * area.h)
+def _text(box: TextBox, text: str, trim: Rect, safe: Rect, frames: list[Rect]) -> Text:
+    rect, box = text_box(box, trim, safe, frames)  # inside the (printer's) safe zone
     return Text(rect, text, box.size_pt, box.align, box.rotate, box.colour, box.box)
 
 
@@ -39,9 +38,9 @@ def build_page(ctx: DesignContext, plan: PagePlan, number: int) -> Page:
     w, h = page_size(prod, plan.photos[0].aspect if plan.photos else None)
     trim = Rect(0, 0, w, h)
     safe = safe_zone(prod, w, h, number)
+    frames = [frame_rect(frame, trim, prod.bleed, trim) for frame in lay.frames]
     placements = [
-        place(plan.photos[pi], frame_rect(frame, trim, prod.bleed, trim), safe, prod)
-        for frame, pi in zip(lay.frames, plan.assignment, strict=True)
+        place(plan.photos[pi], r, safe, prod) for r, pi in zip(frames, plan.assignment, strict=True)
     ]
     texts = []
     if plan.kind in ("text", "title"):
@@ -50,10 +49,16 @@ def build_page(ctx: DesignContext, plan: PagePlan, number: int) -> Page:
             "chapter": (ch.title or ch.place) if ch else ctx.title,
             "caption": (ch.place if ch.title else "") if ch else _book_dates(ctx),
         }
-        texts = [_text(b, words.get(b.role, ""), trim) for b in lay.texts if words.get(b.role)]
+        texts = [
+            _text(b, words.get(b.role, ""), trim, safe, frames)
+            for b in lay.texts
+            if words.get(b.role)
+        ]
     else:
         cap = caption_text(ctx, plan)
-        texts = [_text(b, cap, trim) for b in lay.texts if b.role == "caption" and cap]
+        texts = [
+            _text(b, cap, trim, safe, frames) for b in lay.texts if b.role == "caption" and cap
+        ]
     return Page(number, w, h, prod.bleed, lay.id, placements, texts, safe, side(prod, number))
 
 
