@@ -87,7 +87,10 @@ def test_two_workers_under_a_lean_parent_and_sigterm_stops_them_all(
     assert not any("multiprocessing" in _cmdline(pid) for pid in group)  # no resource tracker
     # The parent never loads the image engine or the web stack; the workers do.
     assert "libvips" not in Path(f"/proc/{proc.pid}/maps").read_text()
-    assert all("libvips" in Path(f"/proc/{w}/maps").read_text() for w in workers)
+    # Each worker loads the engine while it builds its app: wait for that, not for the fork.
+    loaded = lambda: all("libvips" in Path(f"/proc/{w}/maps").read_text() for w in workers)  # noqa: E731
+    _wait_for(loaded, 30)
+    assert loaded()
     assert _healthy(base)
 
     t0 = time.monotonic()

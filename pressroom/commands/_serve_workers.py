@@ -91,7 +91,7 @@ def supervise(n: int, work: Callable[[], None]) -> None:
         raise WorkersFailed(failure)
 
 
-def _fork(work: Callable[[], None], mask: set[signal.Signals], parent: int) -> int:
+def _fork(work: Callable[[], None], mask: set[int | signal.Signals], parent: int) -> int:
     sys.stdout.flush()
     sys.stderr.flush()
     pid = os.fork()
