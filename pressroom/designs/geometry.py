@@ -85,19 +85,6 @@ def cover_geometry(product: Product, layout: Layout, pages: int) -> PageGeometry
     return PageGeometry(0, w, h, b, safe["front"], None, tuple(areas), boxes, panels, spine)
 
 
-def fit(aspect: float, area: Rect) -> Rect:
-    """The largest rectangle of `aspect` centred in `area`."""
-    if area.aspect > aspect:
-        w = area.h * aspect
-        return Rect(area.x + (area.w - w) / 2, area.y, w, area.h)
-    h = area.w / aspect
-    return Rect(area.x, area.y + (area.h - h) / 2, area.w, h)
-
-
-def scaled(r: Rect, s: float) -> Rect:
-    """`r` scaled by s about its centre."""
-    w, h = r.w * s, r.h * s
-    return Rect(r.x + (r.w - w) / 2, r.y + (r.h - h) / 2, w, h)
 
 
 def contain_area(area: Area) -> Rect:

@@ -15,7 +15,7 @@ from pressroom.products.designer.steps.pages import spread_half, spread_placemen
 from pressroom.products.model import Product, Rect
 
 from .document import DECIMALS
-from .geometry import Area, contain_area, fit, scaled
+from .geometry import Area, contain_area
 
 SAME = 0.5 * 10**-DECIMALS  # a written fraction stands for anything this close
 
@@ -33,7 +33,7 @@ def slot_of(pl: Placement, area: Area) -> dict[str, Any]:
         "crop": [r6(c.x / W), r6(c.y / H), r6(c.w / W), r6(c.h / H)],
     }
     contain = "fitted" in pl.flags
-    base = fit(c.w / c.h, contain_area(area)) if contain else area.frame
+    base = contain_area(area).fit(c.w / c.h) if contain else area.frame
     if contain:
         slot["fit"] = "contain"
     s = pl.image.w / base.w
@@ -75,12 +75,12 @@ def place_slot(
     crop = Rect(fx * W, fy * H, fw * W, fh * H)
     flags = []
     if want[1] == "contain":
-        image = fit(crop.w / crop.h, contain_area(area))
+        image = contain_area(area).fit(crop.w / crop.h)
         flags.append("fitted")
     else:
         image = area.frame
     if want[2] < 1:
-        image = scaled(image, want[2])
+        image = image.scaled(want[2])
         flags.append("shrunk")
     ppi = crop.w / (image.w / 25.4)
     if ppi < product.target_ppi - 0.5:

@@ -43,6 +43,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from .icc import tags as icc_tags
+
 __all__ = ["is_display_p3", "p3_to_srgb", "p3_colorants"]
 
 # --- the colour science (ICC: colorants are XYZ of each primary, Bradford-adapted to D50) --
@@ -94,20 +96,6 @@ def srgb_encode(x: np.ndarray) -> np.ndarray:
 
 # --- reading just enough of an ICC profile ---------------------------------------------------
 
-
-def _tags(profile: bytes) -> dict[bytes, bytes]:
-    if len(profile) < 132:
-        return {}
-    (count,) = struct.unpack_from(">I", profile, 128)
-    tags: dict[bytes, bytes] = {}
-    for i in range(min(count, 256)):
-        off = 132 + 12 * i
-        if off + 12 > len(profile):
-            break
-        sig, start, size = struct.unpack_from(">4sII", profile, off)
-        if start + size <= len(profile):
-            tags[sig] = profile[start : start + size]
-    return tags
 
 
 def _xyz(tag: bytes | None) -> np.ndarray | None:
@@ -162,7 +150,7 @@ def p3_colorants(profile: bytes | None) -> tuple[float, ...] | None:
         return None
     if profile[16:20] != b"RGB " or profile[20:24] != b"XYZ ":
         return None
-    tags = _tags(profile)
+    tags = icc_tags(profile)
     if any(t in tags for t in (b"A2B0", b"A2B1", b"A2B2", b"D2B0")):
         return None  # lcms would use the LUT, not the matrix
     cols = [c for t in (b"rXYZ", b"gXYZ", b"bXYZ") if (c := _xyz(tags.get(t))) is not None]

@@ -12,26 +12,26 @@ _SRGB_COLORANTS = {
 }
 
 
-def _tags(icc: bytes) -> dict[bytes, bytes]:
+def tags(icc: bytes) -> dict[bytes, bytes]:
     if len(icc) < 132:
         return {}
     (count,) = struct.unpack_from(">I", icc, 128)
-    tags: dict[bytes, bytes] = {}
+    out: dict[bytes, bytes] = {}
     for i in range(min(count, 256)):
         off = 132 + 12 * i
         if off + 12 > len(icc):
             break
         sig, start, size = struct.unpack_from(">4sII", icc, off)
         if start + size <= len(icc):
-            tags[sig] = icc[start : start + size]
-    return tags
+            out[sig] = icc[start : start + size]
+    return out
 
 
 def description(icc: bytes | None) -> str | None:
     """The profile's 'desc' text (v2 textDescriptionType or v4 multiLocalizedUnicodeType)."""
     if not icc:
         return None
-    desc = _tags(icc).get(b"desc", b"")
+    desc = tags(icc).get(b"desc", b"")
     try:
         if desc[:4] == b"desc":
             (n,) = struct.unpack_from(">I", desc, 8)
@@ -61,9 +61,9 @@ def is_srgb(icc: bytes | None) -> bool:
     """
     if not icc:
         return True
-    tags = _tags(icc)
+    found = tags(icc)
     for sig, want in _SRGB_COLORANTS.items():
-        tag = tags.get(sig, b"")
+        tag = found.get(sig, b"")
         if len(tag) < 20 or tag[:4] != b"XYZ ":
             return False
         got = [v / 65536 for v in struct.unpack_from(">iii", tag, 8)]

@@ -55,6 +55,19 @@ class Rect:
             and o.y1 <= self.y1 + tol
         )
 
+    def fit(self, aspect: float) -> Rect:
+        """The largest rectangle of `aspect` centred in this one."""
+        if self.aspect > aspect:
+            w = self.h * aspect
+            return Rect(self.x + (self.w - w) / 2, self.y, w, self.h)
+        h = self.w / aspect
+        return Rect(self.x, self.y + (self.h - h) / 2, self.w, h)
+
+    def scaled(self, s: float) -> Rect:
+        """This rectangle scaled by s about its centre."""
+        w, h = self.w * s, self.h * s
+        return Rect(self.x + (self.w - w) / 2, self.y + (self.h - h) / 2, w, h)
+
     def to_list(self) -> list[float]:
         return [round(v, 4) for v in (self.x, self.y, self.w, self.h)]
 

@@ -61,18 +61,6 @@ def _slide(
     return min(max(want, lo), hi)
 
 
-def _fit(aspect: float, area: Rect) -> Rect:
-    """The largest rectangle of `aspect` centred in `area`."""
-    if area.aspect > aspect:
-        w = area.h * aspect
-        return Rect(area.x + (area.w - w) / 2, area.y, w, area.h)
-    h = area.w / aspect
-    return Rect(area.x, area.y + (area.h - h) / 2, area.w, h)
-
-
-def _scale_about_centre(r: Rect, s: float) -> Rect:
-    w, h = r.w * s, r.h * s
-    return Rect(r.x + (r.w - w) / 2, r.y + (r.h - h) / 2, w, h)
 
 
 def faces_on_page(faces: list[Rect], crop: Rect, image: Rect) -> list[Rect]:
@@ -153,21 +141,21 @@ def place(photo: PhotoFacts, frame: Rect, safe: Rect, product: Product) -> Place
         crop, image = Rect(sx, sy, cw, ch), frame
     else:  # the whole photo, inside the safe part of the frame
         crop = Rect(0, 0, W, H)
-        image = _fit(W / H, allowed if allowed.w > 0 and allowed.h > 0 else frame)
+        image = (allowed if allowed.w > 0 and allowed.h > 0 else frame).fit(W / H)
         flags.append("fitted")
     ppi = crop.w / (image.w / 25.4)
     if ppi < product.min_ppi - EPS:
-        image = _scale_about_centre(image, ppi / product.min_ppi)
+        image = image.scaled(ppi / product.min_ppi)
         ppi = product.min_ppi
         flags.append("shrunk")
         on_page = faces_on_page(faces, crop, image)
         if not all(safe.contains(f) for f in on_page):
             crop = Rect(0, 0, W, H)
             area = allowed if allowed.w > 0 and allowed.h > 0 else frame
-            image = _fit(W / H, area)
+            image = area.fit(W / H)
             max_w = W / product.min_ppi * 25.4
             if image.w > max_w:
-                image = _scale_about_centre(image, max_w / image.w)
+                image = image.scaled(max_w / image.w)
             ppi = crop.w / (image.w / 25.4)
             flags.append("fitted")
     if ppi < product.target_ppi - 0.5:
