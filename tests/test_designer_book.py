@@ -14,12 +14,13 @@ import pytest
 
 from pressroom.designs import dumps, from_book, parse, to_book
 from pressroom.photos import PhotoFacts
+from pressroom.printers import printers
 from pressroom.products import design, get_product, layouts
 from pressroom.products.book import Book, Page, Placement
 from pressroom.products.designer.crop import place
 from pressroom.products.designer.geometry import layout_frames, safe_zone
 from pressroom.products.designer.score import WEIGHTS, face_ok
-from pressroom.products.designer.steps.cover import _clear
+from pressroom.products.designer.steps.cover import SHARPEN, _clear
 from pressroom.products.model import Rect
 from tests.test_book_fixtures import BIG, PEOPLE, Library, library  # noqa: F401
 
@@ -217,6 +218,41 @@ def test_demo_cover_shows_people_with_the_title_off_them(demo: Library, product:
     again, findings = to_book(parse(dumps(from_book(book))), {p.id: p for p in photos})
     assert again is not None and again.cover is not None
     assert again.cover.to_dict() == cover.to_dict(), findings.items
+
+
+@pytest.mark.parametrize("printer", sorted(printers()))
+def test_demo_cover_prints_every_photo_at_the_target_for_each_printer(
+    demo: Library, printer: str
+) -> None:
+    """The demo book's cover for each printer: a photo of people on the front, every cover
+    photo at 300 ppi or more. A picture framed on the board a little short of it (offset-fogra39:
+    298.8 ppi in cover-band's frame) is drawn slightly smaller about its frame's centre, never
+    under SHARPEN of the frame, its faces still in the front's safe panel and off the title;
+    the design document says so (scale) and reads back the same cover."""
+    photos = demo_photos(demo)
+    book = design(photos, "photobook-21x21", title="pressroom demo", pad=True, printer=printer)
+    cover = book.cover
+    assert cover is not None and cover.safe is not None
+    front = cover.placements[0]
+    assert front.faces and "fitted" not in front.flags
+    for pl in cover.placements:
+        assert pl.ppi >= book.target_ppi - 0.5, (pl.photo_id, pl.ppi)
+        assert pl.frame.contains(pl.image, 1e-6)
+        assert pl.image.w >= SHARPEN * pl.frame.w - 1e-6
+        if pl.image.w < pl.frame.w - 1e-6:  # drawn smaller: only as much as the ppi needs
+            assert "shrunk" in pl.flags and pl.ppi < book.target_ppi + 0.01
+            c = (pl.image.x + pl.image.w / 2, pl.image.y + pl.image.h / 2)
+            assert c == pytest.approx((pl.frame.x + pl.frame.w / 2, pl.frame.y + pl.frame.h / 2))
+    for f in front.faces:
+        assert cover.safe.contains(f, 1e-6)
+    title = next(t for t in cover.texts if t.rotate == 0)
+    assert title_off_people(title.rect, front)
+    doc = from_book(book)
+    scaled = [s for s in doc["cover"]["slots"] if "scale" in s]
+    assert len(scaled) == sum(pl.image.w < pl.frame.w - 1e-6 for pl in cover.placements)
+    again, findings = to_book(parse(dumps(doc)), {p.id: p for p in photos})
+    assert again is not None and again.cover is not None and findings.ok
+    assert again.cover.to_dict() == cover.to_dict()
 
 
 def test_a_cover_without_people_keeps_its_photo_full_bleed(library: Library) -> None:

@@ -20,7 +20,7 @@ from pressroom.products import design, get_product
 from pressroom.products.book import Book
 from pressroom.products.model import PT_PER_MM
 from pressroom.render.print import RenderResult, render_book
-from tests.test_book_fixtures import PEOPLE, Library, library, sh  # noqa: F401
+from tests.test_book_fixtures import BIG, DEMO, PEOPLE, Library, library, sh  # noqa: F401
 
 PRINTERS = sorted(printers())
 KINDS = {  # what each printer gets made: product, photos
@@ -278,3 +278,51 @@ def test_preflight_says_what_is_wrong_with_the_padded_book(
     (f,) = [f for f in r.findings if f.code == "blank_pages"]
     assert f.pages == blank and f.level == "fail"  # over a quarter of the book
     assert r.product == m.book.product and not r.ok
+
+
+def test_a_book_renders_for_the_printer_it_was_designed_for(
+    library: Library, tmp_path: Path
+) -> None:
+    """render_book without printer= takes the book's own (its flavour and output intent); a
+    book designed for one printer is not rendered for another."""
+    for printer in PRINTERS:
+        p = get_printer(printer)
+        book = design(library.photos(["jolla.jpg"]), "print-7x5", printer=printer)
+        out = tmp_path / f"{printer}.pdf"
+        render_book(book, library.store, out)
+        with pikepdf.open(out) as pdf:
+            (oi,) = pdf.Root.OutputIntents
+            assert str(oi.OutputConditionIdentifier) == p.intent.identifier
+            assert str(pdf.trailer.Info.GTS_PDFXVersion).startswith(
+                "PDF/X-1" if p.pdfx == "X-1a" else "PDF/X-4"
+            )
+        assert main(["preflight", "--strict", "--printer", printer, str(out)]) == 0
+        other = next(o for o in PRINTERS if o != printer)
+        with pytest.raises(ValueError, match=f"designed for printer {printer}"):
+            render_book(book, library.store, tmp_path / "other.pdf", printer=other)
+
+
+def test_pages_of_several_pictures_give_the_same_bytes(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pictures are named Im0, Im1, ... in the order the page draws them (reportlab names them
+    after the md5 of a temporary path, which differs on every run)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    book = design(library.photos([*PEOPLE, *BIG, *DEMO]), "photobook-21x21", pad=True)
+    book.pages = [max(book.pages, key=lambda p: len(p.placements))]  # one page, 2+ pictures
+    book.cover = None
+    assert len(book.pages[0].placements) >= 2
+    outs = []
+    for i in range(2):
+        out = tmp_path / str(i) / "b.pdf"
+        render_book(book, library.store, out, workers=2)
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    with pikepdf.open(tmp_path / "0" / "b.pdf") as pdf:
+        for page in pdf.pages:
+            drawn = [
+                str(i.operands[0])
+                for i in pikepdf.parse_content_stream(page)
+                if str(i.operator) == "Do"
+            ]
+            assert drawn == [f"/Im{n}" for n in range(len(drawn))]

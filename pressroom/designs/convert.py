@@ -15,6 +15,7 @@ from typing import Any
 
 from pressroom.photos import PhotoFacts
 from pressroom.products.book import Book, Page, Text
+from pressroom.products.designer.steps.cover import cover_place
 from pressroom.products.model import Product, Rect, UnknownProduct, get_product, layouts
 
 from .document import VERSION, colour_hex, colour_rgb
@@ -254,10 +255,11 @@ def _cover(
             "cover",
         )
     placements = []
-    for (i, s), area in zip(enumerate(slots, 1), geo.areas, strict=False):
+    for (i, s), area, frame in zip(enumerate(slots, 1), geo.areas, lay.frames, strict=False):
         p = _photo(s, photos, f, "cover", i)
         if p is not None and _crop_ok(s, f, "cover", i):
-            placements.append(place_slot(s, p, area, product))
+            auto = cover_place(p, frame, area.frame, area.safe, product)  # as auto-design
+            placements.append(place_slot(s, p, area, product, auto))
     texts = []
     title = doc.get("title", "")
     words = {"title": d.get("title", title), "spine": d.get("spine", title)}

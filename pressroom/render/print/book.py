@@ -124,13 +124,19 @@ def render_book(
     workers: pages rendered at once, on threads (0 = one per core); threads need no
     /dev/shm, so this works on Lambda too.
     printer: the printer the files are for (a Printer or its id): its PDF/X flavour, output
-    intent, separation and ink limit. None: PDF/X-4 sRGB, or with pdfx="1a" FOGRA39 offset.
+    intent, separation and ink limit. None: the printer the book was designed for
+    (book.printer), else PDF/X-4 sRGB, or with pdfx="1a" FOGRA39 offset. A book designed for
+    one printer (its bleed, safe zone, cover) is not rendered for another (ValueError).
     """
     from .pdfx import FLAVOURS, PDFX, PdfxWriter
 
     started = time.perf_counter()
+    if printer is None:
+        printer = book.printer
     if isinstance(printer, str):
         printer = get_printer(printer)
+    if printer is not None and book.printer and printer.id != book.printer:
+        raise ValueError(f"the book was designed for printer {book.printer}, not {printer.id}")
     if printer is not None:
         flavour = FLAVOURS[printer.pdfx]
         if pdfx not in (None, flavour):

@@ -92,14 +92,19 @@ def _pdf_string(s: str) -> bytes:
 
 def _rename_xobjects(src: pikepdf.Pdf, page: pikepdf.Dictionary) -> None:
     """reportlab names a picture after the md5 of its temporary file's path; name them Im0,
-    Im1, ... instead, so the same book gives the same bytes wherever it was rendered."""
+    Im1, ... in the order the page draws them instead, so the same book gives the same bytes
+    wherever it was rendered (sorting the md5 names would order them by the random path)."""
     xobjects = page.Resources.get("/XObject")
     if not xobjects:
         return
-    names = {k: f"/Im{i}" for i, k in enumerate(sorted(xobjects.keys()))}
+    content = pikepdf.parse_content_stream(pikepdf.Page(page))
+    drawn = [str(i.operands[0]) for i in content if str(i.operator) == "Do" and i.operands]
+    order = [k for k in dict.fromkeys(drawn) if k in xobjects]
+    order += sorted(set(xobjects.keys()) - set(order))  # drawn by no operator: by name
+    names = {k: f"/Im{i}" for i, k in enumerate(order)}
     page.Resources.XObject = pikepdf.Dictionary({names[k]: v for k, v in xobjects.items()})
     ops: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
-    for inst in pikepdf.parse_content_stream(pikepdf.Page(page)):
+    for inst in content:
         operands = inst.operands
         if str(inst.operator) == "Do" and operands and str(operands[0]) in names:
             inst = pikepdf.ContentStreamInstruction([Name(names[str(operands[0])])], inst.operator)

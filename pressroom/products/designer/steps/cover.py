@@ -10,22 +10,29 @@ face heights below it): the title over the photo at the foot (cover-hero) or the
 (cover-hero-top) of a full-bleed front, else the photo framed on the board with the title on
 the plain board below it (cover-band), which a person never blocks. The back gets the next
 best photo.
+
+A picture framed on the board (not bleeding) that falls a little short of the target ppi is
+drawn slightly smaller than its frame, about the frame's centre (down to SHARPEN of it), so it
+reaches the target: the board around it simply shows a little more. The design document writes
+that as the slot's scale, and reads it back through cover_place.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from pressroom.photos import PhotoFacts
 
 from ...book import Page, Placement, Text
-from ...model import CoverPanels, Layout, Rect, TextBox, layouts
-from ..context import DesignContext
-from ..crop import HEADROOM, place
+from ...model import CoverPanels, Frame, Layout, Product, Rect, TextBox, layouts
+from ..context import DesignContext, face_rects
+from ..crop import HEADROOM, faces_on_page, place
 from ..geometry import frame_rect
 
 TRY = 12  # best-ranked photos tried for the front
 BODY = 3.0  # face heights below a face that are still the person (the title stays off them)
+SHARPEN = 0.9  # a framed picture may be drawn down to this share of its frame to reach target
 
 
 def _rank(p: PhotoFacts, aspect: float) -> tuple[float, str]:
@@ -53,6 +60,29 @@ def _clear(r: Rect, pl: Placement) -> bool:
     return True
 
 
+def cover_place(
+    photo: PhotoFacts, frame: Frame, rect: Rect, safe: Rect, prod: Product
+) -> Placement:
+    """A cover frame's placement: crop.place, and for a frame on the board (no bleed) a little
+    short of the target ppi, the same crop drawn smaller about the frame's centre until it
+    reaches the target (the scale a multiple of 1e-6, as the design document writes it)."""
+    pl = place(photo, rect, safe, prod)
+    if frame.bleed or pl.flags != ["low_ppi"] or pl.ppi <= 0:
+        return pl
+    s = math.floor(pl.ppi / prod.target_ppi * 1e6) / 1e6
+    if s < SHARPEN:
+        return pl
+    image = pl.frame.scaled(s)
+    whole = Rect(0, 0, photo.width, photo.height)
+    faces = [f.intersect(whole) for f in face_rects(photo)]
+    faces = [f for f in faces if f.w > 0 and f.h > 0]
+    ppi = pl.crop.w / (image.w / 25.4)
+    flags = ["shrunk"] + (["low_ppi"] if ppi < prod.target_ppi - 0.5 else [])
+    return replace(
+        pl, image=image, ppi=ppi, faces=faces_on_page(faces, pl.crop, image), flags=flags
+    )
+
+
 def _front(ctx: DesignContext, lay: Layout, photo: PhotoFacts, cp: CoverPanels, trim: Rect) -> bool:
     """Does `photo` suit `lay`'s front: faces safe, sharp enough, the title off its people?"""
     prod = ctx.product
@@ -60,7 +90,7 @@ def _front(ctx: DesignContext, lay: Layout, photo: PhotoFacts, cp: CoverPanels, 
     if frame is None:
         return True
     r = frame_rect(frame, (cp.art if frame.bleed else cp.visible)["front"], prod.cover_bleed, trim)
-    pl = place(photo, r, cp.safe["front"], prod)
+    pl = cover_place(photo, frame, r, cp.safe["front"], prod)
     if "fitted" in pl.flags or not all(cp.safe["front"].contains(f, 1e-6) for f in pl.faces):
         return False
     if pl.ppi < (prod.target_ppi + prod.min_ppi) / 2:  # the cover is seen up close
@@ -103,7 +133,8 @@ def cover(ctx: DesignContext) -> None:
     for frame, photo in zip(lay.frames, order, strict=False):
         panel = frame.panel or "front"
         area = (art if frame.bleed else panels)[panel]
-        placements.append(place(photo, frame_rect(frame, area, b, trim), safe[panel], prod))
+        r = frame_rect(frame, area, b, trim)
+        placements.append(cover_place(photo, frame, r, safe[panel], prod))
     texts = []
     for box in lay.texts:
         panel = box.panel or "front"
