@@ -6,7 +6,9 @@ measures (score.py) turned into penalties, heavier where a designer would redo t
 - ppi: under target, W_PPI x (target / ppi - 1), and REACHABLE times more plus a step when
   another frame of the product takes the photo to the target (it belongs there);
 - faces: W_FACE for each face cut or without headroom; W_FITTED when no crop could keep the
-  faces safe and the whole photo sits inside the frame with white around it.
+  faces safe and the whole photo sits inside the frame with white around it;
+- coverage: a page whose pictures cover less than score.COVERAGE_FULL of its trim costs
+  W_COVER x the share missing (a sparse page: small pictures on white).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pressroom.photos import PhotoFacts
 from ..book import Page, Placement
 from ..model import Product, Rect
 from .crop import with_headroom
-from .score import crop_loss, face_ok
+from .score import COVERAGE_FULL, crop_loss, face_ok
 
 W_CROP = 2.0
 W_PPI = 2.0
@@ -25,6 +27,7 @@ MISSED_TARGET = 12.0  # a photo under target that a smaller frame would take to 
 W_FACE = 4.0
 W_FITTED = 20.0
 W_SHRUNK = 1.5
+W_COVER = 2.0
 
 
 def ppi_cost(ppi: float, reach: float, product: Product) -> float:
@@ -69,3 +72,14 @@ def exact(pl: Placement, page: Page, reach: float, product: Product) -> float:
     if "shrunk" in pl.flags:
         cost += W_SHRUNK
     return cost
+
+
+def shown(pl: Placement, page: Page) -> float:
+    """Share of the page's trim the placement's picture covers."""
+    r = pl.image.intersect(Rect(0, 0, page.width, page.height))
+    return r.w * r.h / (page.width * page.height)
+
+
+def coverage_cost(share: float) -> float:
+    """A page whose pictures cover `share` of its trim."""
+    return W_COVER * max(0.0, COVERAGE_FULL - share) / COVERAGE_FULL

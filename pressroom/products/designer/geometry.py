@@ -50,7 +50,7 @@ def frame_rect(frame: Frame, area: Rect, bleed: float, trim: Rect) -> Rect:
         frame.rect.h * area.h,
     )
     if not frame.bleed:
-        return r
+        return keep_shape(r, frame.aspect, area)
     eps = 1e-6
     left = bleed if abs(r.x - trim.x) < eps else 0
     top = bleed if abs(r.y - trim.y) < eps else 0
@@ -59,13 +59,45 @@ def frame_rect(frame: Frame, area: Rect, bleed: float, trim: Rect) -> Rect:
     return r.inset(-left, -top, -right, -bottom)
 
 
+CAPTION_GAP = 2.5  # mm between pictures and the caption under them
+CENTRED = 0.05  # of the area: a frame this near its centre shrinks about its own centre
+
+
+def _shrink(lo: float, hi: float, size: float, a0: float, a1: float) -> tuple[float, float]:
+    """A span [lo, hi] cut to `size`: about its centre when that is near the area's (a0..a1)
+    centre, else kept against its edge nearer that centre (the side its neighbours are on)."""
+    c, mid = (lo + hi) / 2, (a0 + a1) / 2
+    if abs(c - mid) <= CENTRED * (a1 - a0):
+        return c - size / 2, size
+    return (hi - size, size) if c < mid else (lo, size)
+
+
+def keep_shape(r: Rect, aspect: tuple[float, float], area: Rect) -> Rect:
+    """A framed (non-bleed) frame keeps the shape its layout declares on every page shape:
+    one drawn as a 4:3 landscape on a square page would be square on A4 portrait and a strip
+    on 28x21, so it is cut to the nearest aspect in its range, towards its neighbours."""
+    lo, hi = aspect
+    if r.w <= 0 or r.h <= 0 or lo <= r.aspect <= hi:
+        return r
+    if r.aspect > hi:  # too wide: narrower
+        x, w = _shrink(r.x, r.x1, r.h * hi, area.x, area.x1)
+        return Rect(x, r.y, w, r.h)
+    y, h = _shrink(r.y, r.y1, r.w / lo, area.y, area.y1)
+    return Rect(r.x, y, r.w, h)
+
+
 def text_box(box: TextBox, trim: Rect, safe: Rect, frames: list[Rect]) -> tuple[Rect, TextBox]:
     """A page text box in page mm, kept inside the safe zone: a printer's safe zone can be
     larger than the product's the layout was drawn for (Lulu's 12.7 mm), so the box moves in
     from the edge it crosses, but not over the frames beside it, and the size shrinks to what
-    the box then holds. Inside the safe zone already: the layout's box, unchanged."""
+    the box then holds. Inside the safe zone already: the layout's box, unchanged. A caption
+    sits CAPTION_GAP under the pictures above it (frames keep their shape, so on some page
+    shapes they end well above the layout's caption box)."""
     r = Rect(trim.x + box.rect.x * trim.w, trim.y + box.rect.y * trim.h,
              box.rect.w * trim.w, box.rect.h * trim.h)  # fmt: skip
+    over = [f.y1 for f in frames if f.y1 <= r.y + 1e-6 and f.x < r.x1 and f.x1 > r.x]
+    if box.role == "caption" and over and max(over) + CAPTION_GAP < r.y:
+        r = Rect(r.x, max(over) + CAPTION_GAP, r.w, r.h)
     if safe.contains(r, 1e-6):
         return r, box
     x0, x1 = max(r.x, safe.x), min(r.x1, safe.x1)

@@ -5,7 +5,7 @@ x 100. The terms and their weights:
 
 | term        | weight | goodness                                                          |
 |-------------|--------|-------------------------------------------------------------------|
-| coverage    | 0.10   | share of each page's trim covered by pictures, / 0.5, capped at 1   |
+| coverage    | 0.10   | share of each page's trim covered by pictures, / 0.7, capped at 1   |
 | crop        | 0.15   | 1 - mean share of each photo cut away by its crop                  |
 | faces       | 0.25   | 1 - share of faces cut (outside picture, trim or safe zone) or     |
 |             |        | without headroom (crop.HEADROOM: half a face height above the box, |
@@ -41,7 +41,7 @@ WEIGHTS: dict[str, float] = {
     "events": 0.05,
 }
 PAGE_TERMS = ("coverage", "crop", "faces", "ppi", "empty")
-COVERAGE_FULL = 0.5  # a page half covered by pictures counts as fully used
+COVERAGE_FULL = 0.7  # a page 70% covered by pictures counts as fully used
 HEADROOM = 0.5  # as crop.HEADROOM (kept here so the score reads only the Book)
 EPS = 1e-3
 

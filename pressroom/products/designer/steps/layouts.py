@@ -5,9 +5,9 @@ For each page every layout with as many frames as it has photos is tried with ev
 assignment of photos to frames (grids of 5-6: reading order or matched by aspect), each photo
 placed by crop.place on the page's real safe zone (gutter side included) and costed by
 fit.exact (crop lost, ppi short of target, faces cut or without headroom, fitted or shrunk
-photos), plus CHRONOLOGY for each pair of photos out of capture order in reading order. The
-best few of each page combine into candidate spreads, and a Viterbi pass over the spreads
-picks the cheapest sequence, paying REPEAT for a spread laid out like the one before,
+photos) and fit.coverage_cost (a page mostly white), plus CHRONOLOGY for each pair of
+photos out of capture order in reading order. The best few of each page combine into
+candidate spreads, and a Viterbi pass over the spreads picks the cheapest sequence, paying REPEAT for a spread laid out like the one before,
 SHARED for each layout the two spreads share, so the book does not read as one grid, and
 FACING for facing pages that copy one asymmetric layout (2-up-mixed faces its mirror).
 """
@@ -81,14 +81,17 @@ def page_options(
             continue
         frames = [frame_rect(f, trim, prod.bleed, trim) for f in lay.frames]
         pair: dict[tuple[int, int], float] = {}
+        area: dict[tuple[int, int], float] = {}
         for f, r in enumerate(frames):
             for j, photo in enumerate(plan.photos):
                 pl = place(photo, r, safe, prod)
                 pair[(f, j)] = fit.exact(pl, probe, reach[photo.id], prod)
+                area[(f, j)] = fit.shown(pl, probe)
         caption = any(t.role == "caption" for t in lay.texts)
         extra = OPENER_CAPTION if plan.first_of_event and not caption and prod.is_book else 0.0
         for perm in _perms(lay, plan.photos, frames):
             c = sum(pair[(f, j)] for f, j in enumerate(perm))
+            c += fit.coverage_cost(sum(area[(f, j)] for f, j in enumerate(perm)))
             c += CHRONOLOGY * _inversions(plan.photos, perm) + extra
             out.append((round(c, 6), lid, perm))
     if not out:

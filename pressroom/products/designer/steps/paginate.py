@@ -5,7 +5,8 @@ the product's rules. A dynamic programme then cuts the chapters' photos (in orde
 exactly that many pages, each page one of:
 
 - photos: 1-6 photos of one chapter (cost: distance from the book's photos-per-page density,
-  plus the best layout's fit, fit.exact of each photo in each frame: crop, ppi, faces);
+  plus the best layout's fit, fit.exact of each photo in each frame: crop, ppi, faces, and
+  the page's coverage);
 - spread: one photo across a left page and the right page facing it (a panoramic spread),
   allowed only when no face lies in the gutter zone (the safe margin plus the gutter on both
   sides of the fold);
@@ -42,7 +43,7 @@ from .select import page_layouts
 MAX_PER_PAGE = 6
 CAPACITY_PER_PAGE = 4  # photos kept when there are more than the largest book holds
 AVERAGE_PER_PAGE = 2.0
-W_DENSITY = 1.0
+W_DENSITY = 0.3
 TEXT_COST = 0.6  # an opener page instead of photos
 TITLE_COST = 1.0  # page 1 as a title page (the book's title and dates)
 LEFT_OPENER = 0.4  # openers read best on a right-hand page
@@ -105,6 +106,11 @@ class Fits:
             for i, pls in enumerate(placed)
             for (lay, f), pl in pls.items()
         }
+        self._area = {
+            (i, lay, f): fit.shown(pl, self.probe)
+            for i, pls in enumerate(placed)
+            for (lay, f), pl in pls.items()
+        }
         self._page: dict[tuple[int, int], float] = {}
 
     def pair(self, i: int, lay: str, f: int) -> float:
@@ -131,6 +137,7 @@ class Fits:
                 perms = iter([tuple(idx), tuple(matched)])
             for perm in perms:
                 c = sum(self.pair(j, lay.id, f) for f, j in enumerate(perm))
+                c += fit.coverage_cost(sum(self._area[(j, lay.id, f)] for f, j in enumerate(perm)))
                 best = min(best, c)
         return best
 
