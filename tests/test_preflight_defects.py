@@ -15,6 +15,7 @@ import pytest
 
 from pressroom.cli import main
 from pressroom.preflight import preflight
+from pressroom.printers import get_printer
 from pressroom.products import design
 from pressroom.products.model import PT_PER_MM, get_product
 from pressroom.render.print import render_book
@@ -288,6 +289,60 @@ def test_text_outside_the_safe_zone(good: dict[str, Path], tmp_path: Path) -> No
     r = preflight(patched(good[X4], tmp_path / "edge.pdf", edge), PRODUCT, printer=X4)
     (f,) = [f for f in r.findings if f.code == "safe_zone"]
     assert f.pages == [1] and "2.0," in f.details[0]
+
+
+def _type3_text(pdf: pikepdf.Pdf, page: int, x_mm: float, y_mm: float) -> None:
+    """Four glyphs of a minimal Type 3 font at x_mm, y_mm from the trim's bottom-left."""
+    trim = [float(v) for v in pdf.pages[page].TrimBox]
+    font = pikepdf.Dictionary(
+        Type=pikepdf.Name.Font,
+        Subtype=pikepdf.Name.Type3,
+        FontBBox=[0, 0, 1, 1],
+        FontMatrix=[0.001, 0, 0, 0.001, 0, 0],
+        CharProcs=pikepdf.Dictionary(),
+        Encoding=pikepdf.Dictionary(Differences=[65, pikepdf.Name.A]),
+        FirstChar=65,
+        LastChar=65,
+        Widths=[600],
+        Resources=pikepdf.Dictionary(),
+    )
+    x, y = trim[0] + x_mm * PT_PER_MM, trim[1] + y_mm * PT_PER_MM
+    body = f"BT /FGut 10 Tf {x:.2f} {y:.2f} Td (AAAA) Tj ET".encode()
+    append(pdf, page, body, Font=pikepdf.Dictionary(FGut=font))
+
+
+@pytest.mark.parametrize("printer", [X1A, RGB, None])
+def test_text_in_the_gutter_of_a_book_page(
+    library: Library, tmp_path: Path, printer: str | None
+) -> None:
+    """Book pages keep text off the binding: the printer's safe distance and its gutter more
+    on the bound side (offset-fogra39 5 + 10 mm, lulu 12.7 + 5.08 mm; no printer: the
+    product's 8 + 10 mm). Page 1 is bound on its left, page 2 on its right: the same text a
+    little inside the safe distance from the left edge fails on page 1 only."""
+    prod = get_product("photobook-21x21").for_printer(printer)
+    book = design(library.photos(["jolla.jpg", "pug.heic"]), prod.id, pad=True, printer=printer)
+    book.pages, book.cover = book.pages[:2], None
+    src = Path(render_book(book, library.store, tmp_path / "two.pdf").interior)
+    safe = get_printer(printer).safe_mm if printer else prod.safe
+    gutter = prod.construction.gutter_mm if printer and prod.construction else prod.gutter
+    assert gutter >= 5
+    x = safe + gutter / 2  # inside the safe distance, in the gutter on a bound side
+
+    def text(page: int) -> Callable[[pikepdf.Pdf], None]:
+        return lambda pdf: _type3_text(pdf, page, x, 100)
+
+    for page, fails in ((0, True), (1, False)):
+        out = patched(src, tmp_path / f"p{page}.pdf", text(page))
+        r = preflight(out, prod.id, printer=printer)
+        found = [f for f in r.findings if f.code == "safe_zone"]
+        assert bool(found) == fails, (page, [(f.code, f.details) for f in r.findings])
+        if fails:
+            assert (
+                found[0].pages == [1] and f"{gutter:g} mm more at the binding" in found[0].message
+            )
+            assert f"{x:.1f}," in found[0].details[0]
+    # the pages as rendered: captions and titles already stay clear of the gutter
+    assert "safe_zone" not in codes(src, printer, prod.id)
 
 
 def test_low_ppi_warns_and_strict_fails(library: Library, tmp_path: Path, capsys) -> None:

@@ -179,6 +179,7 @@ class Binding:
     turn_in_mm: float  # case: cover material wrapped round the board edges
     spine: SpineRule
     pages: PageRule
+    gutter_mm: float = 0.0  # interior pages: kept clear of text beyond safe_mm at the binding
 
     def spine_mm(self, pages: int, paper: str | None = None) -> float:
         return self.spine.width_mm(pages, paper)
@@ -240,6 +241,7 @@ class Binding:
             turn_in_mm=float(d.get("turn_in_mm", 0.0)),
             spine=SpineRule.from_dict(d["spine"]),
             pages=PageRule(int(p["min"]), int(p["max"]), int(p.get("multiple", 1))),
+            gutter_mm=float(d.get("gutter_mm", 0.0)),
         )
 
 

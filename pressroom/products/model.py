@@ -116,7 +116,7 @@ class Product:
 
     def for_printer(self, printer: Printer | str | None) -> Product:
         """This product as `printer` makes it: its bleed, the larger safe zone, and for books
-        its cover construction (binding of the same kind) and spine rule."""
+        the larger gutter, its cover construction (binding of the same kind) and spine rule."""
         if printer is None:
             return self
         if isinstance(printer, str):
@@ -130,6 +130,7 @@ class Product:
             b = printer.binding(self.binding)
             changes.update(
                 construction=b,
+                gutter=max(self.gutter, b.gutter_mm),  # the larger of the two at the binding
                 cover_bleed=b.cover_bleed_mm,
                 pages_min=max(self.pages_min, b.pages.min),
                 pages_max=min(self.pages_max, b.pages.max),

@@ -1,7 +1,8 @@
 """What is drawn where: hairlines thinner than 0.1 pt (die lines on their spot separation
 excepted: they are cut, not printed), text outside the safe zone (inside the trim by the
-printer's safe distance; on a cover, inside the safe part of the back, spine or front panel),
-and a shaped product's die line (a stroked CutContour separation)."""
+printer's safe distance, and on a book's pages by its gutter more at the binding edge; on a
+cover, inside the safe part of the back, spine or front panel), and a shaped product's die
+line (a stroked CutContour separation)."""
 
 from __future__ import annotations
 
@@ -40,8 +41,21 @@ def page_die_line(ctx: PreflightContext, pr: PageReport, scan: PageScan) -> None
         )
 
 
+def gutter_mm(ctx: PreflightContext) -> float:
+    """Book pages: what is kept clear beyond the safe distance at the binding edge, by the
+    printer's rule for the product's binding (its `gutter_mm`), else by the product's own;
+    0 for loose prints, ornaments and covers."""
+    p = ctx.product
+    if p is None or not p.is_book or ctx.cover is not None:
+        return 0.0
+    if ctx.printer is not None:
+        return p.construction.gutter_mm if p.construction is not None else 0.0
+    return p.gutter
+
+
 def _safe_rects(ctx: PreflightContext, pr: PageReport) -> list[tuple[float, ...]] | None:
-    """Safe areas in mm from the trim's top-left corner (y down)."""
+    """Safe areas in mm from the trim's top-left corner (y down). Book pages are bound on the
+    left when odd (right-hand pages), on the right when even: the gutter is on that side."""
     if pr.trim_mm is None:
         return None
     if ctx.cover is not None and ctx.cover.get("safe"):
@@ -50,7 +64,9 @@ def _safe_rects(ctx: PreflightContext, pr: PageReport) -> list[tuple[float, ...]
     if s is None:
         return None
     w, h = pr.trim_mm
-    return [(s, s, w - s, h - s)]
+    g = gutter_mm(ctx)
+    left, right = (s + g, s) if pr.number % 2 else (s, s + g)
+    return [(left, s, w - right, h - s)]
 
 
 def page_safe_zone(ctx: PreflightContext, pr: PageReport, scan: PageScan) -> None:
@@ -75,7 +91,14 @@ def page_safe_zone(ctx: PreflightContext, pr: PageReport, scan: PageScan) -> Non
             xs, ys = [p[0] for p in pts], [p[1] for p in pts]
             out.append(f"{min(xs):.1f},{min(ys):.1f}-{max(xs):.1f},{max(ys):.1f} mm")
     if out:
-        where = "the cover's safe panels" if ctx.cover else "the safe zone"
+        g = gutter_mm(ctx)
+        where = (
+            "the cover's safe panels"
+            if ctx.cover
+            else f"the safe zone ({g:g} mm more at the binding)"
+            if g
+            else "the safe zone"
+        )
         ctx.report.add(
             FAIL,
             "safe_zone",
