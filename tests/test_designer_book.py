@@ -110,6 +110,7 @@ def test_demo_book_of_24_pages(demo: Library) -> None:
     assert s["terms"]["faces_cut"] == s["terms"]["faces_without_headroom"] == 0
     assert s["terms"]["blank_pages"] == 0 and s["terms"]["pages_mixing_chapters"] == 0
     assert s["total"] >= 90 and len(s["pages"]) == 24
+    assert s["terms"]["coverage"] >= 0.55, s["terms"]
     assert math.isclose(sum(WEIGHTS.values()), 1.0)
 
 
@@ -127,6 +128,8 @@ def test_demo_books_in_other_proportions(demo: Library, product: str) -> None:
     assert blank_pages(book) == [] and len({p.layout for p in book.pages}) >= 5
     assert faces_checked(book) >= 8
     assert book.score["terms"]["faces_without_headroom"] == 0
+    # frames keep their shape on the page and sparse pages cost: pictures cover the page
+    assert book.score["terms"]["coverage"] >= 0.6, book.score["terms"]
 
 
 def test_twenty_pages_from_fourteen_photos_without_a_blank_page(

@@ -1,0 +1,86 @@
+"""Issue 16: a layout's frames keep the shape they were drawn for on every book's page shape
+(square 21x21, A4 portrait, 28x21 landscape), stay on the page without overlapping, and a
+caption sits just under the pictures above it."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from pressroom.products import get_product, layouts
+from pressroom.products.designer.geometry import (
+    CAPTION_GAP,
+    keep_shape,
+    layout_frames,
+    page_size,
+    safe_zone,
+    text_box,
+)
+from pressroom.products.designer.steps.select import page_layouts
+from pressroom.products.model import Rect
+
+BOOKS = ["photobook-21x21", "photobook-a4", "photobook-28x21"]
+
+
+@pytest.mark.parametrize("product", BOOKS)
+def test_frames_keep_their_shape_on_every_page_shape(product: str) -> None:
+    prod = get_product(product)
+    w, h = page_size(prod)
+    trim = Rect(0, 0, w, h)
+    for lid in page_layouts(prod):
+        lay = layouts()[lid]
+        rects = layout_frames(prod, lay)
+        for frame, r in zip(lay.frames, rects, strict=True):
+            if frame.bleed:
+                continue
+            lo, hi = frame.aspect
+            assert lo - 1e-6 <= r.aspect <= hi + 1e-6, (lid, round(r.aspect, 3), (lo, hi))
+            assert trim.contains(r, 1e-6), (lid, r)
+        for a, b in itertools.combinations(rects, 2):
+            overlap = a.intersect(b)
+            assert overlap.w * overlap.h < 1e-6, (lid, a, b)
+
+
+@pytest.mark.parametrize("product", BOOKS)
+def test_one_landscape_stays_landscape_and_one_portrait_portrait(product: str) -> None:
+    prod = get_product(product)
+    table = layouts()
+    land = layout_frames(prod, table["1-up-landscape"])[0]
+    port = layout_frames(prod, table["1-up-portrait"])[0]
+    assert 1.3 <= land.aspect <= 1.6 and 0.7 <= port.aspect <= 0.8
+    w, h = page_size(prod)
+    # a single frame stays centred across the page
+    assert abs((land.x + land.x1) / 2 - w / 2) < 0.5 and abs((port.x + port.x1) / 2 - w / 2) < 0.5
+
+
+def test_keep_shape_cuts_towards_the_neighbours() -> None:
+    area = Rect(0, 0, 200, 200)
+    # a wide frame on the left half loses width on its outer (left) side
+    left = keep_shape(Rect(10, 50, 90, 30), (1.0, 2.0), area)
+    assert (left.x1, left.w, left.h) == (100, 60, 30)
+    # a tall frame in the top half keeps its lower edge, by the frame below it
+    top = keep_shape(Rect(20, 10, 60, 90), (1.0, 1.5), area)
+    assert (top.y1, top.h) == (100, 60)
+    # a centred one shrinks about its centre; one inside its range is unchanged
+    mid = keep_shape(Rect(20, 10, 160, 180), (1.2, 1.5), area)
+    assert mid.h == pytest.approx(160 / 1.2) and (mid.y + mid.y1) / 2 == pytest.approx(100)
+    same = Rect(0, 0, 40, 30)
+    assert keep_shape(same, (1.0, 1.5), area) == same
+
+
+def test_captions_sit_under_the_pictures_on_a4() -> None:
+    prod = get_product("photobook-a4")
+    w, h = page_size(prod)
+    trim, safe = Rect(0, 0, w, h), safe_zone(prod, w, h, 1)
+    lay = layouts()["1-up-landscape"]
+    frames = layout_frames(prod, lay)
+    box = next(t for t in lay.texts if t.role == "caption")
+    rect, _ = text_box(box, trim, safe, frames)
+    assert rect.y == pytest.approx(frames[0].y1 + CAPTION_GAP)
+    # on the square page the layout's own box is already under the picture
+    sq = get_product("photobook-21x21")
+    sw, sh = page_size(sq)
+    sq_frames = layout_frames(sq, lay)
+    rect_sq, _ = text_box(box, Rect(0, 0, sw, sh), safe_zone(sq, sw, sh, 1), sq_frames)
+    assert sq_frames[0].y1 < rect_sq.y <= sq_frames[0].y1 + CAPTION_GAP + 1e-6
