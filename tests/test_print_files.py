@@ -21,6 +21,7 @@ from pressroom.products.book import Book
 from pressroom.products.model import PT_PER_MM
 from pressroom.render.print import RenderResult, render_book
 from tests.test_book_fixtures import BIG, DEMO, PEOPLE, Library, library, sh  # noqa: F401
+from tests.test_designer_book import demo, demo_photos  # noqa: F401
 
 PRINTERS = sorted(printers())
 KINDS = {  # what each printer gets made: product, photos
@@ -326,3 +327,29 @@ def test_pages_of_several_pictures_give_the_same_bytes(
                 if str(i.operator) == "Do"
             ]
             assert drawn == [f"/Im{n}" for n in range(len(drawn))]
+
+
+@pytest.mark.parametrize("printer", PRINTERS)
+def test_the_demo_book_and_its_cover_are_files_the_printer_takes(
+    demo: Library, out_dir: Path, printer: str
+) -> None:
+    """Issue 15's "done when" for a book: the 47 demo photos designed and rendered for each
+    printer; the interior and the cover pass `preflight --strict`, `qpdf --check`, and every
+    page's Ghostscript render is within 3/255 of its preview."""
+    book = design(demo_photos(demo), "photobook-21x21", title="pressroom demo", pad=True,
+                  printer=printer)  # fmt: skip
+    out = out_dir / "demo" / printer / "book.pdf"
+    r = render_book(book, demo.store, out, previews_dir=out.parent / "previews")
+    assert r.cover is not None and r.low_ppi == []
+    previews = [Path(p) for p in r.previews]
+    for f, pv in ((r.interior, previews[1:]), (r.cover, previews[:1])):
+        assert main(["preflight", "--strict", "--printer", printer, f]) == 0, f
+        check = sh("qpdf", "--check", f)
+        assert check.returncode == 0 and "WARNING" not in check.stdout + check.stderr
+        gs = gs_pages(f, out.parent / "gs" / Path(f).stem)
+        assert len(gs) == len(pv)
+        worst = max(
+            (mad(pyvips.Image.new_from_file(str(a)), pyvips.Image.new_from_file(str(b))), b.name)
+            for a, b in zip(gs, pv, strict=True)
+        )
+        assert worst[0] <= MAD_MAX, worst
