@@ -4,6 +4,7 @@ stops them all on SIGTERM."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -127,3 +128,49 @@ def test_workers_that_cannot_start_stop_the_parent_with_one_line_each(tmp_path: 
     assert lines[-1] == "pressroom serve: stopped: a worker could not start"
     assert 1 <= len(lines[:-1]) <= 2  # each worker once, not replaced again and again
     assert all("could not start: [Errno 20] Not a directory" in line for line in lines[:-1])
+
+
+def _rss_anon_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("RssAnon:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no RssAnon")
+
+
+def test_an_idle_worker_gives_freed_pixel_memory_back(tmp_path: Path, corpus: Path) -> None:
+    """After a burst of cold renders, glibc keeps the freed pixels in its arenas; once the
+    worker has rendered nothing for IDLE_TRIM_SECONDS it trims them (pressroom.memory)."""
+    from pressroom.api.thumbnails import IDLE_TRIM_SECONDS
+
+    data = tmp_path / "data"
+    photos = [corpus / "big" / n for n in ("jolla.jpg", "HMD_Nokia_8.3_5G.jpg")]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PRESSROOM_")}
+    ingest = subprocess.run(
+        [sys.executable, "-m", "pressroom", "ingest", "--no-tags", "--json", "--data", str(data),
+         *map(str, photos)],
+        capture_output=True, text=True, env=env, check=True,
+    )  # fmt: skip
+    ids = [json.loads(line)["id"] for line in ingest.stdout.splitlines()]
+    port = _free_port()
+    env |= {"PRESSROOM_ALLOW_UNSIGNED": "1", "PRESSROOM_THUMB_SIZES": "*"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pressroom", "serve", "--port", str(port), "--workers", "1",
+         "--data", str(data)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=env, start_new_session=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(lambda: _healthy(base) or proc.poll() is not None)
+        with httpx.Client(base_url=base, timeout=60) as client:
+            for w in range(700, 1500, 40):  # 1008 and 2016 px renditions, big pixel buffers
+                for i in ids:
+                    for fmt in ("jpeg", "webp"):
+                        r = client.get(f"/_/w:{w}/h:{w}/fit:inside/f:{fmt}/{i}")
+                        assert r.status_code == 200, r.text
+        busy = _rss_anon_mb(proc.pid)
+        time.sleep(IDLE_TRIM_SECONDS + 2)
+        idle = _rss_anon_mb(proc.pid)
+        assert idle < busy - 15, (busy, idle)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()

@@ -22,6 +22,7 @@ from functools import partial
 
 from starlette.concurrency import run_in_threadpool
 
+from .. import memory
 from ..catalogue.base import Catalogue
 from ..config import Settings
 from ..formats import FORMATS, content_type
@@ -40,6 +41,7 @@ _EXTENSIONS = "|".join(f.extension for f in FORMATS.values())
 RESULT_NAME = re.compile(rf"^[0-9a-f]{{32}}\.({_EXTENSIONS})$")
 RECORD_TTL = 60.0  # seconds a photo's facts are reused (tags may arrive later)
 RECORD_CACHE_SIZE = 10_000
+IDLE_TRIM_SECONDS = 2.0  # no render for this long: give freed pixel memory back (memory.py)
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ class Thumbnails:
         # Renders are CPU-bound and release the GIL inside libvips: one thread per core.
         self._pool = ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="render")
         self.stats = {"renders": 0, "hits": 0, "shared": 0}
+        self._busy = 0  # renders in progress
+        self._trim_timer: asyncio.TimerHandle | None = None
 
     # -- photos ---------------------------------------------------------------------------
 
@@ -150,12 +154,25 @@ class Thumbnails:
         rungs = self._rungs(photo, opts)
         loop = asyncio.get_running_loop()
         job = partial(self._render_job, photo, opts, fmt, key)
-        data = await loop.run_in_executor(self._pool, job, rungs[0].key, None)
-        if data is None:
-            source = await self._source(photo, rungs)
-            data = await loop.run_in_executor(self._pool, job, "", source)
+        self._busy += 1
+        try:
+            data = await loop.run_in_executor(self._pool, job, rungs[0].key, None)
+            if data is None:
+                source = await self._source(photo, rungs)
+                data = await loop.run_in_executor(self._pool, job, "", source)
+        finally:
+            self._busy -= 1
+            if self._busy == 0:
+                if self._trim_timer is not None:
+                    self._trim_timer.cancel()
+                self._trim_timer = loop.call_later(IDLE_TRIM_SECONDS, self._trim_if_idle)
         assert data is not None
         return data
+
+    def _trim_if_idle(self) -> None:
+        self._trim_timer = None
+        if self._busy == 0:
+            self._pool.submit(memory.trim)
 
     def _render_job(
         self, photo: Photo, opts: ThumbOptions, fmt: str, key: str, rung: str, source: bytes | None

@@ -158,18 +158,9 @@ def _tune_process() -> None:
     variables, still win when an operator sets them: glibc and libvips read them at start."""
     import pyvips
 
+    from .. import memory
+
     if "VIPS_CONCURRENCY" not in os.environ:
         pyvips.concurrency_set(VIPS_THREADS)
     if "MALLOC_ARENA_MAX" not in os.environ:
-        _limit_arenas(MALLOC_ARENAS)
-
-
-def _limit_arenas(n: int) -> None:
-    import ctypes
-    import ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"))
-        libc.mallopt(-8, n)  # M_ARENA_MAX
-    except (OSError, AttributeError):
-        pass  # not glibc: nothing to tune
+        memory.limit_arenas(MALLOC_ARENAS)
