@@ -7,9 +7,10 @@ placed by crop.place on the page's real safe zone (gutter side included) and cos
 fit.exact (crop lost, ppi short of target, faces cut or without headroom, fitted or shrunk
 photos) and fit.coverage_cost (a page mostly white), plus CHRONOLOGY for each pair of
 photos out of capture order in reading order. The best few of each page combine into
-candidate spreads, and a Viterbi pass over the spreads picks the cheapest sequence, paying REPEAT for a spread laid out like the one before,
-SHARED for each layout the two spreads share, so the book does not read as one grid, and
-FACING for facing pages that copy one asymmetric layout (2-up-mixed faces its mirror).
+candidate spreads, and a Viterbi pass over the spreads picks the cheapest sequence, paying
+REPEAT for a spread laid out like the one before, SHARED for each layout the two spreads
+share, so the book does not read as one grid, and FACING for facing pages that copy one
+asymmetric layout (2-up-mixed faces its mirror).
 """
 
 from __future__ import annotations
