@@ -84,3 +84,38 @@ def test_captions_sit_under_the_pictures_on_a4() -> None:
     sq_frames = layout_frames(sq, lay)
     rect_sq, _ = text_box(box, Rect(0, 0, sw, sh), safe_zone(sq, sw, sh, 1), sq_frames)
     assert sq_frames[0].y1 < rect_sq.y <= sq_frames[0].y1 + CAPTION_GAP + 1e-6
+
+
+def _cover(prod_id: str, lid: str) -> float:
+    prod = get_product(prod_id)
+    w, h = page_size(prod)
+    trim = Rect(0, 0, w, h)
+    shown = [r.intersect(trim) for r in layout_frames(prod, layouts()[lid])]
+    return sum(r.w * r.h for r in shown) / (w * h)
+
+
+@pytest.mark.parametrize("product", BOOKS)
+def test_every_layout_is_drawn_for_its_page_shape(product: str) -> None:
+    """A layout drawn for a square page and cut to keep its frames' shape on A4 or 28x21 can
+    end up as a strip of stamps (four portraits 43 x 78 mm, 0.22 of an A4 page): each book
+    lists only layouts whose pictures cover at least 0.38 of its page."""
+    sparse = {lid: round(_cover(product, lid), 2) for lid in page_layouts(get_product(product))}
+    assert {k: v for k, v in sparse.items() if v < 0.38} == {}
+
+
+def test_two_landscapes_stacked_on_a4_side_by_side_on_28x21() -> None:
+    def two_landscapes(product: str) -> list[Rect]:
+        prod = get_product(product)
+        for lid in page_layouts(prod):
+            lay = layouts()[lid]
+            if len(lay.frames) == 2 and all(f.aspect[0] >= 1.1 for f in lay.frames):
+                return layout_frames(prod, lay)
+        raise AssertionError(f"{product}: no layout for two landscapes")
+
+    a, b = two_landscapes("photobook-a4")
+    assert b.y >= a.y1 and a.w > 180  # stacked, each across the page
+    a, b = two_landscapes("photobook-28x21")
+    assert b.x >= a.x1 and abs(a.y - b.y) < 1e-6 and a.w > 120  # side by side
+    # A4's two-by-two portraits and 3-up pages cover about three quarters of the page
+    for lid in ("a4-3-up-landscape-portraits", "a4-4-up-mixed", "4-up-grid"):
+        assert _cover("photobook-a4", lid) > 0.7, lid

@@ -43,6 +43,7 @@ SYMMETRIC = {
     "3-up-portraits",
 }
 OPENER_CAPTION = 1.0  # a chapter's first page without room for its caption
+OPENERS = {"opener-band"}  # layouts for a chapter's first page only
 KEEP = 4  # best layouts per page carried into the spread search
 
 _LATE = datetime.max
@@ -78,7 +79,7 @@ def page_options(
     out = []
     for lid in page_layouts(prod):
         lay = table[lid]
-        if len(lay.frames) != len(plan.photos):
+        if len(lay.frames) != len(plan.photos) or (lid in OPENERS and not plan.first_of_event):
             continue
         frames = [frame_rect(f, trim, prod.bleed, trim) for f in lay.frames]
         pair: dict[tuple[int, int], float] = {}
