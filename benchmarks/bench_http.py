@@ -42,6 +42,7 @@ QUALITY = {"jpeg": 82, "webp": 80}
 Row = tuple[float, float, float, float, int]  # req/s, p50, p99, CPU ms per request, errors
 RESULTS: dict[tuple[str, str, str], Row] = {}  # (format, phase, server) -> median row
 RSS: dict[tuple[str, str], float] = {}
+ROUND_CPU: dict[tuple[str, str, str], list[float]] = {}  # CPU ms per request of each round
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +107,7 @@ def _compare(servers: dict[str, http_servers.Server], ids: list[str], fmt: str, 
     for (phase, name), found in rows.items():
         # the median round by req/s (a busy neighbour only ever slows a round down)
         RESULTS[(fmt, phase, name)] = sorted(found)[len(found) // 2]
+        ROUND_CPU[(fmt, phase, name)] = [row[3] for row in found]
         assert all(row[4] == 0 for row in found), (fmt, phase, name, found)
     for name, server in servers.items():
         RSS[(fmt, name)] = server.rss_mb()
@@ -127,6 +129,9 @@ def report(request: pytest.FixtureRequest):
         if name != "pressroom" and base:
             line += f"{base[0] / rps:>10.2f}{cpu / base[3]:>8.2f}"
         lines.append(line)
+    lines.append("CPU ms per request, round by round (cold rounds: 400-520, 528-648, 656-776 px): "
+                 + "; ".join(f"{f} {p} {n} " + "/".join(f"{c:.1f}" for c in cpu)
+                             for (f, p, n), cpu in sorted(ROUND_CPU.items())))  # fmt: skip
     lines.append("resident memory after the runs: " + ", ".join(
         f"{n} {f} {mb:.0f} MB" for (f, n), mb in sorted(RSS.items())))  # fmt: skip
     lines.append("req/s x: pressroom's req/s over the peer's; CPU x: the peer's CPU per request "

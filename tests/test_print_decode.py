@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import pyvips
 
-from pressroom.render.print.images import JPEG_Q, _srgb, decode, load_crop
+from pressroom.render.jpeg import decode
+from pressroom.render.print.images import JPEG_Q, _srgb, load_crop
 
 KINDS = [
     "big/olympus_12mp_42_IndexError.jpg",  # 4:2:2 camera JPEG, 12 MP

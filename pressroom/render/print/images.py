@@ -2,27 +2,24 @@
 its placed size (never upsampled), JPEG q>=90; or the master's own JPEG bytes when neither a
 crop nor a resample is needed. Masters decode once, shrink-on-load where the JPEG allows it.
 
-JPEG masters decode through simplejpeg (libjpeg-turbo's TurboJPEG API, GIL released) into
-memory, then libvips crops, resamples and encodes: the same pixels as libvips' own JPEG
-loader (both are libjpeg-turbo with the accurate IDCT and fancy upsampling) for 40% less CPU,
-as libvips' loader pays for its line-buffered, region-by-region read of the file.
+JPEG masters decode through simplejpeg into this thread's reused buffer (render/jpeg.py),
+then libvips crops, resamples and encodes: the same pixels as libvips' own JPEG loader for
+40% less CPU.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import pyvips
-import simplejpeg
 
 from ...imaging import jpeg_shrink
 from ...printers.colour import separate
 from ...printers.model import Printer
 from ...products.book import Placement
 from ...products.model import Rect
+from ..jpeg import decode, is_jpeg
 
 JPEG_Q = 92  # >= 90: libvips keeps full chroma resolution
 
@@ -42,71 +39,13 @@ class PlacedImage:
         return decode(self.data, shrink)
 
 
-def _is_jpeg(data: bytes) -> bool:
-    return data[:3] == b"\xff\xd8\xff"
-
-
-# Colour spaces simplejpeg decodes to the same pixels libvips would (CMYK/YCCK stay with
-# libvips, which knows Adobe's inverted CMYK).
-_FAST = {"YCbCr": "RGB", "RGB": "RGB", "Gray": "GRAY"}
-
-
-_scratch = threading.local()
-
-
-def _scratch_buffer(size: int) -> np.ndarray:
-    """This thread's decode buffer, grown as needed and kept: a fresh 36 MB array per 12-MP
-    page costs ~9,000 page faults (a fifth of the page's CPU in a VM) when glibc unmaps it."""
-    buf = getattr(_scratch, "buf", None)
-    if buf is None or buf.size < size:
-        buf = _scratch.buf = np.empty(size, np.uint8)
-    return buf
-
-
-def decode(data: bytes, shrink: int = 1, *, scratch: bool = False, **vips: object) -> pyvips.Image:
-    """A master (or our own JPEG) decoded at 1/shrink (a JPEG_SHRINKS factor; only JPEGs
-    shrink on load). vips: options for libvips' loader when it is the one decoding.
-
-    scratch: decode into this thread's reused buffer; the image is then only valid until the
-    thread's next scratch decode (prepare() encodes it before it returns)."""
-    if _is_jpeg(data):
-        try:
-            h, w, space, _ = simplejpeg.decode_jpeg_header(data)
-        except ValueError:
-            space = None
-        if space in _FAST:
-            # min_* = the 1/shrink size (sides rounded up, as libjpeg does) and min_factor
-            # keep simplejpeg on that power-of-two factor, never a slower M/8 one.
-            sw, sh = -(-w // shrink), -(-h // shrink)
-            size = sw * sh * (1 if space == "Gray" else 3)
-            try:
-                arr = simplejpeg.decode_jpeg(
-                    data,
-                    _FAST[space],
-                    min_width=sw,
-                    min_height=sh,
-                    min_factor=shrink,
-                    buffer=_scratch_buffer(size) if scratch else None,
-                )
-            except ValueError:  # a libjpeg warning: libvips' loader is the lenient one
-                arr = None
-            if arr is not None:
-                img = pyvips.Image.new_from_memory(arr.data, sw, sh, arr.shape[2], "uchar")
-                # libvips' loader rounds a shrunk side down (libjpeg up): keep its size.
-                vw, vh = max(1, w // shrink), max(1, h // shrink)
-                return img if (vw, vh) == (sw, sh) else img.crop(0, 0, vw, vh)
-        if shrink > 1:
-            vips = {**vips, "shrink": shrink}
-    return pyvips.Image.new_from_buffer(data, "", **vips)
-
-
 def load_crop(
     data: bytes, src_w: int, crop: tuple[float, float, float, float], out_w: int, out_h: int
 ) -> pyvips.Image:
     """Decode just enough of the master (src_w wide) for an out_w x out_h picture of the crop.
     The image lives in this thread's scratch buffer: use it before the next load_crop."""
     x, y, w, h = crop
-    shrink = jpeg_shrink(w, h, out_w, out_h) if _is_jpeg(data) else 1
+    shrink = jpeg_shrink(w, h, out_w, out_h) if is_jpeg(data) else 1
     img = decode(data, shrink, scratch=True, access="sequential")
     sx = sy = img.width / src_w
     left, top = int(x * sx), int(y * sy)
@@ -176,7 +115,7 @@ def prepare(
         whole
         and not bands
         and (out_w, out_h) == (placement.src_w, placement.src_h)
-        and _is_jpeg(master)
+        and is_jpeg(master)
     ):
         img = pyvips.Image.new_from_buffer(master, "")
         if not cmyk and img.bands in (1, 3) and img.interpretation != "cmyk":
