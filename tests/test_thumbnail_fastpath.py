@@ -7,6 +7,7 @@ never leaks one render's pixels into the next."""
 
 from __future__ import annotations
 
+import gc
 import io
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 import pyvips
 from PIL import Image
 
+from pressroom.render.jpeg import decode
 from pressroom.render.options import ThumbOptions
 from pressroom.render.thumbnail import render
 from pressroom.render.thumbnail.steps.load import _load_whole, dct_shrink
@@ -97,3 +99,14 @@ def test_reused_buffer_never_mixes_renders(corpus: Path) -> None:
     assert np.abs(first_a - first_b).mean() > 10, "two different photos"
     assert np.abs(px(a) - first_a).max() <= 1
     assert np.abs(px(b) - first_b).max() <= 1
+
+
+def test_decoded_pixels_outlive_copy_memory(corpus: Path) -> None:
+    """copy_memory() of a bare memory image shares its pixels without pyvips' reference to
+    the decoder's array: decode() must never hand one out (this crashed the process)."""
+    data = (corpus / "big/olympus_12mp_42_IndexError.jpg").read_bytes()
+    img = decode(data, 4).copy_memory()
+    gc.collect()
+    scribble = np.full(8_000_000, 255, np.uint8)  # reuse whatever was freed
+    want = pyvips.Image.jpegload_buffer(data, shrink=4)
+    assert abs(img.avg() - want.avg()) < 0.01 and scribble[0] == 255

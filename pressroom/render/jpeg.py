@@ -72,8 +72,12 @@ def decode(data: bytes, shrink: int = 1, *, scratch: bool = False, **vips: objec
             if arr is not None:
                 img = pyvips.Image.new_from_memory(arr.data, sw, sh, arr.shape[2], "uchar")
                 # libvips' loader rounds a shrunk side down (libjpeg up): keep its size.
+                # Always an operation's output (crop of the whole, when nothing is cut):
+                # pyvips hands the array's reference on to images made by operations, but
+                # copy_memory() of a bare memory image wraps the same pixels without it,
+                # and the array would be freed under them.
                 vw, vh = max(1, w // shrink), max(1, h // shrink)
-                return img if (vw, vh) == (sw, sh) else img.crop(0, 0, vw, vh)
+                return img.crop(0, 0, vw, vh)
         if shrink > 1:
             vips = {**vips, "shrink": shrink}
     return pyvips.Image.new_from_buffer(data, "", **vips)
