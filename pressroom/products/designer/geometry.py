@@ -92,10 +92,12 @@ def text_box(box: TextBox, trim: Rect, safe: Rect, frames: list[Rect]) -> tuple[
     from the edge it crosses, but not over the frames beside it, and the size shrinks to what
     the box then holds. Inside the safe zone already: the layout's box, unchanged. A caption
     sits CAPTION_GAP under the pictures above it (frames keep their shape, so on some page
-    shapes they end well above the layout's caption box)."""
+    shapes they end well above the layout's caption box); under a bleed picture, which keeps
+    its drawn size, it stays where the layout puts it (an opener's band)."""
     r = Rect(trim.x + box.rect.x * trim.w, trim.y + box.rect.y * trim.h,
              box.rect.w * trim.w, box.rect.h * trim.h)  # fmt: skip
-    over = [f.y1 for f in frames if f.y1 <= r.y + 1e-6 and f.x < r.x1 and f.x1 > r.x]
+    drawn = [f for f in frames if trim.contains(f, 1e-6)]  # bleed frames keep their size
+    over = [f.y1 for f in drawn if f.y1 <= r.y + 1e-6 and f.x < r.x1 and f.x1 > r.x]
     if box.role == "caption" and over and max(over) + CAPTION_GAP < r.y:
         r = Rect(r.x, max(over) + CAPTION_GAP, r.w, r.h)
     if safe.contains(r, 1e-6):
