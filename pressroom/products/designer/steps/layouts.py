@@ -81,6 +81,9 @@ def page_options(
         lay = table[lid]
         if len(lay.frames) != len(plan.photos) or (lid in OPENERS and not plan.first_of_event):
             continue
+        fits = zip(lay.frames, plan.photos, strict=True)
+        if lid in OPENERS and not all(f.aspect[0] <= ph.aspect <= f.aspect[1] for f, ph in fits):
+            continue
         frames = [frame_rect(f, trim, prod.bleed, trim) for f in lay.frames]
         pair: dict[tuple[int, int], float] = {}
         area: dict[tuple[int, int], float] = {}
