@@ -72,7 +72,7 @@ def build(op: str, data: Path) -> Callable[[int], None]:
     master = (big / "olympus_12mp_42_IndexError.jpg").read_bytes()  # upright: its own master
     wh = (4032, 3024)
     if kind == "rendition":
-        rung = Rung("rendition", "r", 2016, 1512)
+        rung = Rung("rendition", "r", 1008, 756)
         return lambda i: make_rendition(master, rung) and None
     if kind == "warm":
         store = LocalStore(data)
@@ -82,7 +82,7 @@ def build(op: str, data: Path) -> Callable[[int], None]:
     if rung == "proxy":
         source = pyvips.Image.jpegload_buffer(master, shrink=8).jpegsave_buffer(Q=90)
     elif rung == "rendition":
-        source = make_rendition(master, Rung("rendition", "r", 2016, 1512))
+        source = make_rendition(master, Rung("rendition", "r", 1008, 756))
     else:
         source = master
     return _thumb(source, int(size), fmt, wh)
