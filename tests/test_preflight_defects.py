@@ -262,29 +262,8 @@ def test_hairlines_and_ink_over_the_limit(good: dict[str, Path], tmp_path: Path)
 
 
 def test_text_outside_the_safe_zone(good: dict[str, Path], tmp_path: Path) -> None:
-    # a minimal Type 3 font: glyph programs in the file count as embedded
     def edge(pdf: pikepdf.Pdf) -> None:
-        page = pdf.pages[0]
-        trim = [float(v) for v in page.TrimBox]
-        font = pikepdf.Dictionary(
-            Type=pikepdf.Name.Font,
-            Subtype=pikepdf.Name.Type3,
-            FontBBox=[0, 0, 1, 1],
-            FontMatrix=[0.001, 0, 0, 0.001, 0, 0],
-            CharProcs=pikepdf.Dictionary(),
-            Encoding=pikepdf.Dictionary(Differences=[65, pikepdf.Name.A]),
-            FirstChar=65,
-            LastChar=65,
-            Widths=[600],
-            Resources=pikepdf.Dictionary(),
-        )
-        x, y = trim[0] + 2 * PT_PER_MM, trim[1] + 30 * PT_PER_MM  # 2 mm from the left edge
-        append(
-            pdf,
-            0,
-            f"BT /FEdge 10 Tf {x:.2f} {y:.2f} Td (AAAA) Tj ET".encode(),
-            Font=pikepdf.Dictionary(FEdge=font),
-        )
+        _type3_text(pdf, 0, 2, 30)  # 2 mm from the left edge
 
     r = preflight(patched(good[X4], tmp_path / "edge.pdf", edge), PRODUCT, printer=X4)
     (f,) = [f for f in r.findings if f.code == "safe_zone"]
@@ -292,7 +271,8 @@ def test_text_outside_the_safe_zone(good: dict[str, Path], tmp_path: Path) -> No
 
 
 def _type3_text(pdf: pikepdf.Pdf, page: int, x_mm: float, y_mm: float) -> None:
-    """Four glyphs of a minimal Type 3 font at x_mm, y_mm from the trim's bottom-left."""
+    """Four glyphs of a minimal Type 3 font at x_mm, y_mm from the trim's bottom-left (glyph
+    programs in the file count as embedded)."""
     trim = [float(v) for v in pdf.pages[page].TrimBox]
     font = pikepdf.Dictionary(
         Type=pikepdf.Name.Font,
@@ -307,8 +287,8 @@ def _type3_text(pdf: pikepdf.Pdf, page: int, x_mm: float, y_mm: float) -> None:
         Resources=pikepdf.Dictionary(),
     )
     x, y = trim[0] + x_mm * PT_PER_MM, trim[1] + y_mm * PT_PER_MM
-    body = f"BT /FGut 10 Tf {x:.2f} {y:.2f} Td (AAAA) Tj ET".encode()
-    append(pdf, page, body, Font=pikepdf.Dictionary(FGut=font))
+    body = f"BT /FT3 10 Tf {x:.2f} {y:.2f} Td (AAAA) Tj ET".encode()
+    append(pdf, page, body, Font=pikepdf.Dictionary(FT3=font))
 
 
 @pytest.mark.parametrize("printer", [X1A, RGB, None])
