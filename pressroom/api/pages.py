@@ -164,7 +164,9 @@ class PagePreviews:
             img = pv.draw(page, self.store, w, h)
         except BlobNotFound:
             raise ApiError("not_found", message="A photo on this page is gone.") from None
-        return pv.encode(img, fmt, opts.quality)
+        from ..render.thumbnail.steps.encode import encode_image
+
+        return encode_image(img, fmt, opts.quality)
 
     def close(self) -> None:
         if self._pool is not None:

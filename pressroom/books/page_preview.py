@@ -8,7 +8,7 @@ shown is the trim: the bleed the printer cuts off is left out.
 
     book = layout(doc, photos)                    # None: the design cannot be laid out
     page = page_of(book, "cover" | 1..N)
-    data = encode(draw(page, store, 800, 0), "webp", 0)
+    data = encode_image(draw(page, store, 800, 0), "webp")  # render.thumbnail.steps.encode
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from pressroom.products.book import Book, Page
 
 PageRef = int | str  # 1-based interior page, or "cover"
-VERSION = "1"  # bump when the drawing changes: new cache keys and ETags
+VERSION = "2"  # bump when the drawing changes: new cache keys and ETags
 MAX_SIDE = 4096  # output pixels on either side, as thumbnails
 
 
@@ -118,14 +118,3 @@ def draw(page: Page, store: Any, width: int, height: int) -> pyvips.Image:
     if (w, h) != (out_w, out_h):  # a pixel lost to rounding: repeat the edge
         img = img.gravity("north-west", out_w, out_h, extend="copy")
     return img
-
-
-def encode(img: pyvips.Image, fmt: str, quality: int) -> bytes:
-    """With the thumbnail engine's encoder settings (no metadata, untagged sRGB)."""
-    from pressroom.formats import FORMATS
-    from pressroom.render.thumbnail.steps.encode import DEFAULT_QUALITY, SAVE_OPTIONS
-
-    save = getattr(img, FORMATS[fmt].saver)
-    q = {"Q": quality or DEFAULT_QUALITY[fmt]} if fmt != "png" else {}
-    data: bytes = save(keep="none", **q, **SAVE_OPTIONS[fmt])
-    return data

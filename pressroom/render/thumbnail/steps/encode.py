@@ -22,10 +22,9 @@ from ..context import ThumbnailContext
 
 DEFAULT_QUALITY = {"jpeg": 82, "webp": 80, "avif": 60, "png": 0}  # png: lossless, no Q
 
-# The saver comes from the format table; these are the thumbnail engine's own settings.
+WEBP_EFFORT = 2  # libwebp's method
+# libvips' savers (from the format table) for the formats Pillow does not encode here.
 SAVE_OPTIONS: dict[str, dict[str, Any]] = {
-    "jpeg": {"optimize_coding": True},
-    "webp": {"effort": 2},
     "avif": {"compression": "av1", "effort": 0},
     "png": {"compression": 6},
 }
@@ -34,13 +33,18 @@ _MODES = {1: "L", 2: "LA", 3: "RGB", 4: "RGBA"}  # 8-bit bands -> Pillow mode
 
 def encode(ctx: ThumbnailContext) -> None:
     assert ctx.image is not None
-    q = ctx.opts.quality or DEFAULT_QUALITY[ctx.format]
-    if ctx.format in ("jpeg", "webp"):
-        ctx.output = _pillow(ctx.image, ctx.format, q)
-        return
-    save = getattr(ctx.image, FORMATS[ctx.format].saver)
-    quality = {"Q": q} if ctx.format != "png" else {}
-    ctx.output = save(keep="none", **quality, **SAVE_OPTIONS[ctx.format])
+    ctx.output = encode_image(ctx.image, ctx.format, ctx.opts.quality)
+
+
+def encode_image(img: pyvips.Image, fmt: str, quality: int = 0) -> bytes:
+    """8-bit sRGB or grey pixels as `fmt`, stripped (quality 0: the format's default). Page
+    previews use it too, so every picture the API serves is encoded alike."""
+    q = quality or DEFAULT_QUALITY[fmt]
+    if fmt in ("jpeg", "webp"):
+        return _pillow(img, fmt, q)
+    save = getattr(img, FORMATS[fmt].saver)
+    data: bytes = save(keep="none", **({"Q": q} if fmt != "png" else {}), **SAVE_OPTIONS[fmt])
+    return data
 
 
 def _pillow(img: pyvips.Image, fmt: str, q: int) -> bytes:
@@ -48,8 +52,8 @@ def _pillow(img: pyvips.Image, fmt: str, q: int) -> bytes:
     mode = _MODES[img.bands]
     pic = Image.frombuffer(mode, (img.width, img.height), img.write_to_memory(), "raw", mode, 0, 1)
     out = io.BytesIO()
-    if fmt == "jpeg":
+    if fmt == "jpeg":  # libvips' saver: 4:4:4 from q90; optimize = its optimize_coding
         pic.save(out, "JPEG", quality=q, optimize=True, subsampling=0 if q >= 90 else 2)
     else:
-        pic.save(out, "WEBP", quality=q, method=SAVE_OPTIONS["webp"]["effort"])
+        pic.save(out, "WEBP", quality=q, method=WEBP_EFFORT)
     return out.getvalue()
