@@ -1,5 +1,6 @@
 """What ingest and render share about decoding: libvips' process-wide setup, done once and on
-purpose (not as an import side effect), and the JPEG shrink-on-load factor, computed once.
+purpose (not as an import side effect), the JPEG shrink-on-load factor, computed once, and
+the exact-size Lanczos resize that follows it.
 
 Dependency-free at import: pyvips loads when `setup()` is first called.
 """
@@ -7,6 +8,10 @@ Dependency-free at import: pyvips loads when `setup()` is first called.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyvips
 
 # libjpeg's DCT scaling: a JPEG decodes at 1/1, 1/2, 1/4 or 1/8 of its size (sides rounded up)
 # for a fraction of the work, while still reading every entropy-coded byte.
@@ -48,3 +53,13 @@ def jpeg_shrink(
                 return s
         return JPEG_SHRINKS[-1]
     return max(s for s in JPEG_SHRINKS if s == 1 or (width / s >= out_w and height / s >= out_h))
+
+
+def resize_exact(img: pyvips.Image, width: int, height: int) -> pyvips.Image:
+    """Lanczos3 to exactly width x height (libvips' resize can miss a side by a pixel)."""
+    if (img.width, img.height) == (width, height):
+        return img
+    img = img.resize(width / img.width, vscale=height / img.height, kernel="lanczos3")
+    if (img.width, img.height) != (width, height):
+        img = img.gravity("centre", width, height, extend="copy")
+    return img

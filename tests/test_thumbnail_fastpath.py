@@ -16,10 +16,11 @@ import pytest
 import pyvips
 from PIL import Image
 
+from pressroom.imaging import jpeg_shrink
 from pressroom.render.jpeg import decode
 from pressroom.render.options import ThumbOptions
 from pressroom.render.thumbnail import render
-from pressroom.render.thumbnail.steps.load import _load_whole, dct_shrink
+from pressroom.render.thumbnail.steps.load import _load_whole
 
 SOURCES = [
     "big/jolla.jpg",  # 4:2:0 phone JPEG, 12 MP
@@ -44,10 +45,11 @@ def test_load_equals_libvips_thumbnail(corpus: Path, name: str, fraction: float)
 
 
 def test_dct_shrink_leaves_a_factor_of_two_to_the_resize() -> None:
-    assert dct_shrink(4032, 3024, 500, 375) == 4  # 8.06x: decode 1008 px, then Lanczos
-    assert dct_shrink(4032, 3024, 252, 189) == 8  # 16x
-    assert dct_shrink(4032, 3024, 1008, 756) == 2  # exactly 4x
-    assert dct_shrink(640, 480, 520, 390) == 1
+    """The load asks jpeg_shrink for twice the target (libvips' vips_thumbnail_find_jpegshrink)."""
+    assert jpeg_shrink(4032, 3024, 2 * 500, 2 * 375) == 4  # 8.06x: decode 1008 px, then Lanczos
+    assert jpeg_shrink(4032, 3024, 2 * 252, 2 * 189) == 8  # 16x
+    assert jpeg_shrink(4032, 3024, 2 * 1008, 2 * 756) == 2  # exactly 4x
+    assert jpeg_shrink(640, 480, 2 * 520, 2 * 390) == 1
 
 
 def _sampling(jpeg: bytes) -> tuple[tuple[int, int], ...]:

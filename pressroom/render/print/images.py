@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pyvips
 
-from ...imaging import jpeg_shrink
+from ...imaging import jpeg_shrink, resize_exact
 from ...printers.colour import separate
 from ...printers.model import Printer
 from ...products.book import Placement
@@ -53,11 +53,7 @@ def load_crop(
     ch = max(1, min(img.height - top, round(h * sy)))
     if (left, top, cw, ch) != (0, 0, img.width, img.height):
         img = img.crop(left, top, cw, ch)
-    if (cw, ch) != (out_w, out_h):
-        img = img.resize(out_w / cw, vscale=out_h / ch, kernel="lanczos3")
-        if (img.width, img.height) != (out_w, out_h):  # rounding inside resize
-            img = img.gravity("centre", out_w, out_h, extend="copy")
-    return img
+    return resize_exact(img, out_w, out_h)
 
 
 def _srgb(img: pyvips.Image) -> pyvips.Image:

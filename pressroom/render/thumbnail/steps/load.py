@@ -12,17 +12,11 @@ from __future__ import annotations
 
 import pyvips
 
+from ....imaging import jpeg_shrink, resize_exact
 from ...jpeg import decode, is_jpeg, jpeg_size
 from ..context import ThumbnailContext
 
 SCRATCH_PIXELS = 2016 * 1512  # the bigger rendition of a 12-MP photo
-
-
-def dct_shrink(width: int, height: int, rw: int, rh: int) -> int:
-    """libvips' thumbnail rule: shrink on load by 8, 4 or 2 only while at least twice that
-    factor remains to the target (vips_thumbnail_find_jpegshrink)."""
-    shrink = min(width / rw, height / rh)
-    return next((s for s in (8, 4, 2) if shrink >= 2 * s), 1)
 
 
 def _load_whole(data: bytes, rw: int, rh: int) -> pyvips.Image:
@@ -30,18 +24,13 @@ def _load_whole(data: bytes, rw: int, rh: int) -> pyvips.Image:
     size = jpeg_size(data) if is_jpeg(data) else None
     if size is None:
         return pyvips.Image.thumbnail_buffer(data, rw, height=rh, size="force", no_rotate=True)
-    shrink = dct_shrink(*size, rw, rh)
+    # libvips' thumbnail rule: a DCT shrink only while twice its factor remains to the target
+    shrink = jpeg_shrink(*size, 2 * rw, 2 * rh)
     # Decodes up to a rendition's size reuse this thread's buffer (the encode step reads the
     # pixels before this thread decodes again): no page faults for a fresh array per request,
     # and a server's memory stays flat. A master's decode gets its own array, freed after.
     pixels = -(-size[0] // shrink) * -(-size[1] // shrink)
-    img = decode(data, shrink, scratch=pixels <= SCRATCH_PIXELS)
-    if (img.width, img.height) == (rw, rh):
-        return img
-    img = img.resize(rw / img.width, vscale=rh / img.height, kernel="lanczos3")
-    if (img.width, img.height) != (rw, rh):  # rounding inside resize
-        img = img.gravity("centre", rw, rh, extend="copy")
-    return img
+    return resize_exact(decode(data, shrink, scratch=pixels <= SCRATCH_PIXELS), rw, rh)
 
 
 def load(ctx: ThumbnailContext) -> None:
