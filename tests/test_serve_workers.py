@@ -126,8 +126,8 @@ def test_workers_that_cannot_start_stop_the_parent_with_one_line_each(tmp_path: 
     lines = r.stderr.strip().splitlines()
     assert "Traceback" not in r.stderr
     assert lines[-1] == "pressroom serve: stopped: a worker could not start"
-    assert 1 <= len(lines[:-1]) <= 2  # each worker once, not replaced again and again
-    assert all("could not start: [Errno 20] Not a directory" in line for line in lines[:-1])
+    assert 1 <= len(lines[:-1]) <= 2, r.stderr  # each worker once, not replaced again
+    assert all("could not start: [Errno 20] Not a directory" in x for x in lines[:-1]), r.stderr
 
 
 def _rss_anon_mb(pid: int) -> float:
