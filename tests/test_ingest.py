@@ -281,7 +281,7 @@ def test_ctrl_c_leaves_no_half_written_record(tmp_path: Path, corpus: Path) -> N
     settings = Settings(data_dir=data_dir)
     assert len(list(open_catalogue(settings).list(limit=1000))) < total
     rerun = _cli("ingest", "--json", "--data", str(data_dir), str(src))
-    assert rerun.returncode == 0, rerun.stderr
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     _assert_consistent(data_dir)
     states = [r.state for r in open_catalogue(settings).list(limit=1000)]
     assert states == ["uploaded"] * total
