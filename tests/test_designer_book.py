@@ -21,6 +21,7 @@ from pressroom.products.designer.crop import place
 from pressroom.products.designer.geometry import layout_frames, safe_zone
 from pressroom.products.designer.score import WEIGHTS, face_ok
 from pressroom.products.designer.steps.cover import SHARPEN, _clear
+from pressroom.products.designer.steps.layouts import OPENERS
 from pressroom.products.model import Rect
 from tests.test_book_fixtures import BIG, PEOPLE, Library, library  # noqa: F401
 
@@ -118,7 +119,7 @@ def test_demo_book_of_24_pages(demo: Library) -> None:
     seen = [pl.image.intersect(trim) for pl in first.placements]
     shown = sum(r.w * r.h for r in seen)
     assert shown >= 0.75 * first.width * first.height, first.layout
-    for p in (p for p in book.pages if p.layout == "opener-band"):  # a chapter's first page
+    for p in (p for p in book.pages if p.layout in OPENERS):  # a chapter's first page
         assert [t.text for t in p.texts if t.text], p.number
         assert all(t.rect.y >= pl.image.y1 for t in p.texts for pl in p.placements)
 

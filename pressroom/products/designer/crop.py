@@ -61,8 +61,6 @@ def _slide(
     return min(max(want, lo), hi)
 
 
-
-
 def faces_on_page(faces: list[Rect], crop: Rect, image: Rect) -> list[Rect]:
     k = image.w / crop.w
     return [

@@ -2,13 +2,16 @@
 layout search (exact, from the placement crop.place makes) minimise. They are the score's
 measures (score.py) turned into penalties, heavier where a designer would redo the page:
 
-- crop: share of the photo cut away (W_CROP per unit);
+- crop: share of the photo cut away (W_CROP per unit, and W_HEAVY more per unit beyond
+  HEAVY_CROP: a portrait cut to a landscape strip is no longer the photo that was taken);
 - ppi: under target, W_PPI x (target / ppi - 1), and REACHABLE times more plus a step when
   another frame of the product takes the photo to the target (it belongs there);
 - faces: W_FACE for each face cut or without headroom; W_FITTED when no crop could keep the
   faces safe and the whole photo sits inside the frame with white around it;
 - coverage: a page whose pictures cover less than score.COVERAGE_FULL of its trim costs
-  W_COVER x the share missing (a sparse page: small pictures on white).
+  W_COVER x the share missing, and W_SPARSE x the share missing under SPARSE (half the
+  page: small pictures on white, as a portrait beside a landscape on a square page, which a
+  designer would redo; the page plan then groups the photos otherwise).
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from .crop import with_headroom
 from .score import COVERAGE_FULL, crop_loss, face_ok
 
 W_CROP = 2.0
+HEAVY_CROP = 0.3  # beyond this share cut away, a photo is another picture (a portrait made a strip)
+W_HEAVY = 4.0
 W_PPI = 2.0
 REACHABLE = 20.0  # multiplies the ppi cost when a smaller frame of the product reaches target
 MISSED_TARGET = 12.0  # a photo under target that a smaller frame would take to target
@@ -28,6 +33,13 @@ W_FACE = 4.0
 W_FITTED = 20.0
 W_SHRUNK = 1.5
 W_COVER = 2.0
+SPARSE = 0.5  # a page whose pictures cover less than this of its trim reads as mostly white
+W_SPARSE = 10.0
+
+
+def crop_cost(loss: float) -> float:
+    """W_CROP per unit of the photo cut away, W_HEAVY more per unit beyond HEAVY_CROP."""
+    return W_CROP * loss + W_HEAVY * max(0.0, loss - HEAVY_CROP)
 
 
 def ppi_cost(ppi: float, reach: float, product: Product) -> float:
@@ -49,7 +61,7 @@ def ppi_cost(ppi: float, reach: float, product: Product) -> float:
 def quick(photo: PhotoFacts, frame: Rect, reach: float, product: Product) -> float:
     """Cost of the photo in a frame (mm) from sizes alone: no crop is computed."""
     a, fa = photo.aspect, frame.aspect
-    cost = W_CROP * (1 - min(a, fa) / max(a, fa))
+    cost = crop_cost(1 - min(a, fa) / max(a, fa))
     crop_w = min(photo.width, photo.height * fa)
     cost += ppi_cost(crop_w / (frame.w / 25.4), reach, product)
     faces = [with_headroom(Rect.of(f.box)) for f in photo.faces]
@@ -63,7 +75,7 @@ def quick(photo: PhotoFacts, frame: Rect, reach: float, product: Product) -> flo
 
 def exact(pl: Placement, page: Page, reach: float, product: Product) -> float:
     """Cost of a placement made by crop.place on its page."""
-    cost = W_CROP * crop_loss(pl, page.layout) + ppi_cost(pl.ppi, reach, product)
+    cost = crop_cost(crop_loss(pl, page.layout)) + ppi_cost(pl.ppi, reach, product)
     for f in pl.faces:
         whole, room = face_ok(f, pl, page)
         cost += 0.0 if room else W_FACE
@@ -82,4 +94,5 @@ def shown(pl: Placement, page: Page) -> float:
 
 def coverage_cost(share: float) -> float:
     """A page whose pictures cover `share` of its trim."""
-    return W_COVER * max(0.0, COVERAGE_FULL - share) / COVERAGE_FULL
+    full = W_COVER * max(0.0, COVERAGE_FULL - share) / COVERAGE_FULL
+    return full + W_SPARSE * max(0.0, SPARSE - share) / SPARSE

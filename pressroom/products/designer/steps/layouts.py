@@ -43,7 +43,7 @@ SYMMETRIC = {
     "3-up-portraits",
 }
 OPENER_CAPTION = 1.0  # a chapter's first page without room for its caption
-OPENERS = {"opener-band"}  # layouts for a chapter's first page only
+OPENERS = {"opener-band", "opener-band-4x3"}  # layouts for a chapter's first page only
 KEEP = 4  # best layouts per page carried into the spread search
 
 _LATE = datetime.max
