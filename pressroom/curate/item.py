@@ -34,9 +34,16 @@ class CurateOptions:
     # (6% shift measured 2-22, 80% <= 14).
     burst: int = 16
     burst_seconds: float = 10.0
-    # Average-linkage distance between face embeddings for one person (dlib's rule: 0.6;
-    # measured: the same person 0.05-0.40, different people 0.83-0.89).
-    same_person: float = 0.6
+    # Average-linkage distance between face embeddings for one person (pressroom.curate.people).
+    # Measured (corpus people/, demo photos; hog and YuNet faces): one person 0.05-0.43 apart,
+    # different adults 0.61+, but different children 0.51-0.60: faces alone join within 0.5;
+    # faces in photos of one dated event within dlib's rule, 0.6 (one model twice in an
+    # afternoon: 0.55-0.56).
+    same_person: float = 0.5
+    same_person_in_event: float = 0.6
+    # A join is not made when a face is nearly as close (best > ambiguity x rival) to a group
+    # known to be someone else (faces in one photo are different people).
+    ambiguity: float = 0.9
     event_gap_hours: float = 3.0  # a new event after this long without a photo
     event_jump_km: float = 25.0  # ... or when consecutive geotagged photos are this far apart
     extra: dict[str, Any] = field(default_factory=dict)
