@@ -108,7 +108,7 @@ def test_two_landscapes_stacked_on_a4_side_by_side_on_28x21() -> None:
         prod = get_product(product)
         for lid in page_layouts(prod):
             lay = layouts()[lid]
-            if len(lay.frames) == 2 and all(f.aspect[0] >= 1.1 for f in lay.frames):
+            if len(lay.frames) == 2 and all(f.aspect[0] >= 1.0 for f in lay.frames):
                 return layout_frames(prod, lay)
         raise AssertionError(f"{product}: no layout for two landscapes")
 
