@@ -18,6 +18,7 @@ from pressroom.printers import printers
 from pressroom.products import design, get_product, layouts
 from pressroom.products.book import Book, Page, Placement
 from pressroom.products.designer.crop import place
+from pressroom.products.designer.fit import SPARSE
 from pressroom.products.designer.geometry import layout_frames, safe_zone
 from pressroom.products.designer.score import WEIGHTS, face_ok
 from pressroom.products.designer.steps.cover import SHARPEN, _clear
@@ -119,6 +120,13 @@ def test_demo_book_of_24_pages(demo: Library) -> None:
     seen = [pl.image.intersect(trim) for pl in first.placements]
     shown = sum(r.w * r.h for r in seen)
     assert shown >= 0.75 * first.width * first.height, first.layout
+    # no page a designer would redo as mostly white (a small landscape beside a portrait on
+    # the square page covered 0.44), and no layout on more than a sixth of the pages
+    sparse = [
+        (p["number"], p["layout"]) for p in s["pages"] if p["photos"] and p["coverage"] < SPARSE
+    ]
+    assert sparse == [], sparse
+    assert max(s["layouts"].values()) <= 24 // 6, s["layouts"]
     for p in (p for p in book.pages if p.layout in OPENERS):  # a chapter's first page
         assert [t.text for t in p.texts if t.text], p.number
         assert all(t.rect.y >= pl.image.y1 for t in p.texts for pl in p.placements)
@@ -141,6 +149,8 @@ def test_demo_books_in_other_proportions(demo: Library, product: str) -> None:
     # frames keep their shape on the page and sparse pages cost: pictures cover the page
     # layouts drawn for the page shape (A4 0.62 with the 21x21 drawings cut to shape)
     assert book.score["terms"]["coverage"] >= 0.65, book.score["terms"]
+    pages = book.score["pages"]
+    assert [p["number"] for p in pages if p["photos"] and p["coverage"] < SPARSE] == []
 
 
 def test_twenty_pages_from_fourteen_photos_without_a_blank_page(
