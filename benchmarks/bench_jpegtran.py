@@ -12,11 +12,12 @@ the module notes in pressroom/ingest/jpegtran.py.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import pyvips
 import simplejpeg
 
-from pressroom.ingest import jpegtran
+from pressroom.ingest import jpeg_dc, jpegtran
 from tests.test_jpegtran import with_orientation
 
 JPEG = "olympus_12mp_42_IndexError.jpg"  # 4032x3024, 12.2 MP, 4:2:2 (all MCUs whole)
@@ -38,8 +39,21 @@ def test_jpegtran_transform(benchmark, rotated) -> None:
 @pytest.mark.benchmark(group=GROUP)
 def test_jpegtran_transform_and_proxy(benchmark, rotated) -> None:
     """All the image work of a lossless rotated ingest: the master by transposition, and
-    the proxy from a strict 1/8 decode of the source (which also reads, and so checks,
-    every entropy-coded byte), turned upright at 504x378."""
+    the 504x378 proxy read from its blocks' DC coefficients on the way (jpeg_dc)."""
+
+    def run() -> tuple[bytes | None, np.ndarray | None]:
+        eighth = jpeg_dc.Eighth()
+        master = jpegtran.transform(rotated, 6, eighth)
+        return master, eighth.pixels(master) if master else None
+
+    master, proxy = benchmark(run)
+    assert master is not None and proxy is not None and proxy.shape == (504, 378, 3)
+
+
+@pytest.mark.benchmark(group=GROUP)
+def test_jpegtran_transform_then_strict_eighth_decode(benchmark, rotated) -> None:
+    """The same with the proxy from a second, strict 1/8 decode of the source, turned
+    upright (the path before jpeg_dc, and still the path for 4:2:0)."""
 
     def run() -> tuple[bytes | None, pyvips.Image]:
         master = jpegtran.transform(rotated, 6)

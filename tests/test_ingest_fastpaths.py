@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import pyvips
+import simplejpeg
 
 from pressroom.ingest import fastcolour, jpegtran
 from pressroom.ingest.context import IngestContext
@@ -51,8 +52,13 @@ def test_rotated_jpeg_master_is_lossless_transposition(orientation: int) -> None
     # values differ by a few codes where chroma changes (as tests/test_jpegtran.py states).
     diff = np.abs(got - ref)
     assert diff.max() <= 4 and diff.mean() < 0.25
-    # The proxy is upright too (decoded from the source at 1/8, then oriented).
-    assert (ctx.proxy.width > ctx.proxy.height) == (master.width > master.height)
+    # The proxy is the master's own 1/8 decode, exactly: read from the DC coefficients the
+    # transform moved (jpeg_dc; this camera stream is 4:2:2), not from a second decode.
+    assert ctx.oriented
+    want = simplejpeg.decode_jpeg(
+        ctx.master, min_width=-(-master.width // 8), min_height=-(-master.height // 8)
+    )
+    np.testing.assert_array_equal(ctx.proxy.numpy(), want)
 
 
 @pytest.mark.parametrize("orientation", [2, 3, 4, 5, 6, 7, 8])
@@ -72,6 +78,17 @@ def test_rotation_without_perfect_transform_is_reencoded(orientation: int) -> No
     got = master.numpy().astype(np.int16)
     assert got.shape == ref.shape == (1200, 1800, 3)
     assert np.abs(got - ref).mean() < (0.25 if lossless else 2.0)
+
+
+def test_rotated_420_proxy_is_decoded_and_turned() -> None:
+    """4:2:0 (as phones write): the proxy is the source's strict 1/8 decode, turned upright
+    by orient, the master still the lossless transform."""
+    src = with_orientation(pyvips.Image.new_from_file(str(BIG)).jpegsave_buffer(Q=85), 6)
+    ctx = _normalise(src)
+    assert ctx.passthrough and not ctx.oriented
+    assert ctx.master == jpegtran.transform(src, 6)
+    want = np.rot90(simplejpeg.decode_jpeg(src, min_width=504, min_height=378), -1)
+    np.testing.assert_array_equal(ctx.proxy.numpy(), want)
 
 
 def test_damaged_rotated_jpeg_keeps_its_reason() -> None:

@@ -29,8 +29,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import pyvips
+import simplejpeg
 
-from pressroom.ingest import jpegtran
+from pressroom.ingest import jpeg_dc, jpegtran
 
 # -- helpers: what the pixels and coefficients of a JPEG are --------------------------------
 
@@ -213,10 +214,27 @@ def psnr(a: np.ndarray, b: np.ndarray) -> float:
     return float("inf") if mse == 0 else 10 * np.log10(255**2 / mse)
 
 
+def assert_eighth(out: bytes, eighth: jpeg_dc.Eighth) -> None:
+    """The DC coefficients seen on the way give libjpeg-turbo's 1/8 decode, bit for bit
+    (4:2:0 excepted: its chroma takes the 2x2 IDCT, and jpeg_dc declines it)."""
+    w, h, sub = header(out)
+    if sub == 2:  # TJSAMP_420
+        assert eighth.pixels(out) is None
+        return
+    grey = len(eighth.planes) == 1
+    want = simplejpeg.decode_jpeg(
+        out, "GRAY" if grey else "RGB", min_width=-(-w // 8), min_height=-(-h // 8)
+    )
+    got = eighth.pixels(out)
+    assert got is not None
+    np.testing.assert_array_equal(got, want[:, :, 0] if grey else want)
+
+
 def check_lossless(src: bytes, orientation: int) -> bytes | None:
     """Assert everything that must hold for one transform; return its output."""
     width, height, sub = header(src)
-    out = jpegtran.transform(src, orientation)
+    dc = jpeg_dc.Eighth()
+    out = jpegtran.transform(src, orientation, dc)
     if not perfect(width, height, sub, orientation):
         assert out is None, f"{width}x{height} sampling {sub}: orientation {orientation}"
         return None
@@ -239,6 +257,8 @@ def check_lossless(src: bytes, orientation: int) -> bytes | None:
     diff = np.abs(want.astype(np.int16) - got)
     assert diff.max() <= (0 if orientation == 4 else 4)
     assert psnr(want, got) >= 50
+    # 4. The DC coefficients seen on the way give libjpeg-turbo's 1/8 decode, bit for bit.
+    assert_eighth(out, dc)
     return out
 
 
@@ -312,8 +332,10 @@ def camera_jpeg(corpus: Path) -> bytes:
 def test_camera_12mp_every_orientation(camera_jpeg: bytes, orientation: int) -> None:
     src = with_orientation(camera_jpeg, orientation)
     assert exif_orientation(src) == orientation
-    out = jpegtran.transform(src, orientation)
+    dc = jpeg_dc.Eighth()
+    out = jpegtran.transform(src, orientation, dc)
     assert out is not None
+    assert_eighth(out, dc)
     for a, b in zip(coefficients(src), coefficients(out), strict=True):
         np.testing.assert_array_equal(coefficient_op(a, orientation), b)
 
@@ -445,3 +467,25 @@ def test_threads(photo: pyvips.Image) -> None:
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda _: jpegtran.transform(src, 6), range(16)))
     assert all(r == want for r in results)
+
+
+def test_eighth_declines_what_it_cannot_reproduce(photo: pyvips.Image) -> None:
+    """The DC path is taken for grey, 4:4:4 and 4:2:2 only: not for 4:2:0 (chroma by the
+    2x2 IDCT) nor for an Adobe RGB stream (components R, G, B, no YCbCr)."""
+    import io
+
+    from PIL import Image
+
+    from pressroom.ingest.formats import jpeg
+
+    def probe(data: bytes) -> bool:
+        return jpeg_dc.reproducible(jpeg.probe(data))
+
+    assert probe(_synthetic(photo, "444", 64, 64)) and probe(_synthetic(photo, "grey", 64, 64))
+    assert not probe(_synthetic(photo, "420", 64, 64))
+    buf = io.BytesIO()
+    Image.fromarray(photo.numpy()).save(buf, "JPEG", quality=90, keep_rgb=True)
+    assert not probe(buf.getvalue())
+    buf = io.BytesIO()
+    Image.fromarray(photo.numpy()).save(buf, "JPEG", quality=90, subsampling=1)  # 4:2:2
+    assert probe(buf.getvalue())

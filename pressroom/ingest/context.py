@@ -52,6 +52,7 @@ class IngestContext:
     # with passthrough, the master is this stream, losslessly.
     upright_jpeg: bytes | None = None
     image: pyvips.Image | None = None  # decoded pixels, upright sRGB after those steps
+    oriented: bool = False  # image came from upright_jpeg: already upright
     proxy: pyvips.Image | None = None
     master: bytes | None = None
     master_format: str | None = None  # "jpeg" | "png"

@@ -35,6 +35,11 @@ import ctypes
 import os
 import sys
 import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "OPS",
@@ -188,6 +193,29 @@ def _declare(lib: ctypes.CDLL) -> None:
     lib.tjGetErrorStr2.argtypes = [ctypes.c_void_p]
 
 
+# Called with each row of transformed blocks: (component, block row, blocks high, blocks
+# wide, the row as blocks x 64 coefficients in natural order). The buffer is libjpeg's and
+# is reused: copy what you keep.
+BlockRow = Callable[[int, int, int, int, "np.ndarray"], None]
+
+
+def _filter(on_row: BlockRow) -> Any:
+    """A TurboJPEG custom filter that shows each row of blocks to `on_row`, changing none."""
+    import numpy as np
+
+    def show(coeffs: Any, row: _Region, plane: _Region, ci: int, _i: int, _t: Any) -> int:
+        if row.y >= plane.h:  # a partial MCU's padding row, outside the image
+            return 0
+        try:
+            blocks = np.ctypeslib.as_array(coeffs, shape=(row.w // 8, 64))
+            on_row(ci, row.y // 8, plane.h // 8, plane.w // 8, blocks)
+            return 0
+        except Exception:  # an exception cannot cross into C: -1 makes tjTransform fail
+            return -1
+
+    return _FILTER(show)
+
+
 def available() -> bool:
     """True when libturbojpeg loads (for a caller that prefers falling back to failing)."""
     try:
@@ -197,8 +225,11 @@ def available() -> bool:
     return True
 
 
-def transform(jpeg: bytes, orientation: int) -> bytes | None:
+def transform(jpeg: bytes, orientation: int, blocks: BlockRow | None = None) -> bytes | None:
     """The upright JPEG for a JPEG whose EXIF orientation is 2-8, losslessly.
+
+    `blocks`, when given, is shown every row of the upright result's blocks on the way
+    (jpeg_dc.Eighth reads a 1/8-scale decode from them, so nothing decodes the data twice).
 
     Returns the input unchanged for orientation 1 (or 0, which EXIF does not define), and
     None when no perfect transform exists (a partial MCU would have to move to the top or
@@ -223,6 +254,8 @@ def transform(jpeg: bytes, orientation: int) -> bytes | None:
     xf = _Transform()
     xf.op = op
     xf.options = TJXOPT_PERFECT | TJXOPT_COPYNONE
+    if blocks is not None:
+        xf.customFilter = _filter(blocks)  # the struct keeps the callback alive
     dst = ctypes.POINTER(ctypes.c_ubyte)()
     size = ctypes.c_ulong(0)
     try:

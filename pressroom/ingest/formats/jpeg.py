@@ -28,11 +28,12 @@ _NEXT_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
 _XMP_SIG = b"http://ns.adobe.com/xap/1.0/\x00"
 
 
-def _segments(data: bytes) -> Iterator[tuple[int, int, int]]:
+def _segments(data: bytes, scans: bool = True) -> Iterator[tuple[int, int, int]]:
     """(marker, start, end) of each segment of the primary image, SOI to EOI.
 
     For SOS, end covers the entropy-coded data that follows. Stops at the primary image's
-    EOI, so MPO/gain-map secondaries after it are never visited.
+    EOI, so MPO/gain-map secondaries after it are never visited. scans=False stops at the
+    first SOS header instead, without looking for the end of its data (megabytes).
     """
     if data[:2] != b"\xff\xd8":
         raise Rejected("corrupt", "no JPEG start-of-image marker")
@@ -58,6 +59,9 @@ def _segments(data: bytes) -> Iterator[tuple[int, int, int]]:
         if length < 2 or end > n:
             raise Rejected("truncated", f"segment 0x{marker:02X} runs past the end of the file")
         if marker == _SOS:
+            if not scans:
+                yield marker, pos + 2, end
+                return
             m = _NEXT_MARKER.search(data, end)
             end = m.start() if m else n
         yield marker, pos + 2, end
@@ -69,9 +73,10 @@ def probe(data: bytes) -> Header:
     icc_chunks: dict[int, bytes] = {}
     exif = xmp = None
     sof: tuple[int, int, int] | None = None
+    sampling: list[tuple[int, int]] = []
     adobe_transform: int | None = None
     mpo = False
-    for marker, start, end in _segments(data):
+    for marker, start, end in _segments(data, scans=False):
         seg = data[start:end]
         if marker == 0xE1 and seg.startswith(b"Exif\x00\x00") and exif is None:
             exif = seg
@@ -86,6 +91,8 @@ def probe(data: bytes) -> Header:
         elif marker in _SOF and sof is None and len(seg) >= 6:
             _, height, width, comps = struct.unpack_from(">BHHB", seg)
             sof = (width, height, comps)
+            at = range(7, min(len(seg), 6 + 3 * comps), 3)  # per component: id, h|v, table
+            sampling = [(seg[i] >> 4, seg[i] & 15) for i in at]
         elif marker == _SOS:
             break  # everything we need precedes the first scan
     if sof is None:
@@ -102,7 +109,12 @@ def probe(data: bytes) -> Header:
         icc=b"".join(icc_chunks[k] for k in sorted(icc_chunks)) or None,
         exif=exif,
         xmp=xmp,
-        extra={"components": comps, "adobe_transform": adobe_transform, "exif_parsed": parsed},
+        extra={
+            "components": comps,
+            "sampling": sampling,  # (h, v) factors per component
+            "adobe_transform": adobe_transform,
+            "exif_parsed": parsed,
+        },
     )
 
 

@@ -9,9 +9,11 @@ transform exists (a partial edge MCU would have to move) is it decoded and re-en
 
 from __future__ import annotations
 
-from .. import icc, jpegtran
+from ...imaging import jpeg_shrink
+from .. import icc, jpeg_dc, jpegtran
 from ..context import IngestContext
 from ..formats import jpeg
+from ..image import from_array
 
 
 def can_pass_through(ctx: IngestContext) -> bool:
@@ -42,16 +44,41 @@ def decode_proxy(ctx: IngestContext) -> None:
 
 def decode_master(ctx: IngestContext) -> None:
     """For ingest: full resolution unless the master can keep the JPEG's own coefficients;
-    then only the proxy is decoded (orient turns it upright)."""
+    then only the proxy is decoded."""
     assert ctx.reader is not None and ctx.header is not None
     if can_pass_through(ctx):
         ctx.passthrough = True
         decode_proxy(ctx)
         return
     if can_transform(ctx):
-        decode_proxy(ctx)  # the strict decode first: damaged data gets its usual reason
-        ctx.upright_jpeg = jpegtran.transform(ctx.data, ctx.header.orientation)
+        transform(ctx)
         if ctx.upright_jpeg is not None:
             ctx.passthrough = True
             return
     ctx.image = ctx.reader.decode(ctx.data, ctx.header, None)
+
+
+def transform(ctx: IngestContext) -> None:
+    """The lossless rotation, and the proxy with it: where the proxy is the 1/8 decode (a
+    12-MP photo's) and that is DC only (jpeg_dc), its pixels are the upright blocks' DC
+    coefficients, read as the transform moves them: the data is decoded once, not twice."""
+    h = ctx.header
+    assert h is not None
+    size = ctx.proxy_size
+    if jpeg_shrink(h.width, h.height, size, size, within=True) != 8 or not jpeg_dc.reproducible(h):
+        decode_proxy(ctx)  # the strict decode first: damaged data gets its usual reason
+        ctx.upright_jpeg = jpegtran.transform(ctx.data, h.orientation)
+        return
+    eighth = jpeg_dc.Eighth()
+    try:
+        ctx.upright_jpeg = jpegtran.transform(ctx.data, h.orientation, eighth)
+    except jpegtran.TransformError:
+        decode_proxy(ctx)  # damaged data gets the strict decoder's usual reason
+        raise
+    if ctx.upright_jpeg is None:
+        return  # no perfect transform: the caller decodes in full
+    pixels = eighth.pixels(ctx.upright_jpeg)
+    if pixels is None:
+        decode_proxy(ctx)  # not expected after reproducible(): decoded, turned by orient
+    else:
+        ctx.image, ctx.oriented = from_array(pixels), True
