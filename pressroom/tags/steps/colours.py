@@ -17,8 +17,10 @@ K = 5
 
 def palette(rgb: np.ndarray, k: int = K) -> list[dict[str, object]]:
     small = resize_long(rgb, 64)
-    lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(np.float32)
-    k = min(k, len(np.unique(lab, axis=0)))
+    lab8 = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).reshape(-1, 3)
+    # distinct colours, counted on packed 24-bit keys (np.unique over rows sorts records)
+    k = min(k, len(np.unique(lab8.astype(np.int32) @ np.array([65536, 256, 1], np.int32))))
+    lab = lab8.astype(np.float32)
     cv2.setRNGSeed(12345)
     criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 10, 1.0)
     _, labels, centres = cv2.kmeans(lab, k, None, criteria, 1, cv2.KMEANS_PP_CENTERS)
