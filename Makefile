@@ -12,6 +12,7 @@ UV     := uv==0.13.9
 COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --universal --fork-strategy fewest \
 	--python-version 3.11 --generate-hashes --custom-compile-command "make lock" --quiet $(UPGRADE)
 
+MALLOC_TUNABLES := glibc.malloc.trim_threshold=268435456:glibc.malloc.mmap_threshold=268435456
 .PHONY: venv demo test bench lint lock system-deps system-deps-runtime clean
 
 # Reinstalls only when a lock (or pyproject.toml: entry points, package data) changed.
@@ -40,8 +41,9 @@ test: system-deps $(STAMP)
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
 
+# The allocator settings the deployment runs with (deploy/template.yaml, batch/pool.py).
 bench: $(STAMP)
-	VIPS_CONCURRENCY=1 $(PY) -m pytest benchmarks -q -p no:cacheprovider -o python_files='bench_*.py' \
+	GLIBC_TUNABLES=$(MALLOC_TUNABLES) VIPS_CONCURRENCY=1 $(PY) -m pytest benchmarks -q -p no:cacheprovider -o python_files='bench_*.py' \
 		--benchmark-only --benchmark-timer=time.process_time \
 		--benchmark-columns=min,median,mean,rounds --benchmark-group-by=group $(BENCH_ARGS)
 

@@ -49,3 +49,9 @@ def test_without_the_tunables_the_pages_fault_again(monkeypatch) -> None:
 def test_the_lambda_functions_get_the_same_setting() -> None:
     template = (Path(__file__).parent.parent / "deploy" / "template.yaml").read_text()
     assert f'GLIBC_TUNABLES: "{MALLOC_TUNABLES}"' in template
+
+
+def test_make_bench_measures_with_the_same_setting() -> None:
+    makefile = (Path(__file__).parent.parent / "Makefile").read_text()
+    assert f"MALLOC_TUNABLES := {MALLOC_TUNABLES}\n" in makefile
+    assert "GLIBC_TUNABLES=$(MALLOC_TUNABLES)" in makefile
