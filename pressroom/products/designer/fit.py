@@ -4,6 +4,11 @@ measures (score.py) turned into penalties, heavier where a designer would redo t
 
 - crop: share of the photo cut away (W_CROP per unit, and W_HEAVY more per unit beyond
   HEAVY_CROP: a portrait cut to a landscape strip is no longer the photo that was taken);
+- turned: a photo taller than wide cut beyond STRIP_LOSS of its area into a landscape frame
+  (or a landscape into a portrait frame) costs W_STRIP more (a face portrait cut in half to a
+  strip is a page a designer would redo; a portrait frame, or two smaller ones, belong to it);
+- faces' photos: beyond FACE_LOSS cut away, W_FACE_CROP per unit more (people are cropped
+  lightly: their shoulders, hands and the place around them are the picture);
 - ppi: under target, W_PPI x (target / ppi - 1), and REACHABLE times more plus a step when
   another frame of the product takes the photo to the target (it belongs there);
 - faces: W_FACE for each face cut or without headroom; W_FITTED when no crop could keep the
@@ -26,6 +31,10 @@ from .score import COVERAGE_FULL, crop_loss, face_ok
 W_CROP = 2.0
 HEAVY_CROP = 0.3  # beyond this share cut away, a photo is another picture (a portrait made a strip)
 W_HEAVY = 4.0
+STRIP_LOSS = 0.25  # of a portrait's area, cut away to fit a landscape frame
+W_STRIP = 8.0
+FACE_LOSS = 0.2  # of a photo with faces, cut away
+W_FACE_CROP = 6.0
 W_PPI = 2.0
 REACHABLE = 20.0  # multiplies the ppi cost when a smaller frame of the product reaches target
 MISSED_TARGET = 12.0  # a photo under target that a smaller frame would take to target
@@ -40,6 +49,19 @@ W_SPARSE = 10.0
 def crop_cost(loss: float) -> float:
     """W_CROP per unit of the photo cut away, W_HEAVY more per unit beyond HEAVY_CROP."""
     return W_CROP * loss + W_HEAVY * max(0.0, loss - HEAVY_CROP)
+
+
+def shape_cost(src_w: float, src_h: float, frame_aspect: float, loss: float, faces: int) -> float:
+    """W_STRIP for a portrait cut beyond STRIP_LOSS into a landscape frame (or a landscape
+    into a portrait frame), W_FACE_CROP per
+    unit of a faces' photo cut away beyond FACE_LOSS."""
+    cost = 0.0
+    turned = (src_h > src_w and frame_aspect > 1.0) or (src_w > src_h and frame_aspect < 1.0)
+    if turned and loss > STRIP_LOSS:
+        cost += W_STRIP
+    if faces:
+        cost += W_FACE_CROP * max(0.0, loss - FACE_LOSS)
+    return cost
 
 
 def ppi_cost(ppi: float, reach: float, product: Product) -> float:
@@ -61,7 +83,8 @@ def ppi_cost(ppi: float, reach: float, product: Product) -> float:
 def quick(photo: PhotoFacts, frame: Rect, reach: float, product: Product) -> float:
     """Cost of the photo in a frame (mm) from sizes alone: no crop is computed."""
     a, fa = photo.aspect, frame.aspect
-    cost = crop_cost(1 - min(a, fa) / max(a, fa))
+    loss = 1 - min(a, fa) / max(a, fa)
+    cost = crop_cost(loss) + shape_cost(photo.width, photo.height, fa, loss, len(photo.faces))
     crop_w = min(photo.width, photo.height * fa)
     cost += ppi_cost(crop_w / (frame.w / 25.4), reach, product)
     faces = [with_headroom(Rect.of(f.box)) for f in photo.faces]
@@ -75,7 +98,9 @@ def quick(photo: PhotoFacts, frame: Rect, reach: float, product: Product) -> flo
 
 def exact(pl: Placement, page: Page, reach: float, product: Product) -> float:
     """Cost of a placement made by crop.place on its page."""
-    cost = crop_cost(crop_loss(pl, page.layout)) + ppi_cost(pl.ppi, reach, product)
+    loss = crop_loss(pl, page.layout)
+    cost = crop_cost(loss) + ppi_cost(pl.ppi, reach, product)
+    cost += shape_cost(pl.src_w, pl.src_h, pl.frame.aspect, loss, len(pl.faces))
     for f in pl.faces:
         whole, room = face_ok(f, pl, page)
         cost += 0.0 if room else W_FACE

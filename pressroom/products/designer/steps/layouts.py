@@ -41,6 +41,8 @@ SYMMETRIC = {
     "6-up-grid-2x3",
     "5-up-grid",
     "3-up-portraits",
+    "sq-4-up-portraits-landscapes",
+    "sq-4-up-landscapes-portraits",
 }
 OPENER_CAPTION = 1.0  # a chapter's first page without room for its caption
 OPENERS = {"opener-band", "opener-band-4x3"}  # layouts for a chapter's first page only
