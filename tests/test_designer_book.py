@@ -18,9 +18,9 @@ from pressroom.printers import printers
 from pressroom.products import design, get_product, layouts
 from pressroom.products.book import Book, Page, Placement
 from pressroom.products.designer.crop import place
-from pressroom.products.designer.fit import SPARSE
+from pressroom.products.designer.fit import SPARSE, SQUARE, STRIP_LOSS, W_STRIP, shape_cost
 from pressroom.products.designer.geometry import layout_frames, safe_zone
-from pressroom.products.designer.score import WEIGHTS, face_ok
+from pressroom.products.designer.score import WEIGHTS, crop_loss, face_ok
 from pressroom.products.designer.steps.cover import SHARPEN, _clear
 from pressroom.products.designer.steps.layouts import OPENERS
 from pressroom.products.model import Rect
@@ -130,6 +130,27 @@ def test_demo_book_of_24_pages(demo: Library) -> None:
     for p in (p for p in book.pages if p.layout in OPENERS):  # a chapter's first page
         assert [t.text for t in p.texts if t.text], p.number
         assert all(t.rect.y >= pl.image.y1 for t in p.texts for pl in p.placements)
+    # no portrait cut to a landscape strip (the end chapter's 1000-px photos took a portrait
+    # cut in half into a small landscape frame, the only frame where they reached 300 ppi)
+    strips = [
+        (p.number, p.layout, pl.photo_id)
+        for p in book.pages
+        for pl in p.placements
+        if pl.src_h > 1.1 * pl.src_w
+        and pl.frame.aspect > 1 + SQUARE
+        and crop_loss(pl, p.layout) > STRIP_LOSS
+    ]
+    assert strips == [], strips
+
+
+def test_turned_crop_costs_more_than_any_fit() -> None:
+    # a portrait cut beyond a quarter into a landscape frame, or the reverse, pays W_STRIP
+    assert shape_cost(3000, 4000, 1.5, 0.5, 0) >= W_STRIP
+    assert shape_cost(4000, 3000, 0.75, 0.44, 0) >= W_STRIP
+    assert shape_cost(3000, 4000, 1.0, 0.25, 0) == 0.0  # a square frame is no strip
+    assert shape_cost(3000, 4000, 1.33, 0.2, 0) == 0.0
+    # faces' photos pay for every share cut beyond FACE_LOSS
+    assert shape_cost(4000, 3000, 1.0, 0.3, 1) > shape_cost(4000, 3000, 1.0, 0.3, 0) == 0.0
 
 
 def test_demo_chapters_carry_dates_and_a_place_from_gps(demo: Library) -> None:

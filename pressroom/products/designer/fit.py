@@ -32,6 +32,7 @@ W_CROP = 2.0
 HEAVY_CROP = 0.3  # beyond this share cut away, a photo is another picture (a portrait made a strip)
 W_HEAVY = 4.0
 STRIP_LOSS = 0.25  # of a portrait's area, cut away to fit a landscape frame
+SQUARE = 0.15  # frames within this of 1:1 count as square, neither landscape nor portrait
 W_STRIP = 8.0
 FACE_LOSS = 0.2  # of a photo with faces, cut away
 W_FACE_CROP = 6.0
@@ -56,7 +57,9 @@ def shape_cost(src_w: float, src_h: float, frame_aspect: float, loss: float, fac
     into a portrait frame), W_FACE_CROP per
     unit of a faces' photo cut away beyond FACE_LOSS."""
     cost = 0.0
-    turned = (src_h > src_w and frame_aspect > 1.0) or (src_w > src_h and frame_aspect < 1.0)
+    turned = (src_h > src_w and frame_aspect > 1 + SQUARE) or (
+        src_w > src_h and frame_aspect < 1 - SQUARE
+    )
     if turned and loss > STRIP_LOSS:
         cost += W_STRIP
     if faces:

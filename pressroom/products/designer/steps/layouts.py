@@ -45,7 +45,8 @@ SYMMETRIC = {
     "sq-4-up-landscapes-portraits",
 }
 OPENER_CAPTION = 1.0  # a chapter's first page without room for its caption
-OPENERS = {"opener-band", "opener-band-4x3"}  # layouts for a chapter's first page only
+# layouts for a chapter's first page only
+OPENERS = {"opener-band", "opener-band-4x3", "l-opener-portrait"}
 KEEP = 4  # best layouts per page carried into the spread search
 
 _LATE = datetime.max
