@@ -7,7 +7,7 @@ Most of tjTransform's CPU time on this machine is page faults (`stime`): libjpeg
 the source and destination coefficient arrays (~48 MB each here) for every call, and glibc
 returns them to the kernel on free. A process that keeps freed memory (glibc tunables
 malloc.trim_threshold/mmap_threshold, or malloc.hugetlb=1) roughly halves the figure; see
-the module notes in pressroom/ingest/jpegtran.py.
+the module notes in pressroom/jpegtran.py.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import pytest
 import pyvips
 import simplejpeg
 
-from pressroom.ingest import jpeg_dc, jpegtran
+from pressroom import jpegtran
+from pressroom.ingest import jpeg_dc
 from tests.test_jpegtran import with_orientation
 
 JPEG = "olympus_12mp_42_IndexError.jpg"  # 4032x3024, 12.2 MP, 4:2:2 (all MCUs whole)

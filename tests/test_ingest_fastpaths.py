@@ -11,7 +11,8 @@ import pytest
 import pyvips
 import simplejpeg
 
-from pressroom.ingest import fastcolour, jpegtran
+from pressroom import jpegtran
+from pressroom.ingest import fastcolour
 from pressroom.ingest.context import IngestContext
 from pressroom.ingest.pipeline import NORMALISE, run
 from pressroom.ingest.steps.colour import fast_p3, to_srgb

@@ -1,4 +1,4 @@
-"""Lossless rotation of EXIF-rotated JPEGs (pressroom.ingest.jpegtran, issue 17 item 5).
+"""Lossless rotation of EXIF-rotated JPEGs (pressroom.jpegtran, issue 17 item 5).
 
 What holds, and what these tests pin down:
 
@@ -31,7 +31,8 @@ import pytest
 import pyvips
 import simplejpeg
 
-from pressroom.ingest import jpeg_dc, jpegtran
+from pressroom import jpegtran
+from pressroom.ingest import jpeg_dc
 
 # -- helpers: what the pixels and coefficients of a JPEG are --------------------------------
 

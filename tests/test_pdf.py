@@ -119,13 +119,20 @@ def test_fonts_embedded_and_images_at_300_ppi(
     rows = [r.split() for r in sh("pdfimages", "-list", result.interior).stdout.splitlines()[2:]]
     placed = [pl for page in book.pages for pl in page.placements]
     assert len(rows) == len(placed)
+    own = 0
     for row, pl in zip(rows, placed, strict=True):
         x_ppi, y_ppi = int(row[12]), int(row[13])
         assert row[5] == "icc" and row[8] == "jpeg"
+        own_ppi = max(pl.crop.w / (pl.image.w / 25.4), pl.crop.h / (pl.image.h / 25.4))
         if "low_ppi" in pl.flags:  # flagged by design: as many pixels as the photo has
             assert 150 <= min(x_ppi, y_ppi) < 300
+        elif own_ppi <= 450:  # the master's own pixels (up to 1.5x the target): not resampled
+            assert min(x_ppi, y_ppi) >= 300 and abs(max(x_ppi, y_ppi) - own_ppi) <= 1
+            own += 1
         else:
             assert min(x_ppi, y_ppi) >= 300 and max(x_ppi, y_ppi) <= 301  # resampled to 300
+    if product == "photobook-21x21":  # both kinds of picture are checked
+        assert 0 < own < len(placed)
 
 
 @pytest.mark.parametrize("product", ["photobook-28x21", "ornament-round-8"])
@@ -203,6 +210,37 @@ def test_crop_and_resample_to_exactly_target_ppi(library: Library, tmp_path: Pat
     master = pyvips.Image.new_from_buffer(library.store.get(rec.data["master"]), "")
     want = master.crop(500, 300, 2000, 1500).resize(945 / 2000, vscale=709 / 1500)
     assert (got.cast("float") - want.cast("float")).abs().avg() < 4
+
+
+def test_lossless_crop_keeps_the_masters_blocks(library: Library, tmp_path: Path) -> None:
+    """A crop that gives 350 ppi in its frame (under 1.5x the target): the master's own DCT
+    blocks, cut on the MCU grid (4:2:2: 16 x 8 px) without decoding, drawn at the same scale
+    and clipped to the frame. The print and its preview agree; nothing spills out."""
+    rec = library.record("olympus_12mp_42_IndexError.jpg")
+    crop = Rect(511, 303, 2500, 1875)  # the grid is 15 px (1.1 mm in the frame) to the left
+    size = (2500 / 350 * 25.4, 1875 / 350 * 25.4)
+    book = _manual_book(library, "olympus_12mp_42_IndexError.jpg", size, crop)
+    result = render_book(book, library.store, tmp_path / "l.pdf", previews_dir=tmp_path / "pv")
+    assert result.passthrough == 1
+    pdf = pikepdf.open(tmp_path / "l.pdf")
+    (img,) = pdf.pages[0].Resources.XObject.values()
+    assert (int(img.Width), int(img.Height)) == (3011 - 496, 2178 - 296)
+    got = pyvips.Image.new_from_buffer(img.read_raw_bytes(), "").cast("int")
+    master = pyvips.Image.new_from_buffer(library.store.get(rec.data["master"]), "")
+    want = master.crop(496, 296, got.width, got.height).cast("int")
+    # identical but for chroma upsampling at the new edges, which have no neighbours now
+    assert (got - want).crop(16, 16, got.width - 32, got.height - 32).abs().max() == 0
+    pdf_path, png_root = str(tmp_path / "l.pdf"), str(tmp_path / "r")
+    r = sh("pdftoppm", "-r", "100", "-png", "-singlefile", pdf_path, png_root)
+    assert r.returncode == 0, r.stderr
+    ras = pyvips.Image.new_from_file(str(tmp_path / "r.png"))
+    pre = pyvips.Image.new_from_file(str(result.previews[0]))
+    ras = ras.resize(pre.width / ras.width, vscale=pre.height / ras.height)
+    assert (ras.cast("float") - pre.cast("float")).abs().avg() < 5
+    # the frame starts 13 mm in (10 mm + 3 mm bleed): just outside it the paper is white
+    edge = 13 / 25.4 * pre.width / (216 / 25.4)  # preview pixels
+    assert ras.crop(int(edge) - 3, int(edge) + 20, 2, 40).min() >= 250
+    assert ras.crop(int(edge) + 2, int(edge) + 20, 2, 40).max() < 250  # and the photo inside
 
 
 def test_pdfx_1a_is_cmyk(library: Library, tmp_path: Path) -> None:

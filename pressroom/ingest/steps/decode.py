@@ -9,8 +9,9 @@ transform exists (a partial edge MCU would have to move) is it decoded and re-en
 
 from __future__ import annotations
 
+from ... import jpegtran
 from ...imaging import jpeg_shrink
-from .. import icc, jpeg_dc, jpegtran
+from .. import icc, jpeg_dc
 from ..context import IngestContext
 from ..formats import jpeg
 from ..image import from_array

@@ -1,6 +1,10 @@
 """The pixels of one placement: the master cropped and resampled to exactly the target ppi of
-its placed size (never upsampled), JPEG q>=90; or the master's own JPEG bytes when neither a
-crop nor a resample is needed. Masters decode once, shrink-on-load where the JPEG allows it.
+its placed size (never upsampled), JPEG q>=90; or, for an RGB page, the master's own JPEG
+blocks wherever they give at most OWN_PPI_FACTOR x the target ppi in the frame: the whole
+master, or its crop cut losslessly in the DCT domain (jpegtran.crop), nothing decoded or
+requantised. A RIP resamples every picture to its device anyway, and prepress guides ask for
+300-450 ppi (1.5x) and flag more: beyond that the picture is resampled to the target.
+Masters decode once, shrink-on-load where the JPEG allows it.
 
 JPEG masters decode through simplejpeg into this thread's reused buffer (render/jpeg.py),
 then libvips crops, resamples and encodes: the same pixels as libvips' own JPEG loader for
@@ -9,11 +13,13 @@ then libvips crops, resamples and encodes: the same pixels as libvips' own JPEG 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyvips
 
+from ... import jpegtran
 from ...imaging import jpeg_shrink, resize_exact
 from ...printers.colour import separate
 from ...printers.model import Printer
@@ -22,6 +28,7 @@ from ...products.model import Rect
 from ..jpeg import decode, is_jpeg
 
 JPEG_Q = 92  # >= 90: libvips keeps full chroma resolution
+OWN_PPI_FACTOR = 1.5  # the master's own pixels up to 1.5x the target ppi (450 at 300)
 
 
 @dataclass
@@ -30,7 +37,10 @@ class PlacedImage:
     width: int
     height: int
     bands: int  # 1 grey, 3 sRGB, 4 CMYK
-    passthrough: bool
+    passthrough: bool  # the master's own blocks, not a re-encode
+    # The placement's crop within these pixels (x, y, w, h) when they reach beyond it (a
+    # lossless crop starts on the MCU grid): drawn clipped to the frame. None: all of them.
+    window: tuple[float, float, float, float] | None = None
 
     def pixels(self, max_side: int = 0) -> pyvips.Image:
         """Decoded again for the preview, shrinking on load to about max_side."""
@@ -54,6 +64,35 @@ def load_crop(
     if (left, top, cw, ch) != (0, 0, img.width, img.height):
         img = img.crop(left, top, cw, ch)
     return resize_exact(img, out_w, out_h)
+
+
+def _own_ppi(placement: Placement) -> float:
+    """The ppi the crop's own pixels give in the frame (the larger of the two axes)."""
+    c, r = placement.crop, placement.image
+    return max(c.w / (r.w / 25.4), c.h / (r.h / 25.4))
+
+
+def _own_blocks(master: bytes, placement: Placement) -> PlacedImage | None:
+    """The master's own JPEG blocks for the placement: whole, or cut losslessly. None for a
+    master that is not a YCbCr or grey JPEG."""
+    img = pyvips.Image.new_from_buffer(master, "")
+    if img.bands not in (1, 3) or img.interpretation == "cmyk":
+        return None
+    c = placement.crop
+    x, y = math.floor(c.x + 1e-6), math.floor(c.y + 1e-6)
+    x1 = min(img.width, math.ceil(c.x + c.w - 1e-6))
+    y1 = min(img.height, math.ceil(c.y + c.h - 1e-6))
+    if (x, y, x1, y1) == (0, 0, img.width, img.height):
+        data, x0, y0 = master, 0, 0
+    else:
+        try:
+            data, x0, y0 = jpegtran.crop(master, x, y, x1 - x, y1 - y)
+        except (jpegtran.TransformError, jpegtran.TurboJPEGUnavailable):
+            return None  # decoded, cropped and re-encoded as any other picture
+    w, h = x1 - x0, y1 - y0
+    window = (c.x - x0, c.y - y0, c.w, c.h)
+    whole = window == (0, 0, w, h)
+    return PlacedImage(data, w, h, img.bands, True, None if whole else window)
 
 
 def _srgb(img: pyvips.Image) -> pyvips.Image:
@@ -101,21 +140,11 @@ def prepare(
     cmyk = printer is not None and printer.is_cmyk
     out_w, out_h = placement.target_px(target_ppi)
     c = placement.crop
-    whole = (round(c.x), round(c.y), round(c.w), round(c.h)) == (
-        0,
-        0,
-        placement.src_w,
-        placement.src_h,
-    )
-    if (
-        whole
-        and not bands
-        and (out_w, out_h) == (placement.src_w, placement.src_h)
-        and is_jpeg(master)
-    ):
-        img = pyvips.Image.new_from_buffer(master, "")
-        if not cmyk and img.bands in (1, 3) and img.interpretation != "cmyk":
-            return PlacedImage(master, img.width, img.height, img.bands, True)
+    own_ok = _own_ppi(placement) <= OWN_PPI_FACTOR * target_ppi
+    if own_ok and not cmyk and not bands and is_jpeg(master):
+        own = _own_blocks(master, placement)
+        if own is not None:
+            return own
     img = _srgb(load_crop(master, placement.src_w, (c.x, c.y, c.w, c.h), out_w, out_h))
     if bands:
         img = bake_bands(img, placement.image, bands)

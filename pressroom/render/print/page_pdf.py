@@ -72,13 +72,20 @@ def write_page(
             jpeg.write_bytes(img.data)
             jpegs.append(jpeg)
             r = pl.image
-            c.drawImage(
-                str(jpeg),
-                (r.x + b) * PT_PER_MM,
-                y_pt(r.y, r.h),
-                r.w * PT_PER_MM,
-                r.h * PT_PER_MM,
-            )
+            if img.window is None:
+                c.drawImage(str(jpeg), (r.x + b) * PT_PER_MM, y_pt(r.y, r.h), *_pt(r.w, r.h))
+                continue
+            # The picture reaches beyond its frame (a lossless crop starts on the MCU grid):
+            # drawn at the same scale, shifted, and clipped to the frame.
+            wx, wy, ww, wh = img.window
+            sx, sy = r.w / ww, r.h / wh  # mm per pixel
+            x, y, w, h = r.x - wx * sx, r.y - wy * sy, img.width * sx, img.height * sy
+            c.saveState()
+            frame = c.beginPath()
+            frame.rect((r.x + b) * PT_PER_MM, y_pt(r.y, r.h), *_pt(r.w, r.h))
+            c.clipPath(frame, stroke=0, fill=0)
+            c.drawImage(str(jpeg), (x + b) * PT_PER_MM, y_pt(y, h), *_pt(w, h))
+            c.restoreState()
         texts = PageText()
         for t in page.texts:
             _text(c, t, font, b, y_pt, cmyk, texts)
@@ -92,6 +99,10 @@ def write_page(
     texts.apply(path)  # the fonts the text operators name, subset to the glyphs drawn
     if die and cut_layer:
         _declare_cut_layer(path)
+
+
+def _pt(w_mm: float, h_mm: float) -> tuple[float, float]:
+    return w_mm * PT_PER_MM, h_mm * PT_PER_MM
 
 
 def _fill(c: Canvas, rgb: tuple[float, ...], cmyk: Printer | None, text: bool = False) -> None:

@@ -46,6 +46,10 @@ def render_preview(
         x0, y0 = _px(r.x + b, ppi), _px(r.y + b, ppi)
         w, h = max(1, _px(r.x1 + b, ppi) - x0), max(1, _px(r.y1 + b, ppi) - y0)
         pix = img.pixels(max(w, h))
+        if img.window is not None:  # only the frame's part of a picture that reaches beyond
+            k = pix.width / img.width
+            wx, wy, ww, wh = (round(v * k) for v in img.window)
+            pix = pix.crop(wx, wy, min(ww, pix.width - wx), min(wh, pix.height - wy))
         if pix.interpretation == "cmyk":  # separated for the press: show the print colours
             pix = to_srgb(pix, cmyk) if cmyk else pix.colourspace("srgb")
         elif pix.bands == 1:

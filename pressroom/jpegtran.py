@@ -1,4 +1,5 @@
-"""Lossless JPEG rotation: turn an EXIF-rotated JPEG upright by moving its DCT blocks.
+"""Lossless JPEG transforms: turn an EXIF-rotated JPEG upright by moving its DCT blocks
+(ingest), and cut a print picture out of a master without decoding it (render.print).
 
 libjpeg-turbo's TurboJPEG API (``tjTransform``, the engine of ``jpegtran``) is called in
 process through ctypes on Debian's ``libturbojpeg0``: never a subprocess on a user's file.
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OPS",
+    "crop",
     "TransformError",
     "TurboJPEGUnavailable",
     "available",
@@ -55,6 +57,7 @@ TJXOP_TRANSVERSE, TJXOP_ROT90, TJXOP_ROT180, TJXOP_ROT270 = 4, 5, 6, 7
 # transform options
 TJXOPT_PERFECT = 1
 TJXOPT_TRIM = 2
+TJXOPT_CROP = 4
 TJXOPT_COPYNONE = 64
 # flags
 TJFLAG_STOPONWARNING = 8192  # a "Corrupt JPEG data" warning is an error, not garbage blocks
@@ -185,6 +188,15 @@ def _declare(lib: ctypes.CDLL) -> None:
         ctypes.POINTER(_Transform),  # transforms
         ctypes.c_int,  # flags
     ]
+    lib.tjInitDecompress.restype = ctypes.c_void_p
+    lib.tjInitDecompress.argtypes = []
+    lib.tjDecompressHeader3.restype = ctypes.c_int
+    lib.tjDecompressHeader3.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_char_p,
+        ctypes.c_ulong,
+        *[ctypes.POINTER(ctypes.c_int)] * 4,  # width, height, subsampling, colour space
+    ]
     lib.tjFree.restype = None
     lib.tjFree.argtypes = [ctypes.POINTER(ctypes.c_ubyte)]
     lib.tjDestroy.restype = ctypes.c_int
@@ -245,17 +257,60 @@ def transform(jpeg: bytes, orientation: int, blocks: BlockRow | None = None) -> 
     op = OPS.get(orientation)
     if op is None:
         raise ValueError(f"EXIF orientation {orientation} is not 1-8")
+    xf = _Transform()
+    xf.op = op
+    xf.options = TJXOPT_PERFECT | TJXOPT_COPYNONE
+    if blocks is not None:
+        xf.customFilter = _filter(blocks)  # the struct keeps the callback alive
+    return _run(jpeg, xf)
+
+
+def crop(jpeg: bytes, x: int, y: int, w: int, h: int) -> tuple[bytes, int, int]:
+    """The blocks of `jpeg` that cover the pixels x, y, w, h, losslessly: (the cropped JPEG,
+    and where its top-left pixel lies in `jpeg`). A crop can only start on the MCU grid (8 or
+    16 px), so it grows left and up to the grid: up to 15 more pixels the caller hides.
+    Raises TransformError for data libjpeg-turbo cannot read or a region outside the image."""
+    mcu_w, mcu_h = _mcu(jpeg)
+    x0, y0 = x - x % mcu_w, y - y % mcu_h
+    xf = _Transform()
+    xf.op = TJXOP_NONE
+    xf.options = TJXOPT_CROP | TJXOPT_COPYNONE
+    xf.r = _Region(x0, y0, x + w - x0, y + h - y0)
+    out = _run(jpeg, xf)
+    assert out is not None  # only a transposing op can be imperfect
+    return out, x0, y0
+
+
+# TJSAMP_* -> the MCU's width and height in pixels (tjMCUWidth / tjMCUHeight)
+_MCU = {0: (8, 8), 1: (16, 8), 2: (16, 16), 3: (8, 8), 4: (8, 16), 5: (32, 8)}
+
+
+def _mcu(jpeg: bytes) -> tuple[int, int]:
+    lib = _lib()
+    handle = lib.tjInitDecompress()
+    if not handle:
+        raise MemoryError("tjInitDecompress failed")
+    w, h, sub, space = (ctypes.c_int() for _ in range(4))
+    try:
+        args = (ctypes.byref(w), ctypes.byref(h), ctypes.byref(sub), ctypes.byref(space))
+        if lib.tjDecompressHeader3(handle, jpeg, len(jpeg), *args) != 0:
+            message = (lib.tjGetErrorStr2(handle) or b"").decode("utf-8", "replace")
+            raise TransformError(f"tjDecompressHeader3: {message}")
+    finally:
+        lib.tjDestroy(handle)
+    if sub.value not in _MCU:
+        raise TransformError(f"no lossless crop for chroma subsampling {sub.value}")
+    return _MCU[sub.value]
+
+
+def _run(jpeg: bytes, xf: _Transform) -> bytes | None:
+    """One tjTransform: None when it is not perfect (TJXOPT_PERFECT)."""
     if not isinstance(jpeg, bytes):
         jpeg = bytes(jpeg)
     lib = _lib()
     handle = lib.tjInitTransform()
     if not handle:
         raise MemoryError("tjInitTransform failed")
-    xf = _Transform()
-    xf.op = op
-    xf.options = TJXOPT_PERFECT | TJXOPT_COPYNONE
-    if blocks is not None:
-        xf.customFilter = _filter(blocks)  # the struct keeps the callback alive
     dst = ctypes.POINTER(ctypes.c_ubyte)()
     size = ctypes.c_ulong(0)
     try:
