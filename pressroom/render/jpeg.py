@@ -26,11 +26,18 @@ def is_jpeg(data: bytes) -> bool:
 
 def jpeg_size(data: bytes) -> tuple[int, int] | None:
     """(width, height) from the JPEG's header; None when simplejpeg cannot read it."""
+    header = jpeg_header(data)
+    return None if header is None else header[:2]
+
+
+def jpeg_header(data: bytes) -> tuple[int, int, str] | None:
+    """(width, height, colour space: "Gray", "YCbCr", "CMYK", ...) from the JPEG's header,
+    without libvips (whose operation cache would keep the buffer); None if unreadable."""
     try:
-        h, w, _, _ = simplejpeg.decode_jpeg_header(data)
+        h, w, space, _ = simplejpeg.decode_jpeg_header(data)
     except ValueError:
         return None
-    return w, h
+    return w, h, space
 
 
 def _scratch_buffer(size: int) -> np.ndarray:

@@ -18,6 +18,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from ...imaging import setup
 from ...printers import Printer, get_printer
 from ...products.book import Book, Page
 from ...products.model import UnknownProduct, get_product
@@ -130,6 +131,7 @@ def render_book(
     """
     from .pdfx import FLAVOURS, PDFX, PdfxWriter
 
+    setup()  # no libvips operation cache: it would hold every page's master
     started = time.perf_counter()
     if printer is None:
         printer = book.printer

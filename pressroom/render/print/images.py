@@ -25,7 +25,7 @@ from ...printers.colour import separate
 from ...printers.model import Printer
 from ...products.book import Placement
 from ...products.model import Rect
-from ..jpeg import decode, is_jpeg
+from ..jpeg import decode, is_jpeg, jpeg_header
 
 JPEG_Q = 92  # >= 90: libvips keeps full chroma resolution
 OWN_PPI_FACTOR = 1.5  # the master's own pixels up to 1.5x the target ppi (450 at 300)
@@ -75,14 +75,15 @@ def _own_ppi(placement: Placement) -> float:
 def _own_blocks(master: bytes, placement: Placement) -> PlacedImage | None:
     """The master's own JPEG blocks for the placement: whole, or cut losslessly. None for a
     master that is not a YCbCr or grey JPEG."""
-    img = pyvips.Image.new_from_buffer(master, "")
-    if img.bands not in (1, 3) or img.interpretation == "cmyk":
+    header = jpeg_header(master)
+    if header is None or header[2] not in ("Gray", "YCbCr"):
         return None
+    width, height, space = header
     c = placement.crop
     x, y = math.floor(c.x + 1e-6), math.floor(c.y + 1e-6)
-    x1 = min(img.width, math.ceil(c.x + c.w - 1e-6))
-    y1 = min(img.height, math.ceil(c.y + c.h - 1e-6))
-    if (x, y, x1, y1) == (0, 0, img.width, img.height):
+    x1 = min(width, math.ceil(c.x + c.w - 1e-6))
+    y1 = min(height, math.ceil(c.y + c.h - 1e-6))
+    if (x, y, x1, y1) == (0, 0, width, height):
         data, x0, y0 = master, 0, 0
     else:
         try:
@@ -92,7 +93,7 @@ def _own_blocks(master: bytes, placement: Placement) -> PlacedImage | None:
     w, h = x1 - x0, y1 - y0
     window = (c.x - x0, c.y - y0, c.w, c.h)
     whole = window == (0, 0, w, h)
-    return PlacedImage(data, w, h, img.bands, True, None if whole else window)
+    return PlacedImage(data, w, h, 1 if space == "Gray" else 3, True, None if whole else window)
 
 
 def _srgb(img: pyvips.Image) -> pyvips.Image:
