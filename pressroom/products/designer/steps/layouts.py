@@ -34,6 +34,7 @@ SHARED = 0.25  # each layout a spread shares with the one before
 FACING = 0.6  # facing pages with the same asymmetric layout: a copy, not a spread
 SYMMETRIC = {
     "1-up-square",
+    "a4-1-up-landscape-top",
     "2-up-landscapes",
     "2-up-portraits",
     "4-up-grid",
