@@ -44,7 +44,7 @@ W_FITTED = 20.0
 W_SHRUNK = 1.5
 W_COVER = 2.0
 SPARSE = 0.5  # a page whose pictures cover less than this of its trim reads as mostly white
-W_SPARSE = 16.0  # (was 10) a lone 1000-px photo shrunk to 0.28 of an A4 page outweighs a grid
+W_SPARSE = 40.0  # (was 10) a lone 1000-px photo shrunk to 0.28 of an A4 page outweighs a grid
 
 
 def crop_cost(loss: float) -> float:

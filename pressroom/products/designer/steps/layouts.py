@@ -35,6 +35,7 @@ FACING = 0.6  # facing pages with the same asymmetric layout: a copy, not a spre
 SYMMETRIC = {
     "1-up-square",
     "a4-1-up-landscape-top",
+    "a4-2-up-landscape-top",
     "2-up-landscapes",
     "2-up-portraits",
     "4-up-grid",
