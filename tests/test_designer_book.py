@@ -172,6 +172,10 @@ def test_demo_books_in_other_proportions(demo: Library, product: str) -> None:
     assert book.score["terms"]["coverage"] >= 0.65, book.score["terms"]
     pages = book.score["pages"]
     assert [p["number"] for p in pages if p["photos"] and p["coverage"] < SPARSE] == []
+    # a lone photo keeps its shape: a landscape on A4 bleeds in a landscape frame, a lone
+    # portrait on 28x21 bleeds off one side (each was cut a third to a square on white)
+    cut = [(p["number"], p["layout"], p["crop_loss"]) for p in pages if p["photos"] == 1]
+    assert [c for c in cut if c[2] > 0.2] == []
 
 
 def test_twenty_pages_from_fourteen_photos_without_a_blank_page(

@@ -9,6 +9,7 @@ import itertools
 import pytest
 
 from pressroom.products import get_product, layouts
+from pressroom.products.designer.fit import SQUARE
 from pressroom.products.designer.geometry import (
     CAPTION_GAP,
     keep_shape,
@@ -119,3 +120,28 @@ def test_two_landscapes_stacked_on_a4_side_by_side_on_28x21() -> None:
     # A4's two-by-two portraits and 3-up pages cover about three quarters of the page
     for lid in ("a4-3-up-landscape-portraits", "a4-4-up-mixed", "4-up-grid"):
         assert _cover("photobook-a4", lid) > 0.7, lid
+
+
+def test_a_lone_photo_covers_more_than_half_of_a4_and_28x21_uncut() -> None:
+    """A lone landscape (or square) on A4 portrait bleeds off the head and both sides in a
+    landscape frame (not a square on white, not cut 0.33 by an opener's band); a lone
+    portrait on 28x21 bleeds off head, foot and one edge on any page, not cut to a square."""
+    for prod_id, lid, photo in (
+        ("photobook-a4", "a4-1-up-landscape-top", 4 / 3),
+        ("photobook-28x21", "l-1-up-portrait-bleed-right", 3 / 4),
+    ):
+        prod = get_product(prod_id)
+        assert lid in page_layouts(prod)
+        (frame,) = layout_frames(prod, layouts()[lid])
+        loss = 1 - min(photo, frame.aspect) / max(photo, frame.aspect)
+        assert _cover(prod_id, lid) > 0.55 and loss < 0.12, (lid, frame.aspect)
+        assert (frame.aspect > 1 + SQUARE) == (photo > 1), lid  # same orientation
+    assert "1-up-square" not in page_layouts(get_product("photobook-a4"))
+
+
+@pytest.mark.parametrize("lid", ["a4-3-up-mixed", "a4-3-up-mixed-mirrored"])
+def test_a4_mixed_three_leave_no_white_beside_the_smaller_picture(lid: str) -> None:
+    top, a, b = layout_frames(get_product("photobook-a4"), layouts()[lid])
+    assert top.aspect > 1 + SQUARE and a.y == pytest.approx(b.y) and a.h == pytest.approx(b.h)
+    assert sorted(f.aspect < 1 for f in (a, b)) == [False, True]  # a portrait, a landscape
+    assert _cover("photobook-a4", lid) > 0.85
