@@ -115,12 +115,15 @@ def test_validate_over_budget_is_a_timeout_reject(corpus: Path) -> None:
         "The image took too long to process.",
     )
     assert rows["basn2c08.png"]["verdict"] == "accept"
-    # Over memory: refused as too many pixels (libvips/libheif fail their allocation).
-    r = _cli("validate", "--json", str(corpus / "big/HMD_Nokia_8.3_5G.jpg"),
+    # Over memory: refused as too many pixels (libvips fails its allocation). A PNG decodes
+    # whole; a 12-MP JPEG's verdict needs only its 1/8 decode (0.5 MB), which fits.
+    big_png = corpus / "valid/png/uncompressed_rgb.png"
+    r = _cli("validate", "--json", str(big_png), str(corpus / "big/HMD_Nokia_8.3_5G.jpg"),
              str(corpus / "valid/png/basn2c08.png"), PRESSROOM_FILE_MEMORY_MB="1")
     rows = {Path(o["path"]).name: o for o in map(json.loads, r.stdout.splitlines())}
     assert "Traceback" not in r.stderr and rows["basn2c08.png"]["verdict"] == "accept"
-    assert rows["HMD_Nokia_8.3_5G.jpg"]["reason"] == "too_many_pixels"
+    assert rows["uncompressed_rgb.png"]["reason"] == "too_many_pixels"
+    assert rows["HMD_Nokia_8.3_5G.jpg"]["verdict"] == "accept"
 
 
 def test_ingest_over_budget_leaves_a_rejected_timeout_record(corpus: Path, tmp_path: Path) -> None:
