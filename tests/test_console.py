@@ -397,6 +397,20 @@ def test_book_shows_every_spread_and_the_preflight_warnings(
         assert "has-warn" in fig.get_attribute("class")
         assert "ppi" in fig.locator("li.finding").first.inner_text()
     assert page.locator("#preflight-status").inner_text() == "preflight passed with warnings"
+
+    # Auto-design's layout score, as `pressroom book --json` gave it, with its measures.
+    score = data.book["score"]
+    assert layout["score"] == score
+    panel = page.locator("#layout-score")
+    assert panel.locator("h2 .score").inner_text() == f"{score['total']:.1f}"
+    said = dict(zip(panel.locator("dt").all_inner_texts(), panel.locator("dd").all_inner_texts(),
+                    strict=True))  # fmt: skip
+    terms = score["terms"]
+    assert said["Blank pages"] == str(terms["blank_pages"])
+    assert said["Faces cut or without headroom"] == (
+        f"{terms['faces_cut'] + terms['faces_without_headroom']} of {terms['faces']}"
+    )
+    assert said["Lowest resolution"] == f"{terms['ppi_min']:.0f} ppi"
     page.screenshot(path=str(tmp_path / "book.png"), full_page=True)
     assert (tmp_path / "book.png").stat().st_size > 100_000
 

@@ -88,11 +88,11 @@ def make_book(
     if design_out is not None:
         write_design(doc, design_out)
         out["design"] = str(design_out)
-    # What the designer left out, and why, goes with the published book (the console's "Left
-    # out of the book"); the design document itself holds only what is printed.
-    left_out = {"dropped": designed.dropped, "warnings": designed.warnings}
+    # What the designer left out, and why, and its layout score go with the published book
+    # (the console shows them); the design document itself holds only what is printed.
+    auto = {"dropped": designed.dropped, "warnings": designed.warnings, "score": designed.score}
     result = render_design(settings, doc, output, previews=previews, pdfx=pdfx, workers=workers,
-                           left_out=left_out)  # fmt: skip
+                           auto=auto)  # fmt: skip
     return {
         **out,
         **result,
@@ -125,11 +125,12 @@ def render_design(
     previews: Path | None = None,
     pdfx: str = "4",
     workers: int = 1,
-    left_out: dict[str, Any] | None = None,
+    auto: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Check a design, render exactly that design, preflight and publish it to the book
     store (under the design's id, so a print job of this design links to it). A design with
-    failing findings is not rendered: reason invalid_design, with the findings."""
+    failing findings is not rendered: reason invalid_design, with the findings. `auto`: what
+    auto-design said of its choices (dropped, warnings, score), published with the book."""
     from pressroom.designs import check
     from pressroom.preflight import preflight
     from pressroom.render.print import render_book
@@ -163,7 +164,7 @@ def render_design(
     # Designed books live in the blob store too (books/{id}/), where the console shows them.
     book_id = publish_book(
         store,
-        {**book.to_dict(), **(left_out or {})},
+        {**book.to_dict(), **(auto or {})},
         pages=page_jpegs(result.previews),
         preflight={k: r.to_dict() for k, r in reports.items()},
         files={"interior": _where(result.interior), "cover": _where(result.cover)},

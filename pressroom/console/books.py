@@ -83,6 +83,8 @@ class BookView:
     general: list[FindingView]  # findings about a whole file, not one page
     dropped: list[dict[str, Any]]
     warnings: list[str]
+    score: float | None  # auto-design's layout score (0-100); None for a customer's design
+    score_terms: list[tuple[str, str]]  # what it measured, in words
     files: dict[str, str]
     report_status: dict[str, str]  # file -> pass | warn | fail
 
@@ -141,9 +143,29 @@ def book_view(stored: StoredBook) -> BookView:
             for d in layout.get("dropped") or []
         ],
         warnings=[str(w) for w in layout.get("warnings") or []],
+        score=(layout.get("score") or {}).get("total"),
+        score_terms=_score_terms((layout.get("score") or {}).get("terms") or {}),
         files={k: str(v) for k, v in (stored.summary.get("files") or {}).items() if v},
         report_status=statuses,
     )
+
+
+def _score_terms(t: dict[str, Any]) -> list[tuple[str, str]]:
+    """The layout score's measures as the console words them (products/designer/score.py)."""
+    if not t:
+        return []
+    rows = [
+        ("Page covered", f"{100 * float(t.get('coverage') or 0):.0f}% on average"),
+        ("Photo cropped away", f"{100 * float(t.get('crop_loss') or 0):.0f}% on average"),
+        ("Faces cut or without headroom",
+         f"{int(t.get('faces_cut') or 0) + int(t.get('faces_without_headroom') or 0)}"
+         f" of {int(t.get('faces') or 0)}"),
+        ("Lowest resolution", f"{t['ppi_min']:.0f} ppi" if t.get("ppi_min") else "-"),
+        ("Blank pages", str(int(t.get("blank_pages") or 0))),
+        ("Photos out of capture order", str(int(t.get("out_of_order") or 0))),
+        ("Distinct layouts", str(int(t.get("distinct_layouts") or 0))),
+    ]  # fmt: skip
+    return rows
 
 
 def first_photo(layout: dict[str, Any]) -> str | None:
