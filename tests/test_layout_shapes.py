@@ -18,6 +18,7 @@ from pressroom.products.designer.geometry import (
     safe_zone,
     text_box,
 )
+from pressroom.products.designer.steps.layouts import OPENERS
 from pressroom.products.designer.steps.select import page_layouts
 from pressroom.products.model import Rect
 
@@ -128,6 +129,7 @@ def test_a_lone_photo_covers_more_than_half_of_a4_and_28x21_uncut() -> None:
     portrait on 28x21 bleeds off head, foot and one edge on any page, not cut to a square."""
     for prod_id, lid, photo in (
         ("photobook-a4", "a4-1-up-landscape-top", 4 / 3),
+        ("photobook-a4", "a4-1-up-landscape-centre", 4 / 3),
         ("photobook-28x21", "l-1-up-portrait-bleed-right", 3 / 4),
     ):
         prod = get_product(prod_id)
@@ -137,6 +139,11 @@ def test_a_lone_photo_covers_more_than_half_of_a4_and_28x21_uncut() -> None:
         assert _cover(prod_id, lid) > 0.55 and loss < 0.12, (lid, frame.aspect)
         assert (frame.aspect > 1 + SQUARE) == (photo > 1), lid  # same orientation
     assert "1-up-square" not in page_layouts(get_product("photobook-a4"))
+    # the head-bleeding landscape is an opener's (its caption fills the foot); elsewhere the
+    # lone landscape is a band across the middle of the page, as much white above as below
+    assert "a4-1-up-landscape-top" in OPENERS
+    (band,) = layout_frames(get_product("photobook-a4"), layouts()["a4-1-up-landscape-centre"])
+    assert band.y == pytest.approx(297 - band.y1) and band.w > 210
 
 
 @pytest.mark.parametrize("lid", ["a4-3-up-mixed", "a4-3-up-mixed-mirrored"])

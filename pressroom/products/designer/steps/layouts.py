@@ -35,6 +35,7 @@ FACING = 0.6  # facing pages with the same asymmetric layout: a copy, not a spre
 SYMMETRIC = {
     "1-up-square",
     "a4-1-up-landscape-top",
+    "a4-1-up-landscape-centre",
     "a4-2-up-landscape-top",
     "2-up-landscapes",
     "2-up-portraits",
@@ -47,8 +48,10 @@ SYMMETRIC = {
     "sq-4-up-landscapes-portraits",
 }
 OPENER_CAPTION = 1.0  # a chapter's first page without room for its caption
-# layouts for a chapter's first page only
-OPENERS = {"opener-band", "opener-band-4x3", "l-opener-portrait"}
+# layouts for a chapter's first page only (a4-1-up-landscape-top leaves room for the caption
+# under its picture: without one the foot of the page is white; a4-1-up-landscape-centre is
+# the lone landscape's page elsewhere)
+OPENERS = {"opener-band", "opener-band-4x3", "l-opener-portrait", "a4-1-up-landscape-top"}
 KEEP = 4  # best layouts per page carried into the spread search
 
 _LATE = datetime.max
