@@ -152,3 +152,18 @@ def test_a4_mixed_three_leave_no_white_beside_the_smaller_picture(lid: str) -> N
     assert top.aspect > 1 + SQUARE and a.y == pytest.approx(b.y) and a.h == pytest.approx(b.h)
     assert sorted(f.aspect < 1 for f in (a, b)) == [False, True]  # a portrait, a landscape
     assert _cover("photobook-a4", lid) > 0.85
+
+
+def test_28x21_five_of_three_landscapes_and_two_portraits_cut_lightly() -> None:
+    """5-up-grid's lower row of three near-squares cut a landscape face photo by 0.41 on the
+    demo 28x21 book; l-5-up-landscapes-portraits holds three 4:3 landscapes and two 3:4
+    portraits each cut under 0.1, and covers 0.7 of the page."""
+    prod = get_product("photobook-28x21")
+    lid = "l-5-up-landscapes-portraits"
+    assert lid in page_layouts(prod)
+    frames = layout_frames(prod, layouts()[lid])
+    for frame in frames:
+        photo = 4 / 3 if frame.aspect > 1 else 3 / 4
+        assert 1 - min(photo, frame.aspect) / max(photo, frame.aspect) < 0.1, frame.aspect
+    assert sorted(f.aspect < 1 for f in frames) == [False, False, False, True, True]
+    assert _cover("photobook-28x21", lid) > 0.7
