@@ -196,3 +196,20 @@ def test_readme_pictures(demo: Demo, tmp_path: Path) -> None:
         assert img.deviate() > 30  # photos and a page, not a blank or an error page
     for name in ("demo-spread.png", "console.png"):
         assert (tmp_path / name).stat().st_size < 300_000
+
+
+@pytest.mark.parametrize("product", ["photobook-21x21", "photobook-a4"])
+def test_chapters_open_on_text_pages_only_when_photos_run_short(demo: Demo, product: str) -> None:
+    """The demo's uploads as `pressroom book` designs them (44 usable photos, 8 chapters, at
+    least 24 pages on A4): pages of photos, not pages of dates; at most the title is text.
+    (A text opener cost 0.6 against up to 40 for a photo page under half covered: the plan
+    opened six of the A4 book's chapters on text pages.)"""
+    from pressroom.books.make import auto_design
+    from pressroom.catalogue import open_catalogue
+    from pressroom.config import Settings
+
+    settings = Settings(data_dir=demo.data)
+    ids = [r.id for r in open_catalogue(settings).list(limit=1000) if r.state == "uploaded"]
+    _, book = auto_design(settings, ids, product)
+    text = [p.number for p in book.pages if not p.placements]
+    assert len(text) <= 1, (text, book.score["layouts"])

@@ -44,7 +44,10 @@ MAX_PER_PAGE = 6
 CAPACITY_PER_PAGE = 4  # photos kept when there are more than the largest book holds
 AVERAGE_PER_PAGE = 2.0
 W_DENSITY = 0.3
-TEXT_COST = 0.6  # an opener page instead of photos
+# A chapter opened on a page of text instead of photos: dearer than any photo page but the
+# emptiest (half of W_SPARSE), so only where photos run short. At 0.6 the plan opened six of
+# a 24-page A4 book's chapters (44 photos) on text pages rather than shrink a photo page.
+TEXT_COST = fit.W_SPARSE / 2
 TITLE_COST = 1.0  # page 1 as a title page (the book's title and dates)
 LEFT_OPENER = 0.4  # openers read best on a right-hand page
 PANORAMA = 1.8  # photos this wide make a spread gladly
