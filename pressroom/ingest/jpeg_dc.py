@@ -14,11 +14,10 @@ so `reproducible` leaves those (and Adobe RGB or CMYK streams) to the usual deco
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterator
 
 import numpy as np
 
-from .formats.jpeg import _SOF, _SOS
+from .formats.jpeg import _SOF, _segments
 from .image import Header
 
 _RGB = 16  # jdcolor.c SCALEBITS
@@ -108,7 +107,8 @@ def _headers(jpeg: bytes) -> Headers | None:
     q0: dict[int, int] = {}
     comps: list[tuple[int, int, int]] = []
     size = (0, 0)
-    for marker, seg in _header_segments(jpeg):
+    for marker, start, end in _segments(jpeg, scans=False):
+        seg = jpeg[start:end]
         if marker == 0xDB:  # DQT: one or more tables, 8- or 16-bit entries
             i = 0
             while i < len(seg):
@@ -124,13 +124,3 @@ def _headers(jpeg: bytes) -> Headers | None:
             at = range(7, 7 + 3 * seg[5], 3)  # per component: id, sampling h|v, table
             comps = [(seg[i] >> 4, seg[i] & 15, seg[i + 1]) for i in at]
     return q0, comps, size
-
-
-def _header_segments(jpeg: bytes) -> Iterator[tuple[int, bytes]]:
-    """(marker, payload) of each segment before the first scan: the transform's own output,
-    written by libjpeg, so no fill bytes or standalone markers to skip."""
-    pos = 2
-    while pos + 4 <= len(jpeg) and jpeg[pos] == 0xFF and jpeg[pos + 1] != _SOS:
-        (length,) = struct.unpack_from(">H", jpeg, pos + 2)
-        yield jpeg[pos + 1], jpeg[pos + 4 : pos + 2 + length]
-        pos += 2 + length
