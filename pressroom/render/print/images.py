@@ -42,6 +42,15 @@ class PlacedImage:
     # lossless crop starts on the MCU grid): drawn clipped to the frame. None: all of them.
     window: tuple[float, float, float, float] | None = None
 
+    def extent(self, frame: Rect) -> Rect:
+        """Where the picture is drawn for its frame: the frame itself, or beyond it, at the
+        same scale, when the pixels reach past the crop (window)."""
+        if self.window is None:
+            return frame
+        wx, wy, ww, wh = self.window
+        sx, sy = frame.w / ww, frame.h / wh  # mm per pixel
+        return Rect(frame.x - wx * sx, frame.y - wy * sy, self.width * sx, self.height * sy)
+
     def pixels(self, max_side: int = 0) -> pyvips.Image:
         """Decoded again for the preview, shrinking on load to about max_side."""
         side = max(self.width, self.height)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ...printers.colour import fill_cmyk, text_cmyk
 from ...printers.model import Printer
 from ...products.book import Page, Text
-from ...products.model import PT_PER_MM
+from ...products.model import PT_PER_MM, Rect
 from .fonts import BASELINE, PageText, layout, line_start, register
 from .images import PlacedImage
 
@@ -58,6 +58,9 @@ def write_page(
     def y_pt(top_mm: float, h_mm: float) -> float:  # page mm (y down) -> PDF points (y up)
         return (page.height + b - top_mm - h_mm) * PT_PER_MM
 
+    def box(r: Rect) -> tuple[float, float, float, float]:  # x, y, w, h in PDF points
+        return (r.x + b) * PT_PER_MM, y_pt(r.y, r.h), r.w * PT_PER_MM, r.h * PT_PER_MM
+
     # Pictures go in by file name: reportlab then copies the JPEG stream after reading its
     # header. Given bytes (an ImageReader) it decodes every pixel to hash them (~0.3 s a page).
     if page.background:  # a design's page colour, to the bleed edge, under everything
@@ -71,21 +74,16 @@ def write_page(
             jpeg = path.with_name(f"{path.stem}.{i}.jpg")
             jpeg.write_bytes(img.data)
             jpegs.append(jpeg)
-            r = pl.image
-            if img.window is None:
-                c.drawImage(str(jpeg), (r.x + b) * PT_PER_MM, y_pt(r.y, r.h), *_pt(r.w, r.h))
-                continue
-            # The picture reaches beyond its frame (a lossless crop starts on the MCU grid):
-            # drawn at the same scale, shifted, and clipped to the frame.
-            wx, wy, ww, wh = img.window
-            sx, sy = r.w / ww, r.h / wh  # mm per pixel
-            x, y, w, h = r.x - wx * sx, r.y - wy * sy, img.width * sx, img.height * sy
-            c.saveState()
-            frame = c.beginPath()
-            frame.rect((r.x + b) * PT_PER_MM, y_pt(r.y, r.h), *_pt(r.w, r.h))
-            c.clipPath(frame, stroke=0, fill=0)
-            c.drawImage(str(jpeg), (x + b) * PT_PER_MM, y_pt(y, h), *_pt(w, h))
-            c.restoreState()
+            r, drawn = pl.image, img.extent(pl.image)
+            clip = drawn != r  # a lossless crop reaches past its frame (the MCU grid)
+            if clip:
+                c.saveState()
+                frame = c.beginPath()
+                frame.rect(*box(r))
+                c.clipPath(frame, stroke=0, fill=0)
+            c.drawImage(str(jpeg), *box(drawn))
+            if clip:
+                c.restoreState()
         texts = PageText()
         for t in page.texts:
             _text(c, t, font, b, y_pt, cmyk, texts)
@@ -99,10 +97,6 @@ def write_page(
     texts.apply(path)  # the fonts the text operators name, subset to the glyphs drawn
     if die and cut_layer:
         _declare_cut_layer(path)
-
-
-def _pt(w_mm: float, h_mm: float) -> tuple[float, float]:
-    return w_mm * PT_PER_MM, h_mm * PT_PER_MM
 
 
 def _fill(c: Canvas, rgb: tuple[float, ...], cmyk: Printer | None, text: bool = False) -> None:
