@@ -76,3 +76,23 @@ def test_pyvips_decode_rotate_encode_q92(benchmark, rotated) -> None:
 
     out = benchmark(run)
     assert out[:2] == b"\xff\xd8"
+
+
+@pytest.mark.benchmark(group="print picture: 21x21 bleed page from a 12-MP master")
+def test_print_picture_lossless_crop(benchmark, big) -> None:
+    """The master's own blocks for a square bleed frame (3024 px in 216 mm: 356 ppi)."""
+    data, x0, y0 = benchmark(jpegtran.crop, big[JPEG], 504, 0, 3024, 3024)
+    assert (x0, y0) == (496, 0) and data[:2] == b"\xff\xd8"
+
+
+@pytest.mark.benchmark(group="print picture: 21x21 bleed page from a 12-MP master")
+def test_print_picture_resampled_to_300_ppi(benchmark, big) -> None:
+    """The same crop decoded, resampled to 300 ppi (2551 px) and encoded q92."""
+    from pressroom.render.print.images import JPEG_Q, load_crop
+
+    def run() -> bytes:
+        img = load_crop(big[JPEG], 4032, (504, 0, 3024, 3024), 2551, 2551)
+        data: bytes = img.jpegsave_buffer(Q=JPEG_Q, keep="none")
+        return data
+
+    assert benchmark(run)[:2] == b"\xff\xd8"
