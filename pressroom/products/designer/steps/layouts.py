@@ -25,8 +25,8 @@ from ...model import Layout, Rect, layouts
 from .. import fit
 from ..context import DesignContext, PagePlan
 from ..crop import place
-from ..geometry import best_ppi, frame_rect, page_size, safe_zone, side
-from .select import page_layouts
+from ..geometry import frame_rect, page_size, safe_zone, side
+from .select import best_reach, page_layouts
 
 CHRONOLOGY = 0.3  # per pair of photos out of capture order on a page
 REPEAT = 1.0  # a spread laid out exactly like the one before
@@ -126,13 +126,11 @@ def _fixed(plan: PagePlan) -> str | None:
 
 def choose_layouts(ctx: DesignContext) -> None:
     prod = ctx.product
-    table = layouts()
-    pages = [lid for lid in page_layouts(prod)]
     reach = dict(ctx.reach)
     for plan in ctx.plans:  # prints and ornaments: their one frame
         for p in plan.photos:
             if p.id not in reach:
-                reach[p.id] = max(best_ppi(prod, table[lid], p.width, p.height) for lid in pages)
+                reach[p.id] = best_reach(p, prod)
     options: list[list[tuple[float, str, tuple[int, ...]]]] = []
     for number, plan in enumerate(ctx.plans, start=1):
         fixed = _fixed(plan)

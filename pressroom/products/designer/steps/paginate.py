@@ -37,8 +37,8 @@ from ...model import Layout, Product, Rect, layouts
 from .. import fit
 from ..context import DesignContext, PagePlan
 from ..crop import place
-from ..geometry import best_ppi, layout_frames, page_size, safe_zone
-from .select import page_layouts
+from ..geometry import layout_frames, page_size, safe_zone
+from .select import best_reach, page_layouts
 
 MAX_PER_PAGE = 6
 CAPACITY_PER_PAGE = 4  # photos kept when there are more than the largest book holds
@@ -154,7 +154,6 @@ def spreadable(photo: PhotoFacts, product: Product) -> float | None:
     b = product.bleed
     frame = Rect(-b, -b, 2 * w + 2 * b, h + 2 * b)
     zone = product.safe + product.gutter
-    table, pages = layouts(), page_layouts(product)
     for side in (Rect(0, 0, w - zone, h), Rect(w + zone, 0, w - zone, h)):
         safe = side.inset(product.safe, product.safe, product.safe, product.safe)
         pl = place(photo, frame, safe, product)
@@ -162,8 +161,8 @@ def spreadable(photo: PhotoFacts, product: Product) -> float | None:
             continue
         if all(safe.contains(f, 1e-6) for f in pl.faces):
             loss = 1 - min(photo.aspect, frame.aspect) / max(photo.aspect, frame.aspect)
-            reach = max(best_ppi(product, table[i], photo.width, photo.height) for i in pages)
-            cost = SPREAD_COST + fit.W_CROP * loss + fit.ppi_cost(pl.ppi, reach, product)
+            cost = SPREAD_COST + fit.W_CROP * loss
+            cost += fit.ppi_cost(pl.ppi, best_reach(photo, product), product)
             return cost - (0.5 if photo.aspect >= PANORAMA else 0.0)
     return None
 

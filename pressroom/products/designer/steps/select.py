@@ -27,11 +27,15 @@ def page_layouts(product: Product) -> list[str]:
     return [i for i in product.layouts if table[i].kind == "page" and table[i].frames]
 
 
+def best_reach(p: PhotoFacts, product: Product) -> float:
+    """The best ppi the photo reaches in any frame of the product's page layouts."""
+    table = layouts()
+    return max(best_ppi(product, table[i], p.width, p.height) for i in page_layouts(product))
+
+
 def too_small(p: PhotoFacts, product: Product) -> bool:
     """Under the product's minimum ppi even in its smallest frame: a postage stamp at best."""
-    table = layouts()
-    reach = max(best_ppi(product, table[i], p.width, p.height) for i in page_layouts(product))
-    return reach < product.min_ppi - 1e-6
+    return best_reach(p, product) < product.min_ppi - 1e-6
 
 
 def _sharpness(p: PhotoFacts) -> float:
