@@ -46,10 +46,11 @@ def curate(items: Sequence[PhotoFacts], options: CurateOptions | None = None) ->
     opts = options or CurateOptions()
     groups = duplicate_groups(items, opts)
     best = sorted((g[0] for g in groups), key=lambda i: rank_key(items[i]))
+    evs = events(items, opts)
     return Curation(
         duplicates=[[items[i].id for i in g] for g in groups if len(g) > 1],
-        people=people(items, opts),
-        events=[[items[i].id for i in e] for e in events(items, opts)],
+        people=people(items, evs, opts),
+        events=[[items[i].id for i in e] for e in evs],
         picks=[items[i].id for i in best],
         unprintable={
             it.id: list((it.tags.get("printable") or {}).get("reasons", []))

@@ -31,7 +31,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..photos import PhotoFacts
-from .events import events
 from .item import CurateOptions
 
 FaceRef = tuple[str, int]  # (item key, index into its tags["faces"])
@@ -56,12 +55,16 @@ def distances(vecs: np.ndarray) -> np.ndarray:
 
 
 def context(
-    items: Sequence[PhotoFacts], refs: Sequence[FaceRef], opts: CurateOptions
+    items: Sequence[PhotoFacts],
+    refs: Sequence[FaceRef],
+    evs: Sequence[Sequence[int]],
+    opts: CurateOptions,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(scale, apart) for every pair of faces: the factor on their distance (below 1 when
-    their photos share a dated event) and whether they are in one photo."""
+    their photos share a dated event of `evs`, curate's events) and whether they are in one
+    photo."""
     event_of: dict[str, int] = {}
-    for k, e in enumerate(events(items, opts)):
+    for k, e in enumerate(evs):
         for i in e:
             if items[i].timestamp is not None:  # undated photos share no event
                 event_of[items[i].id] = k
@@ -132,11 +135,14 @@ def cluster(
     return [sorted(c) for c, ok in zip(clusters, alive, strict=True) if ok]
 
 
-def people(items: Sequence[PhotoFacts], opts: CurateOptions) -> list[list[FaceRef]]:
-    """Groups of faces, one per person, the most photographed person first."""
+def people(
+    items: Sequence[PhotoFacts], evs: Sequence[Sequence[int]], opts: CurateOptions
+) -> list[list[FaceRef]]:
+    """Groups of faces, one per person, the most photographed person first; `evs`: the
+    items' events (curate.events.events)."""
     refs, vecs = collect(items)
-    scale, apart = context(items, refs, opts)
-    dist = distances(vecs) * scale if refs else np.zeros((0, 0))
+    scale, apart = context(items, refs, evs, opts)
+    dist = distances(vecs) * scale
     found = cluster(dist, opts.same_person, apart, opts.ambiguity)
     groups = [[refs[i] for i in c] for c in found]
     return sorted(groups, key=lambda g: (-len(g), g[0]))
