@@ -58,11 +58,9 @@ def pair_scores(
     tp = fp = fn = 0
     for a, b in itertools.combinations(sorted(truth), 2):
         same, together = truth[a] == truth[b], gid[a] == gid[b]
-        tp, fp, fn = (
-            tp + (same and together),
-            fp + (together and not same),
-            fn + (same and not together),
-        )
+        tp += same and together
+        fp += together and not same
+        fn += same and not together
     return tp, fp, fn
 
 
@@ -163,10 +161,9 @@ def test_demo_duplicates_are_the_edit_alone(demo: list[PhotoFacts]) -> None:
     and 10 in both (a girl in sand and a palm tree, a screenshot and a candle...). No
     threshold on these signals joins the sea views without joining different photos."""
     c = curate(demo)
-    assert [sorted(g) for g in c.duplicates] == [list(EDIT)]
+    assert [sorted(g) for g in c.duplicates] == [list(EDIT)]  # the sea views are not joined
     by = {it.id: it for it in demo}
     sea = [by[n] for n in SEA]
-    assert not any(set(SEA) <= set(g) for g in c.duplicates)
     far = hamming(sea[0].tags["phash"], sea[1].tags["phash"])
     assert far > CurateOptions().burst
     pairs = list(itertools.combinations(demo, 2))
@@ -184,11 +181,10 @@ def test_demo_duplicates_are_the_edit_alone(demo: list[PhotoFacts]) -> None:
 
 def test_demo_distinct_pairs_stay_above_the_thresholds(demo: list[PhotoFacts]) -> None:
     """Every distinct demo pair is farther than `near` (the nearest: 18 bits, a portrait and a
-    magnolia); undated pairs cannot be bursts."""
-    opts = CurateOptions()
+    magnolia)."""
     d = [
         hamming(a.tags["phash"], b.tags["phash"])
         for a, b in itertools.combinations(demo, 2)
         if {a.id, b.id} != set(EDIT)
     ]
-    assert min(d) > opts.near, min(d)
+    assert min(d) > CurateOptions().near, min(d)
