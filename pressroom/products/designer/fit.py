@@ -1,6 +1,6 @@
-"""How well a photo suits a frame: the costs the page plan (quick, from sizes alone) and the
-layout search (exact, from the placement crop.place makes) minimise. They are the score's
-measures (score.py) turned into penalties, heavier where a designer would redo the page:
+"""How well a photo suits a frame: the costs the page plan and the layout search minimise,
+from the placement crop.place makes (exact). They are the score's measures (score.py)
+turned into penalties, heavier where a designer would redo the page:
 
 - crop: share of the photo cut away (W_CROP per unit, and W_HEAVY more per unit beyond
   HEAVY_CROP: a portrait cut to a landscape strip is no longer the photo that was taken);
@@ -21,11 +21,8 @@ measures (score.py) turned into penalties, heavier where a designer would redo t
 
 from __future__ import annotations
 
-from pressroom.photos import PhotoFacts
-
 from ..book import Page, Placement
 from ..model import Product, Rect
-from .crop import with_headroom
 from .score import COVERAGE_FULL, crop_loss, face_ok
 
 W_CROP = 2.0
@@ -54,8 +51,7 @@ def crop_cost(loss: float) -> float:
 
 def shape_cost(src_w: float, src_h: float, frame_aspect: float, loss: float, faces: int) -> float:
     """W_STRIP for a portrait cut beyond STRIP_LOSS into a landscape frame (or a landscape
-    into a portrait frame), W_FACE_CROP per
-    unit of a faces' photo cut away beyond FACE_LOSS."""
+    into a portrait frame), W_FACE_CROP per unit of a faces' photo cut away beyond FACE_LOSS."""
     cost = 0.0
     turned = (src_h > src_w and frame_aspect > 1 + SQUARE) or (
         src_w > src_h and frame_aspect < 1 - SQUARE
@@ -80,22 +76,6 @@ def ppi_cost(ppi: float, reach: float, product: Product) -> float:
         cost += W_PPI * REACHABLE * (t / ppi - 1) + MISSED_TARGET
     elif ppi < reach - 0.5:
         cost += W_PPI * (reach / ppi - 1)
-    return cost
-
-
-def quick(photo: PhotoFacts, frame: Rect, reach: float, product: Product) -> float:
-    """Cost of the photo in a frame (mm) from sizes alone: no crop is computed."""
-    a, fa = photo.aspect, frame.aspect
-    loss = 1 - min(a, fa) / max(a, fa)
-    cost = crop_cost(loss) + shape_cost(photo.width, photo.height, fa, loss, len(photo.faces))
-    crop_w = min(photo.width, photo.height * fa)
-    cost += ppi_cost(crop_w / (frame.w / 25.4), reach, product)
-    faces = [with_headroom(Rect.of(f.box)) for f in photo.faces]
-    if faces:  # the faces' group must fit in the crop with a little room (margins, safe zone)
-        gw = max(f.x1 for f in faces) - min(f.x for f in faces)
-        gh = max(f.y1 for f in faces) - min(f.y for f in faces)
-        if gw > 0.8 * crop_w or gh > 0.8 * crop_w / fa:
-            cost += W_FACE
     return cost
 
 
