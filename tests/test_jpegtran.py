@@ -86,11 +86,15 @@ def coefficients(jpeg: bytes) -> list[np.ndarray]:
 
     @jpegtran._FILTER
     def grab(coeffs, array_region, plane_region, component, _index, _xf):  # noqa: ANN001
-        bw = array_region.w // 8
-        shapes[component] = (plane_region.h // 8, plane_region.w // 8)
-        row = np.ctypeslib.as_array(coeffs, shape=(bw * 64,)).reshape(bw, 8, 8).copy()
-        rows.setdefault(component, {})[array_region.y // 8] = row
-        return 0
+        try:
+            bw = array_region.w // 8
+            shapes[component] = (plane_region.h // 8, plane_region.w // 8)
+            kind = ctypes.c_short * (bw * 64)  # coeffs is the row's address
+            row = np.frombuffer(kind.from_address(coeffs), np.int16).reshape(bw, 8, 8).copy()
+            rows.setdefault(component, {})[array_region.y // 8] = row
+            return 0
+        except Exception:  # ctypes would print and ignore it: fail the transform instead
+            return -1
 
     xf = jpegtran._Transform()
     xf.op = jpegtran.TJXOP_NONE
