@@ -5,12 +5,13 @@ For each page every layout with as many frames as it has photos is tried with ev
 assignment of photos to frames (grids of 5-6: reading order or matched by aspect), each photo
 placed by crop.place on the page's real safe zone (gutter side included) and costed by
 fit.exact (crop lost, ppi short of target, faces cut or without headroom, fitted or shrunk
-photos) and fit.coverage_cost (a page mostly white), plus CHRONOLOGY for each pair of
-photos out of capture order in reading order. The best few of each page combine into
-candidate spreads, and a Viterbi pass over the spreads picks the cheapest sequence, paying
-REPEAT for a spread laid out like the one before, SHARED for each layout the two spreads
-share, so the book does not read as one grid, and FACING for facing pages that copy one
-asymmetric layout (2-up-mixed faces its mirror).
+photos; the target counts as reachable when a layout for as many photos takes the photo
+there) and fit.coverage_cost (a page mostly white), plus CHRONOLOGY for each pair of photos
+out of capture order in reading order, and on a chapter's first page opener_cost. The best
+few of each page combine into candidate spreads, and a Viterbi pass over the spreads picks
+the cheapest sequence, paying REPEAT for a spread laid out like the one before, SHARED for
+each layout the two spreads share, so the book does not read as one grid, and FACING for
+facing pages that copy one asymmetric layout (2-up-mixed faces its mirror).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .. import fit
 from ..context import DesignContext, PagePlan
 from ..crop import place
 from ..geometry import frame_rect, page_size, safe_zone, side
+from ..score import COVERAGE_FULL
 from .select import best_reach, page_layouts
 
 CHRONOLOGY = 0.3  # per pair of photos out of capture order on a page
@@ -48,6 +50,9 @@ SYMMETRIC = {
     "sq-4-up-landscapes-portraits",
 }
 OPENER_CAPTION = 1.0  # a chapter's first page without room for its caption
+# a chapter's one photo framed on white (28x21: a square statue cut to 1.15 in 1-up-square, 0.61
+# of the page) where l-opener-portrait bleeds it off three edges beside the caption
+OPENER_PLAIN = 1.0
 # layouts for a chapter's first page only (a4-1-up-landscape-top leaves room for the caption
 # under its picture: without one the foot of the page is white; a4-1-up-landscape-centre is
 # the lone landscape's page elsewhere)
@@ -85,27 +90,31 @@ def page_options(
     safe = safe_zone(prod, w, h, number)
     probe = Page(number, w, h, prod.bleed, "", safe=safe, side=side(prod, number))
     out = []
-    for lid in page_layouts(prod):
+    lids = [lid for lid in page_layouts(prod) if allowed(table[lid], plan)]
+    rects = {lid: [frame_rect(f, trim, prod.bleed, trim) for f in table[lid].frames]
+             for lid in lids}  # fmt: skip
+    # The best ppi each photo reaches on a page of this many photos: the plan has fixed the
+    # count, so a photo no such layout takes to the target is not cut into a worse shape to
+    # come a little closer (a lone 2560-px landscape squared to 276 ppi instead of 264).
+    near = {ph.id: min(reach[ph.id], _best_ppi(ph, rects)) for ph in plan.photos}
+    bled = any(lid in OPENERS for lid in lids)  # an opener's layout takes the photos
+    for lid in lids:
         lay = table[lid]
-        if len(lay.frames) != len(plan.photos) or (lid in OPENERS and not plan.first_of_event):
-            continue
-        fits = zip(lay.frames, plan.photos, strict=True)
-        if lid in OPENERS and not all(f.aspect[0] <= ph.aspect <= f.aspect[1] for f, ph in fits):
-            continue
-        frames = [frame_rect(f, trim, prod.bleed, trim) for f in lay.frames]
+        frames = rects[lid]
         pair: dict[tuple[int, int], float] = {}
         area: dict[tuple[int, int], float] = {}
         for f, r in enumerate(frames):
             for j, photo in enumerate(plan.photos):
                 pl = place(photo, r, safe, prod)
-                pair[(f, j)] = fit.exact(pl, probe, reach[photo.id], prod)
+                pair[(f, j)] = fit.exact(pl, probe, near[photo.id], prod)
                 area[(f, j)] = fit.shown(pl, probe)
-        caption = any(t.role == "caption" for t in lay.texts)
-        extra = OPENER_CAPTION if plan.first_of_event and not caption and prod.is_book else 0.0
+        opens = plan.first_of_event and prod.is_book
         for perm in _perms(lay, plan.photos, frames):
             c = sum(pair[(f, j)] for f, j in enumerate(perm))
-            c += fit.coverage_cost(sum(area[(f, j)] for f, j in enumerate(perm)))
-            c += CHRONOLOGY * _inversions(plan.photos, perm) + extra
+            shown = sum(area[(f, j)] for f, j in enumerate(perm))
+            c += fit.coverage_cost(shown)
+            c += opener_cost(lay, opens, shown, bled) if opens else 0.0
+            c += CHRONOLOGY * _inversions(plan.photos, perm)
             out.append((round(c, 6), lid, perm))
     if not out:
         raise ValueError(f"{prod.id} has no layout for {len(plan.photos)} photos")
@@ -117,6 +126,36 @@ def page_options(
             seen.add(o[1])
             best.append(o)
     return best[:KEEP]
+
+
+def _best_ppi(photo: PhotoFacts, rects: dict[str, list[Rect]]) -> float:
+    """As geometry.best_ppi, over these frames (cropped to each frame's aspect)."""
+    ppi = [min(photo.width, photo.height * r.aspect) / (r.w / 25.4)
+           for rs in rects.values() for r in rs]  # fmt: skip
+    return max(ppi, default=float("inf"))
+
+
+def opener_cost(lay: Layout, opens: bool, shown: float, bled: bool) -> float:
+    """On a chapter's first page: OPENER_CAPTION for a layout without room for the caption,
+    OPENER_PLAIN for one photo framed on white (under COVERAGE_FULL of the page) where an
+    opener's layout would bleed it off the edges beside its caption."""
+    if not opens:
+        return 0.0
+    cost = 0.0 if any(t.role == "caption" for t in lay.texts) else OPENER_CAPTION
+    if bled and len(lay.frames) == 1 and lay.id not in OPENERS and shown < COVERAGE_FULL:
+        cost += OPENER_PLAIN
+    return cost
+
+
+def allowed(lay: Layout, plan: PagePlan) -> bool:
+    """As many frames as photos; an opener's layout only on a chapter's first page, with
+    each photo's shape in its frame's range."""
+    if len(lay.frames) != len(plan.photos):
+        return False
+    if lay.id not in OPENERS:
+        return True
+    fits = zip(lay.frames, plan.photos, strict=True)
+    return plan.first_of_event and all(f.aspect[0] <= ph.aspect <= f.aspect[1] for f, ph in fits)
 
 
 def _fixed(plan: PagePlan) -> str | None:

@@ -1,12 +1,15 @@
 """Page count and page plans from the photos.
 
-Books: the page count is the one asked for, or about AVERAGE_PER_PAGE photos a page, within
-the product's rules. A dynamic programme then cuts the chapters' photos (in order) into
-exactly that many pages, each page one of:
+Books: the page count is the one asked for; not asked, the plan chooses it, from the
+product's minimum (or what the chapters need) up to one page for AVERAGE_PER_PAGE photos,
+within the product's rules. A dynamic programme cuts the chapters' photos (in order) into
+pages, each page one of:
 
-- photos: 1-6 photos of one chapter (cost: distance from the book's photos-per-page density,
-  plus the best layout's fit, fit.exact of each photo in each frame: crop, ppi, faces, and
-  the page's coverage);
+- photos: 1-6 photos of one chapter (cost: distance from the density of the photos over the
+  largest page count allowed, plus the best layout's fit, fit.exact of each photo in each
+  frame: crop, ppi, faces, and the page's coverage, over the layouts the layout search tries
+  on that page, a chapter's first page with its opener costs; LONE for a portrait alone on a
+  landscape page);
 - spread: one photo across a left page and the right page facing it (a panoramic spread),
   allowed only when no face lies in the gutter zone (the safe margin plus the gutter on both
   sides of the fold);
@@ -38,6 +41,7 @@ from .. import fit
 from ..context import DesignContext, PagePlan
 from ..crop import place
 from ..geometry import layout_frames, page_size, safe_zone
+from .layouts import OPENERS, allowed, opener_cost
 from .select import best_reach, page_layouts
 
 MAX_PER_PAGE = 6
@@ -54,6 +58,12 @@ PANORAMA = 1.8  # photos this wide make a spread gladly
 SPREAD_MIN_ASPECT = 1.2  # narrower photos lose too much across a spread
 SPREAD_COST = 0.5  # a spread instead of two pages of photos
 SPREAD_AFTER_SPREAD = 1.0  # two spreads in a row read as one long strip
+# A portrait alone on a landscape page (28x21), not a chapter's first page: half the page
+# beside it stays white, which a designer fills by pairing it (2-up-portraits) or lets an
+# opener's caption fill (l-opener-portrait). Dearer than a title page (TITLE_COST + density)
+# and than the density a pair saves, so a plan with pages to spare does not split pairs.
+# (A landscape alone on A4 is a designed band across the page: a4-1-up-landscape-centre.)
+LONE = 1.0
 INF = float("inf")
 BAND = 16  # photos placed after j pages stay within this of j x density (keeps the plan fast)
 
@@ -87,6 +97,7 @@ class Fits:
             lay.id: layout_frames(product, lay) for ls in self.by_count.values() for lay in ls
         }
         w, h = page_size(product)
+        self.lone = [w > (1 + fit.SQUARE) * h and p.aspect < 1 - fit.SQUARE for p in photos]
         # Placed as on a right-hand page (gutter on the left); the layout search redoes them
         # on each page's own side.
         self.safe = safe_zone(product, w, h, 1)
@@ -114,20 +125,25 @@ class Fits:
             for i, pls in enumerate(placed)
             for (lay, f), pl in pls.items()
         }
-        self._page: dict[tuple[int, int], float] = {}
+        self._page: dict[tuple[int, int, bool], float] = {}
 
     def pair(self, i: int, lay: str, f: int) -> float:
         return self._pair[(i, lay, f)]
 
-    def page(self, i: int, k: int) -> float:
-        """Best quick cost of photos i..i+k-1 on one page over the k-frame layouts."""
-        if (i, k) not in self._page:
-            self._page[(i, k)] = self._best_page(i, k)
-        return self._page[(i, k)]
+    def page(self, i: int, k: int, opener: bool = False) -> float:
+        """Best quick cost of photos i..i+k-1 on one page over the k-frame layouts the layout
+        search tries there, with its costs for a chapter's first page (layouts.allowed,
+        layouts.opener_cost)."""
+        if (i, k, opener) not in self._page:
+            self._page[(i, k, opener)] = self._best_page(i, k, opener)
+        return self._page[(i, k, opener)]
 
-    def _best_page(self, i: int, k: int) -> float:
+    def _best_page(self, i: int, k: int, opener: bool) -> float:
         best = INF
-        for lay in self.by_count.get(k, []):
+        plan = PagePlan(self.photos[i : i + k], 0, first_of_event=opener)
+        lays = [lay for lay in self.by_count.get(k, []) if allowed(lay, plan)]
+        bled = any(lay.id in OPENERS for lay in lays)
+        for lay in lays:
             idx = range(i, i + k)
             if k <= 4:
                 perms: Iterator[tuple[int, ...]] = itertools.permutations(idx)
@@ -140,9 +156,11 @@ class Fits:
                 perms = iter([tuple(idx), tuple(matched)])
             for perm in perms:
                 c = sum(self.pair(j, lay.id, f) for f, j in enumerate(perm))
-                c += fit.coverage_cost(sum(self._area[(j, lay.id, f)] for f, j in enumerate(perm)))
+                shown = sum(self._area[(j, lay.id, f)] for f, j in enumerate(perm))
+                c += fit.coverage_cost(shown)
+                c += opener_cost(lay, opener, shown, bled) if opener else 0.0
                 best = min(best, c)
-        return best
+        return best + (LONE if k == 1 and not opener and self.lone[i] else 0.0)
 
 
 def spreadable(photo: PhotoFacts, product: Product) -> float | None:
@@ -207,6 +225,11 @@ def paginate(ctx: DesignContext) -> None:
     )
     if ctx.pages and total != ctx.pages:
         ctx.warnings.append(f"{ctx.pages} pages asked for; {prod.id} rules give {total}")
+    # Not asked for: any count the rules allow from the chapters' need up to `want` may do;
+    # the plan picks the cheapest (photos that pair up do not pad the book with lone pages).
+    low = max(need, prod.pages_min)
+    counts = [c for c in range(low, total + 1) if c % prod.pages_multiple == 0]
+    counts = (counts if not ctx.pages and want <= prod.pages_max else []) or [total]
     spread = [spreadable(p, prod) for p in seq]
     fill = (
         n + sum(c is not None for c in spread) + sum(bool(c.title or c.place) for c in ctx.chapters)
@@ -215,7 +238,8 @@ def paginate(ctx: DesignContext) -> None:
     plans = None
     while plans is None:  # spreads start on left pages: parity may cost a page more
         front = 1 if blanks >= 2 else 0  # page 1 faces the front endpaper
-        plans = _plan(ctx, seq, chapter, starts, spread, total - blanks, first=1 + front)
+        sizes = counts if not blanks else [total - blanks]
+        plans = _plan(ctx, seq, chapter, starts, spread, sizes, first=1 + front)
         if plans is None:
             blanks += 1
     if blanks:
@@ -260,11 +284,12 @@ def _plan(
     chapter: list[int],
     starts: set[int],
     spread: list[float | None],
-    pages: int,
+    sizes: list[int],
     first: int,
 ) -> list[PagePlan] | None:
-    """The cheapest cut of `seq` into exactly `pages` pages (page `first` onwards); None when
-    no cut fills them."""
+    """The cheapest cut of `seq` into exactly one of `sizes` pages (page `first` onwards; the
+    density aimed at is that of the largest); None when no cut fills any of them."""
+    pages = max(sizes, default=0)
     if pages <= 0:
         return None
     n = len(seq)
@@ -291,8 +316,9 @@ def _plan(
                 number = first + j
                 moves: list[tuple[int, int, int, float, tuple[str, int]]] = []
                 if i < n:
+                    opens = i in starts and t != 1  # a chapter's first page (no text opener)
                     for k in range(1, min(MAX_PER_PAGE, end[i] - i) + 1):
-                        c = W_DENSITY * (k - d) ** 2 + fits.page(i, k)
+                        c = W_DENSITY * (k - d) ** 2 + fits.page(i, k, opens)
                         moves.append((i + k, j + 1, 0, c, ("photos", k)))
                     if (sp := spread[i]) is not None and number % 2 == 0 and j + 2 <= pages:
                         c = W_DENSITY * 2 * (0.5 - d) ** 2 + sp
@@ -308,7 +334,7 @@ def _plan(
                     key = (ni, nj, nt)
                     if key not in best or state[0] + c < best[key][0] - 1e-9:
                         best[key] = (state[0] + c, (i, j, t), move)
-    ends = [(n, pages, t) for t in (0, 1, 2, 3)]
+    ends = [(n, size, t) for size in sizes for t in (0, 1, 2, 3)]
     goal = min(((best[k][0], k) for k in ends if k in best), default=None)
     if goal is None:
         return None
@@ -324,7 +350,8 @@ def _plan(
     for i, (kind, k) in reversed(path):
         ci = chapter[min(i, n - 1)]
         first_of = ci not in opened
-        opened.add(ci)
+        if kind != "title":  # the title page opens the book, not its first chapter
+            opened.add(ci)
         if kind == "photos":
             plans.append(PagePlan(seq[i : i + k], ci, first_of_event=first_of))
         elif kind == "spread":
