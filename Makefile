@@ -41,9 +41,16 @@ test: system-deps $(STAMP)
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
 
+# The peer bench_http runs beside pressroom, in a venv of its own (its pins are not ours).
+THUMBOR_VENV ?= /tmp/thumbor-venv
+$(THUMBOR_VENV)/bin/thumbor:
+	$(PYTHON) -m venv $(THUMBOR_VENV)
+	$(THUMBOR_VENV)/bin/pip install --quiet --disable-pip-version-check thumbor==7.8.0
+
 # The allocator settings the deployment runs with (deploy/template.yaml, batch/pool.py).
-bench: $(STAMP)
-	GLIBC_TUNABLES=$(MALLOC_TUNABLES) VIPS_CONCURRENCY=1 $(PY) -m pytest benchmarks -q -p no:cacheprovider -o python_files='bench_*.py' \
+bench: $(STAMP) $(THUMBOR_VENV)/bin/thumbor
+	@PYTHON=$(PYTHON) scripts/system-deps.sh bench
+	THUMBOR_VENV=$(THUMBOR_VENV) GLIBC_TUNABLES=$(MALLOC_TUNABLES) VIPS_CONCURRENCY=1 $(PY) -m pytest benchmarks -q -p no:cacheprovider -o python_files='bench_*.py' \
 		--benchmark-only --benchmark-timer=time.process_time \
 		--benchmark-columns=min,median,mean,rounds --benchmark-group-by=group $(BENCH_ARGS)
 

@@ -5,6 +5,7 @@
 #
 #   scripts/system-deps.sh runtime   # make demo: Python's venv, libmagic, libturbojpeg
 #   scripts/system-deps.sh test      # make test: runtime + the checkers the tests call
+#   scripts/system-deps.sh bench     # make bench: runtime + wrk (the warm HTTP load)
 set -euo pipefail
 
 profile="${1:-test}"
@@ -38,7 +39,11 @@ case "$profile" in
     [[ -x /usr/bin/chromium ]] || need+=(chromium fonts-liberation)    # console browser tests
     command -v node >/dev/null || need+=(nodejs)                       # the CloudFront function
     ;;
-  *) echo "usage: $0 runtime|test" >&2; exit 2 ;;
+  bench)
+    # Warm hits cost ~1 ms of server CPU: a Python client would measure itself, not them.
+    command -v wrk >/dev/null || need+=(wrk)
+    ;;
+  *) echo "usage: $0 runtime|test|bench" >&2; exit 2 ;;
 esac
 
 ((${#need[@]})) || exit 0

@@ -137,7 +137,7 @@ class Thumbnails:
     async def get(self, photo: Photo, opts: ThumbOptions, fmt: str) -> Result:
         key, digest = self.key(photo, opts, fmt)
         try:
-            data = await run_in_threadpool(self.store.get, key)
+            data = await self._read(key)
             self.stats["hits"] += 1
             return Result(key, digest, fmt, data, "hit")
         except BlobNotFound:
@@ -200,13 +200,20 @@ class Thumbnails:
         falls back to the next rung."""
         for rung in rungs:
             try:
-                return await run_in_threadpool(self.store.get, rung.key)
+                return await self._read(rung.key)
             except BlobNotFound:
                 if rung.name == "rendition":
                     made, _ = await self._flight.do(rung.key, partial(self._make, photo, rung))
                     if made:
                         return made
         raise ApiError("not_found")
+
+    async def _read(self, key: str) -> bytes:
+        """A result or a rung (tens of KB): read right here from a local store, where a
+        thread hop would cost more than the read, else on a thread."""
+        if self.store.inline_reads:
+            return self.store.get(key)
+        return await run_in_threadpool(self.store.get, key)
 
     async def _make(self, photo: Photo, rung: Rung) -> bytes:
         """The rendition's bytes, stored beside the master; b"" when the master is gone."""

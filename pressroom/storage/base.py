@@ -38,6 +38,10 @@ def check_prefix(prefix: str) -> str:
 
 
 class BlobStore(Protocol):
+    # True when get() reads a local file, cheap enough to call on an event loop: a
+    # page-cache hit takes microseconds, less than the hop to a thread and back.
+    inline_reads: bool
+
     def put(self, key: str, data: bytes, content_type: str | None = None) -> None:
         """Store atomically: readers see the old object or the whole new one, never a part."""
 

@@ -19,6 +19,8 @@ STAGING = ".staging"
 
 
 class LocalStore:
+    inline_reads = True  # see BlobStore
+
     def __init__(self, root: Path) -> None:
         # Resolved once, so the escape check below compares real paths with a real root.
         self.root = Path(root).resolve()

@@ -15,6 +15,8 @@ _MISSING = {"NoSuchKey", "404", "NotFound"}
 
 
 class S3Store:
+    inline_reads = False  # every get is a network round trip: keep it off the event loop
+
     def __init__(
         self,
         bucket: str,
