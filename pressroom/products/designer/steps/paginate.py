@@ -125,7 +125,7 @@ class Fits:
             for i, pls in enumerate(placed)
             for (lay, f), pl in pls.items()
         }
-        self._page: dict[tuple[int, int, bool], float] = {}
+        self._page: dict[tuple[int, int], tuple[float, float]] = {}
 
     def pair(self, i: int, lay: str, f: int) -> float:
         return self._pair[(i, lay, f)]
@@ -134,13 +134,14 @@ class Fits:
         """Best quick cost of photos i..i+k-1 on one page over the k-frame layouts the layout
         search tries there, with its costs for a chapter's first page (layouts.allowed,
         layouts.opener_cost)."""
-        if (i, k, opener) not in self._page:
-            self._page[(i, k, opener)] = self._best_page(i, k, opener)
-        return self._page[(i, k, opener)]
+        if (i, k) not in self._page:
+            self._page[(i, k)] = self._best_page(i, k)
+        return self._page[(i, k)][opener]
 
-    def _best_page(self, i: int, k: int, opener: bool) -> float:
-        best = INF
-        plan = PagePlan(self.photos[i : i + k], 0, first_of_event=opener)
+    def _best_page(self, i: int, k: int) -> tuple[float, float]:
+        """(inside a chapter, on its first page), in one pass over the assignments."""
+        inner, first = INF, INF
+        plan = PagePlan(self.photos[i : i + k], 0, first_of_event=True)
         lays = [lay for lay in self.by_count.get(k, []) if allowed(lay, plan)]
         bled = any(lay.id in OPENERS for lay in lays)
         for lay in lays:
@@ -154,13 +155,17 @@ class Fits:
                 for f, j in zip(fr, ph, strict=True):
                     matched[f] = j
                 perms = iter([tuple(idx), tuple(matched)])
+            best = INF
             for perm in perms:
                 c = sum(self.pair(j, lay.id, f) for f, j in enumerate(perm))
                 shown = sum(self._area[(j, lay.id, f)] for f, j in enumerate(perm))
                 c += fit.coverage_cost(shown)
-                c += opener_cost(lay, opener, shown, bled) if opener else 0.0
+                c1 = c + opener_cost(lay, True, shown, bled)
+                first = min(first, c1)
                 best = min(best, c)
-        return best + (LONE if k == 1 and not opener and self.lone[i] else 0.0)
+            if lay.id not in OPENERS:
+                inner = min(inner, best)
+        return inner + (LONE if k == 1 and self.lone[i] else 0.0), first
 
 
 def spreadable(photo: PhotoFacts, product: Product) -> float | None:
