@@ -10,8 +10,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-
-import httpx
+from urllib.parse import urlsplit
 
 
 @dataclass
@@ -32,27 +31,44 @@ def _pct(sorted_ms: list[float], q: float) -> float:
 
 
 async def _each_once(urls: list[str], concurrency: int, accept: str) -> Stats:
+    """Each URL once over `concurrency` keep-alive connections, by a bare HTTP/1.1 client on
+    asyncio streams: ~0.1 ms of CPU a request where httpx took ~4, so on a 2-core machine
+    the client no longer takes a core's share from the server it measures."""
     queue: asyncio.Queue[str] = asyncio.Queue()
     for u in urls:
         queue.put_nowait(u)
     latencies: list[float] = []
     errors = 0
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(timeout=120, limits=limits) as client:
 
-        async def worker() -> None:
-            nonlocal errors
-            while not queue.empty():
-                url = queue.get_nowait()
-                t = time.perf_counter()
-                r = await client.get(url, headers={"accept": accept})
-                latencies.append((time.perf_counter() - t) * 1000)
-                if r.status_code != 200 or len(r.content) < 1000:
-                    errors += 1
+    async def worker() -> None:
+        nonlocal errors
+        conn: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+        while not queue.empty():
+            url = urlsplit(queue.get_nowait())
+            if conn is None:
+                conn = await asyncio.open_connection(url.hostname, url.port)
+            reader, writer = conn
+            path = url.path + (f"?{url.query}" if url.query else "")
+            t = time.perf_counter()
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: {url.netloc}\r\nAccept: {accept}"
+                         "\r\n\r\n".encode())  # fmt: skip
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head.split(b" ", 2)[1])
+            length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+            assert length, f"no Content-Length from {url.geturl()}: {head[:300]!r}"
+            body = await reader.readexactly(int(length.group(1)))
+            latencies.append((time.perf_counter() - t) * 1000)
+            if status != 200 or len(body) < 1000:
+                errors += 1
+            if re.search(rb"(?im)^connection:\s*close", head):
+                writer.close()
+                conn = None
+        if conn is not None:
+            conn[1].close()
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
     latencies.sort()
     return Stats(len(latencies), elapsed, _pct(latencies, 0.5), _pct(latencies, 0.99), errors)
 

@@ -103,6 +103,41 @@ def test_two_workers_under_a_lean_parent_and_sigterm_stops_them_all(
         httpx.get(f"{base}/health", timeout=2)
 
 
+def _accepted(pid: int, port: int) -> int:
+    """How many established connections to `port` process `pid` holds (its fds that are
+    sockets in /proc/net/tcp with that local port, state 01)."""
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        f = line.split()
+        if int(f[1].split(":")[1], 16) == port and f[3] == "01":
+            inodes.add(f"socket:[{f[9]}]")
+    fds = Path(f"/proc/{pid}/fd")
+    return sum(1 for fd in fds.iterdir() if os.readlink(fd) in inodes)
+
+
+def test_connections_spread_over_the_workers(
+    server: tuple[subprocess.Popen[bytes], str],
+) -> None:
+    """Each worker listens on its own SO_REUSEPORT socket: a burst of keep-alive connections
+    (a load balancer's, a benchmark's) lands on both, not all on whichever woke first. With
+    16 connections hashed over 2 sockets, all on one has odds of 2 in 65,536."""
+    proc, base = server
+    port = int(base.rsplit(":", 1)[1])
+    _wait_for(lambda: len(_group(proc.pid)) == 3, 30)
+    workers = [pid for pid, ppid in _group(proc.pid).items() if ppid == proc.pid]
+    conns = [socket.create_connection(("127.0.0.1", port)) for _ in range(16)]
+    try:
+        for c in conns:  # a request answered: the connection is accepted by now
+            c.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert c.recv(65536).startswith(b"HTTP/1.1 200")
+        held = {w: _accepted(w, port) for w in workers}
+        assert sum(held.values()) == 16 and all(held.values()), held
+        assert _accepted(proc.pid, port) == 0  # the parent only holds the port
+    finally:
+        for c in conns:
+            c.close()
+
+
 def test_a_worker_that_dies_is_replaced(server: tuple[subprocess.Popen[bytes], str]) -> None:
     proc, base = server
     _wait_for(lambda: len(_group(proc.pid)) == 3, 30)

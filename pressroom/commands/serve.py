@@ -73,27 +73,38 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     if args.data:
         settings = settings.replace(data_dir=args.data)
-    sock = _bind(args.host, args.port)  # before any URL is printed: the port may be taken
-    for line in urls(settings, args.host, sock.getsockname()[1]):
+    # Before any URL is printed: the port may be taken.
+    shared = args.workers > 1
+    sock = _bind(args.host, args.port, listen=not shared)  # fails if anything holds the port
+    port = sock.getsockname()[1]
+    if shared:  # held for the workers' sockets (see below)
+        sock.close()
+        sock = _bind(args.host, port, reuse_port=True, listen=False)
+    for line in urls(settings, args.host, port):
         note(line)
     if args.workers <= 1:
         _serve(settings, args, sock)
         return EXIT_OK
     from ._serve_workers import WorkersFailed, supervise
 
-    # Linux copies TCP_NODELAY from the listening socket to every socket it accepts; asyncio
-    # only sets it on sockets whose proto is TCP, and ours was made with proto 0: without
-    # it each response's second write waits ~40 ms for a delayed ACK.
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    # Each worker listens on a socket of its own on the same port (SO_REUSEPORT, as nginx's
+    # `reuseport`): the kernel spreads connections over them by hash. On one shared socket
+    # the first worker to wake accepts a whole burst of connections, and a benchmark's or a
+    # CDN's 8 keep-alive connections all ended up on one worker while the other idled. The
+    # parent's socket stays bound, not listening: it holds the port and takes no connection.
+    def worker() -> None:
+        sock.close()
+        _serve(settings, args, _bind(args.host, port, reuse_port=True))
+
     try:
-        supervise(args.workers, functools.partial(_serve, settings, args, sock))
+        supervise(args.workers, worker)
     except WorkersFailed as e:
         raise WorkersDown(f"stopped: {e}") from None
     return EXIT_OK
 
 
 def _serve(settings: Settings, args: argparse.Namespace, sock: socket.socket) -> None:
-    """One server process (the only one, or a forked worker) on the bound socket."""
+    """One server process (the only one, or a forked worker) on its listening socket."""
     import uvicorn
 
     config = uvicorn.Config(
@@ -116,10 +127,17 @@ class WorkersDown(Fault):
     """The workers could not start or kept dying (exit 3); their errors are in the log."""
 
 
-def _bind(host: str, port: int) -> socket.socket:
+def _bind(host: str, port: int, *, reuse_port: bool = False, listen: bool = True) -> socket.socket:
+    """A socket bound to host:port; reuse_port for the workers' sockets (see run())."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    # Linux copies TCP_NODELAY from the listening socket to every socket it accepts; asyncio
+    # only sets it on sockets whose proto is TCP, and ours is made with proto 0: without it
+    # each response's second write waits ~40 ms for a delayed ACK.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         sock.bind((host, port))
     except OSError as e:
@@ -130,8 +148,8 @@ def _bind(host: str, port: int) -> socket.socket:
                 "stop it or choose another with --port"
             ) from None
         raise PortInUse(f"cannot listen on {host}:{port}: {e.strerror}") from None
-    sock.listen(2048)
-    sock.set_inheritable(True)
+    if listen:
+        sock.listen(2048)
     return sock
 
 
