@@ -4,13 +4,16 @@ caching headers, the result cache, single-flight renders and the error contract.
 from __future__ import annotations
 
 import asyncio
+import io
 import time
 import uuid
 from typing import Any
 
 import httpx
+import numpy as np
 import pytest
 import pyvips
+from PIL import Image
 
 from pressroom.config import Limits
 from pressroom.render.signature import signed_path
@@ -227,6 +230,28 @@ def test_result_cache_hit_does_not_render(library: Library) -> None:  # noqa: F8
     assert second_app.state.thumbnails.stats == {"renders": 0, "hits": 1, "shared": 0}
     # A different Accept that picks another format is another cache entry.
     assert get(second_app, path, accept="image/jpeg").headers["x-cache"] == "render"
+
+
+def test_webp_effort_is_a_setting_and_part_of_the_cache_key(library: Library) -> None:  # noqa: F811
+    """PRESSROOM_WEBP_EFFORT trades CPU for bytes: effort 0 and the default 2 give different
+    files of the same picture, cached apart (same prefix: one would otherwise serve the
+    other's bytes), and JPEG keys do not depend on it."""
+    prefix = f"renders-{uuid.uuid4().hex[:8]}"
+    path = url(library, "w:400/h:300/fit:cover/f:webp", "land1")
+    fast, default = fresh(library, result_prefix=prefix, webp_effort=0), fresh(
+        library, result_prefix=prefix
+    )
+    a, b = get(fast, path), get(default, path)
+    assert a.headers["x-cache"] == b.headers["x-cache"] == "render"
+    assert a.headers["content-type"] == b.headers["content-type"] == "image/webp"
+    assert a.content != b.content and a.headers["etag"] != b.headers["etag"]
+    assert len(a.content) > len(b.content)  # method 0 spends bytes to save CPU
+    pa, pb = (np.asarray(Image.open(io.BytesIO(r.content)).convert("RGB"), float) for r in (a, b))
+    assert pa.shape == pb.shape == (300, 400, 3)
+    assert 10 * np.log10(255**2 / np.mean((pa - pb) ** 2)) > 30  # the same picture (dB)
+    jpeg = url(library, "w:400/h:300/fit:cover/f:jpeg", "land1")
+    assert get(fast, jpeg).headers["x-cache"] == "render"
+    assert get(default, jpeg).headers["x-cache"] == "hit"
 
 
 def test_concurrent_identical_requests_render_once(library: Library) -> None:  # noqa: F811

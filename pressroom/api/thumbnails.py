@@ -130,6 +130,8 @@ class Thumbnails:
                 fmt,
                 photo.faces_fp if smart else "",
             )  # fmt: skip
+            # A WebP's bytes depend on the effort too (other formats' keys stay as they were).
+            + ((str(self.settings.webp_effort),) if fmt == "webp" else ())
         )
         digest = hmac.new(self._secret, text.encode(), hashlib.sha256).hexdigest()[:32]
         return f"{self.settings.result_prefix}/{photo.id}/{digest}.{FORMATS[fmt].extension}", digest
@@ -239,6 +241,7 @@ class Thumbnails:
                 source_size=(photo.width, photo.height) if photo.width else None,
                 faces=photo.faces,
                 max_pixels=self.settings.limits.max_pixels,
+                webp_effort=self.settings.webp_effort,
             )
         except RenderLimit:
             raise ApiError(

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pyvips
 
-from ...config import Limits
+from ...config import Limits, Settings
 from ...photos import Face
 from ..options import ThumbOptions
 
@@ -25,6 +25,7 @@ class ThumbnailContext:
     source_size: tuple[int, int] | None = None  # upright source pixels; probed when None
     faces: Sequence[Face] = ()  # in upright source pixels, as the tagger recorded them
     max_pixels: int = Limits.max_pixels  # source and intermediate pixel limit
+    webp_effort: int = Settings.webp_effort
     resize: tuple[int, int] = (0, 0)  # planned: size after resizing, before crop or pad
     out: tuple[int, int] = (0, 0)  # planned: final size
     output: bytes | None = None

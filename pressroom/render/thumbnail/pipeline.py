@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pyvips
 
 from ... import imaging
-from ...config import Limits
+from ...config import Limits, Settings
 from ...formats import content_type
 from ...photos import Face
 from ...steps import Step, run, timings
@@ -50,6 +50,7 @@ def render(
     source_size: tuple[int, int] | None = None,
     faces: Iterable[Face] = (),
     max_pixels: int = Limits.max_pixels,
+    webp_effort: int = Settings.webp_effort,
 ) -> Rendered:
     """Render `opts` as `fmt` (a concrete format, already negotiated) from an encoded master
     (shrink-on-load) or from decoded upright sRGB pixels. Raises RenderLimit (-> 422)."""
@@ -64,6 +65,7 @@ def render(
         source_size=source_size,
         faces=tuple(faces),
         max_pixels=max_pixels,
+        webp_effort=webp_effort,
     )
     run(THUMBNAIL, ctx, hooks=(timings(ctx.timings),))
     assert ctx.output is not None and ctx.image is not None
