@@ -93,20 +93,31 @@ def page_options(
     lids = [lid for lid in page_layouts(prod) if allowed(table[lid], plan)]
     rects = {lid: [frame_rect(f, trim, prod.bleed, trim) for f in table[lid].frames]
              for lid in lids}  # fmt: skip
-    # The best ppi each photo reaches on a page of this many photos: the plan has fixed the
-    # count, so a photo no such layout takes to the target is not cut into a worse shape to
-    # come a little closer (a lone 2560-px landscape squared to 276 ppi instead of 264).
-    near = {ph.id: min(reach[ph.id], _best_ppi(ph, rects)) for ph in plan.photos}
+    placed = {
+        (lid, f, j): place(photo, r, safe, prod)
+        for lid, rs in rects.items()
+        for f, r in enumerate(rs)
+        for j, photo in enumerate(plan.photos)
+    }
+    # The best ppi each photo reaches on a page of this many photos (as Fits.reach, faces
+    # kept safe): the plan has fixed the count, so a photo no such layout takes to the target
+    # is not cut into a worse shape to come a little closer (a lone 2560-px landscape squared
+    # to 276 ppi instead of 264).
+    near = [
+        min(reach[ph.id], max((pl.ppi for (_, _, i), pl in placed.items()
+                               if i == j and "fitted" not in pl.flags), default=0.0))
+        for j, ph in enumerate(plan.photos)
+    ]  # fmt: skip
     bled = any(lid in OPENERS for lid in lids)  # an opener's layout takes the photos
     for lid in lids:
         lay = table[lid]
         frames = rects[lid]
         pair: dict[tuple[int, int], float] = {}
         area: dict[tuple[int, int], float] = {}
-        for f, r in enumerate(frames):
-            for j, photo in enumerate(plan.photos):
-                pl = place(photo, r, safe, prod)
-                pair[(f, j)] = fit.exact(pl, probe, near[photo.id], prod)
+        for f in range(len(frames)):
+            for j in range(len(plan.photos)):
+                pl = placed[(lid, f, j)]
+                pair[(f, j)] = fit.exact(pl, probe, near[j], prod)
                 area[(f, j)] = fit.shown(pl, probe)
         opens = plan.first_of_event and prod.is_book
         for perm in _perms(lay, plan.photos, frames):
@@ -126,13 +137,6 @@ def page_options(
             seen.add(o[1])
             best.append(o)
     return best[:KEEP]
-
-
-def _best_ppi(photo: PhotoFacts, rects: dict[str, list[Rect]]) -> float:
-    """As geometry.best_ppi, over these frames (cropped to each frame's aspect)."""
-    ppi = [min(photo.width, photo.height * r.aspect) / (r.w / 25.4)
-           for rs in rects.values() for r in rs]  # fmt: skip
-    return max(ppi, default=float("inf"))
 
 
 def opener_cost(lay: Layout, opens: bool, shown: float, bled: bool) -> float:
