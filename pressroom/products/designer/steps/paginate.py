@@ -232,6 +232,8 @@ def paginate(ctx: DesignContext) -> None:
         ctx.warnings.append(f"{ctx.pages} pages asked for; {prod.id} rules give {total}")
     # Not asked for: any count the rules allow from the chapters' need up to `want` may do;
     # the plan picks the cheapest (photos that pair up do not pad the book with lone pages).
+    # With more than 2 x BAND photos the plan's band keeps it within BAND photos of the
+    # average, so at most BAND / AVERAGE_PER_PAGE pages under `want` (200 photos: 92-100).
     low = max(need, prod.pages_min)
     counts = [c for c in range(low, total + 1) if c % prod.pages_multiple == 0]
     counts = (counts if not ctx.pages and want <= prod.pages_max else []) or [total]
