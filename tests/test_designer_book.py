@@ -345,7 +345,7 @@ def test_prints_turn_to_each_photo_and_keep_headroom(library: Library) -> None:
     assert faces_checked(book) >= 4
     for page in book.pages:
         (pl,) = page.placements
-        assert (page.width < page.height) == (pl.src_w < pl.src_h)
+        assert (page.width < page.height) == (pl.src_w < pl.src_h) and page.safe is not None
         for f in pl.faces:  # the crown of the head stays inside the trim's safe zone
             assert f.y - 0.25 * f.h >= page.safe.y - 1e-6 or pl.crop.y < 0.5
 
