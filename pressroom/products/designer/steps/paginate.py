@@ -38,7 +38,7 @@ from pressroom.reasons import DesignError
 from ...book import Page
 from ...model import Layout, Product, Rect, layouts
 from .. import fit
-from ..context import DesignContext, PagePlan
+from ..context import DesignContext, PagePlan, face_rects
 from ..crop import place
 from ..geometry import layout_frames, page_size, safe_zone
 from .layouts import OPENERS, allowed, opener_cost
@@ -102,33 +102,45 @@ class Fits:
         # on each page's own side.
         self.safe = safe_zone(product, w, h, 1)
         self.probe = Page(1, w, h, product.bleed, "", safe=self.safe, side="right")
+        # A photo's quick costs depend on its size and faces alone, so photos of one shape
+        # (a phone's 4032x3024 without faces, say) are placed once.
+        shapes: dict[tuple[object, ...], int] = {}
+        self._shape = [
+            shapes.setdefault(
+                (p.width, p.height, *((f.x, f.y, f.w, f.h) for f in face_rects(p))), len(shapes)
+            )
+            for p in photos
+        ]
+        first = {s: i for i, s in reversed(list(enumerate(self._shape)))}
         placed = [
             {
-                (lay, f): place(p, r, self.safe, product)
+                (lay, f): place(photos[first[s]], r, self.safe, product)
                 for lay, rs in self.frames.items()
                 for f, r in enumerate(rs)
             }
-            for p in photos
+            for s in range(len(shapes))
         ]
-        # The best ppi each photo reaches in a frame of the product with its faces kept safe.
-        self.reach = [
+        # The best ppi a photo of each shape reaches in a frame of the product with its faces
+        # kept safe.
+        reach = [
             max((pl.ppi for pl in pls.values() if "fitted" not in pl.flags), default=0.0)
             for pls in placed
         ]
+        self.reach = [reach[s] for s in self._shape]  # by photo
         self._pair = {
-            (i, lay, f): fit.exact(pl, self.probe, self.reach[i], product)
-            for i, pls in enumerate(placed)
+            (s, lay, f): fit.exact(pl, self.probe, reach[s], product)
+            for s, pls in enumerate(placed)
             for (lay, f), pl in pls.items()
         }
         self._area = {
-            (i, lay, f): fit.shown(pl, self.probe)
-            for i, pls in enumerate(placed)
+            (s, lay, f): fit.shown(pl, self.probe)
+            for s, pls in enumerate(placed)
             for (lay, f), pl in pls.items()
         }
         self._page: dict[tuple[int, int], tuple[float, float]] = {}
 
     def pair(self, i: int, lay: str, f: int) -> float:
-        return self._pair[(i, lay, f)]
+        return self._pair[(self._shape[i], lay, f)]
 
     def page(self, i: int, k: int, opener: bool = False) -> float:
         """Best quick cost of photos i..i+k-1 on one page over the k-frame layouts the layout
@@ -158,7 +170,7 @@ class Fits:
             best = INF
             for perm in perms:
                 c = sum(self.pair(j, lay.id, f) for f, j in enumerate(perm))
-                shown = sum(self._area[(j, lay.id, f)] for f, j in enumerate(perm))
+                shown = sum(self._area[(self._shape[j], lay.id, f)] for f, j in enumerate(perm))
                 c += fit.coverage_cost(shown)
                 c1 = c + opener_cost(lay, True, shown, bled)
                 first = min(first, c1)
