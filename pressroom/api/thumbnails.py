@@ -254,9 +254,7 @@ class Thumbnails:
         if not is_id(photo_id) or not RESULT_NAME.match(name):
             raise ApiError("not_found", message="No such result.")
         try:
-            data = await run_in_threadpool(
-                self.store.get, f"{self.settings.result_prefix}/{photo_id}/{name}"
-            )
+            data = await self._read(f"{self.settings.result_prefix}/{photo_id}/{name}")
         except BlobNotFound:
             raise ApiError("not_found", message="No such result.") from None
         return data, content_type(name.rsplit(".", 1)[1])

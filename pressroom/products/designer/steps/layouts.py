@@ -124,7 +124,7 @@ def page_options(
             c = sum(pair[(f, j)] for f, j in enumerate(perm))
             shown = sum(area[(f, j)] for f, j in enumerate(perm))
             c += fit.coverage_cost(shown)
-            c += opener_cost(lay, opens, shown, bled) if opens else 0.0
+            c += opener_cost(lay, opens, shown, bled)
             c += CHRONOLOGY * _inversions(plan.photos, perm)
             out.append((round(c, 6), lid, perm))
     if not out:

@@ -111,14 +111,15 @@ class Fits:
             )
             for p in photos
         ]
-        first = {s: i for i, s in reversed(list(enumerate(self._shape)))}
+        # Each shape's first photo stands for it (setdefault numbered shapes in that order).
+        reps = [photos[self._shape.index(s)] for s in range(len(shapes))]
         placed = [
             {
-                (lay, f): place(photos[first[s]], r, self.safe, product)
+                (lay, f): place(rep, r, self.safe, product)
                 for lay, rs in self.frames.items()
                 for f, r in enumerate(rs)
             }
-            for s in range(len(shapes))
+            for rep in reps
         ]
         # The best ppi a photo of each shape reaches in a frame of the product with its faces
         # kept safe.
