@@ -26,6 +26,7 @@ from pressroom.ids import master_key, proxy_key
 from pressroom.ingest.service import Ingestor
 from pressroom.storage import open_store
 from tests.aws_server import moto_endpoint  # noqa: F401  (fixture)
+from tests.conftest import CORPUS
 
 # --------------------------------------------------------------------------- the pool
 
@@ -427,15 +428,44 @@ def test_print_files_of_a_job_that_finally_failed_are_removed(print_stack: Any) 
     assert _print_files(print_stack) == []
 
 
+class _Declared:
+    """A Budget that remembers what the core declared."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[int, float]] = []
+
+    def declared(self, pixels: int, cost: float = 1.0) -> None:
+        self.calls.append((pixels, cost))
+
+    def trusted(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(("name", "cost"), [("cat.hif", 4.0), ("jolla.jpg", 1.0)])
+def test_the_budget_is_told_each_formats_decode_cost(name: str, cost: float) -> None:
+    """A 12-MP HEIC takes 0.7-1.8 CPU s to normalise, a 12-MP JPEG 0.03-0.06 s: the probe
+    tells the host's budget the format's cost, so a HEIC is not judged by a JPEG's clock."""
+    from pressroom.ingest.pipeline import validate
+
+    seen = _Declared()
+    data = (CORPUS / "big" / name).read_bytes()
+    verdict, ctx = validate(data, budget=seen)
+    assert verdict.verdict == "accept"
+    assert ctx.header is not None
+    assert seen.calls == [(ctx.header.width * ctx.header.height, cost)]
+
+
 def test_big_legitimate_images_get_a_budget_in_proportion(tmp_path: Path) -> None:
-    """An 80-MP PNG needs ~480 MB and ~0.6 CPU s to validate: over a 240 MB / 0.4 s base
-    budget, inside the budget its header earns (x2.5 memory, x5 time)."""
+    """An 80-MP PNG needs ~480 MB to validate: over a 300 MB base budget, inside the x2.5 its
+    header earns. Its CPU time is 0.5-2.2 s on this 2-core VM (faulting in 480 MB costs
+    0.4-2.1 s of system time, with the host's load): a 1 s base earns it 5 s."""
     from pressroom.batch.files import budget
 
     assert budget(12_000_000, 2.0, 512) == (2.0, 512)
     assert budget(100_000_000, 2.0, 512) == (12.5, 1600)
+    assert budget(12_000_000, 2.0, 512, cost=4.0) == (6.0, 512)  # a 12-MP HEIC: time only
     big = tmp_path / "big.png"
     big.write_bytes(pyvips.Image.black(10_000, 8_000, bands=3).pngsave_buffer(compression=1))
     r = _cli("validate", "--json", str(big),
-             PRESSROOM_FILE_MEMORY_MB="240", PRESSROOM_FILE_TIMEOUT="0.4")  # fmt: skip
+             PRESSROOM_FILE_MEMORY_MB="300", PRESSROOM_FILE_TIMEOUT="1")  # fmt: skip
     assert json.loads(r.stdout)["verdict"] == "accept", r.stdout + r.stderr

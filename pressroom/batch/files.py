@@ -4,10 +4,11 @@ lent by this host to the ingest core as its `Budget` (pressroom.ingest.context).
 Inside a supervised worker every file gets the pool's base budget, `file_timeout` CPU seconds
 and `file_memory_mb` of memory. A file whose header declares many pixels (already within
 `max_pixels`) legitimately needs more: once the header is read its budget grows in
-proportion, one base budget per PIXELS_PER_TIMEOUT / PIXELS_PER_MEMORY declared pixels.
-Measured on this project's machine (one core): a 100-MP PNG takes 2.2 s and ~850 MB to
-validate, a 100-MP HEIC ~5.3 s and ~470 MB; so 100 MP gets 12.5 s and 1.6 GB. A lying header
-cannot buy more than the pixel limit allows.
+proportion, one base budget per PIXELS_PER_TIMEOUT / PIXELS_PER_MEMORY declared pixels, time
+weighted by the format's DECODE_COST (pressroom.ingest.formats). Measured on this project's
+machine (one core): a 100-MP PNG takes 2.2 s and ~850 MB to validate, so 100 MP gets 12.5 s
+and 1.6 GB; a 12-MP HEIC takes 0.7-1.8 s to normalise (cost 4), so it gets 6 s, and a 100-MP
+HEIC 50 s. A lying header cannot buy more than the pixel limit allows.
 
 When the pipeline is over, the budget is lifted: what follows is trusted work on decoded
 pixels (tagging a 640-px proxy, writing blobs and the record) that must never be killed
@@ -32,9 +33,11 @@ def budget(
     memory_mb: int | None,
     per_timeout: float = PIXELS_PER_TIMEOUT,
     per_memory: float = PIXELS_PER_MEMORY,
+    cost: float = 1.0,
 ) -> tuple[float | None, int | None]:
-    """(CPU seconds, MB) a file declaring `pixels` may use, from the base budget."""
-    t = None if timeout is None else timeout * max(1.0, pixels / per_timeout)
+    """(CPU seconds, MB) a file declaring `pixels` of a format of decode `cost` may use, from
+    the base budget."""
+    t = None if timeout is None else timeout * max(1.0, pixels * cost / per_timeout)
     m = None if memory_mb is None else int(memory_mb * max(1.0, pixels / per_memory))
     return t, m
 
@@ -48,12 +51,14 @@ class FileBudget:
         self.per_timeout = PIXELS_PER_TIMEOUT * scale
         self.per_memory = PIXELS_PER_MEMORY * scale
 
-    def declared(self, pixels: int) -> None:
-        """The header says `pixels`: scale this file's budget (never below the base)."""
+    def declared(self, pixels: int, cost: float = 1.0) -> None:
+        """The header says `pixels` of a format of decode `cost`: scale this file's budget
+        (never below the base)."""
         timeout, memory_mb = base_limits()
         if timeout is None and memory_mb is None:
             return
-        item_limits(*budget(pixels, timeout, memory_mb, self.per_timeout, self.per_memory))
+        limits = budget(pixels, timeout, memory_mb, self.per_timeout, self.per_memory, cost)
+        item_limits(*limits)
 
     def trusted(self) -> None:
         """The untrusted decode is over: lift the budget for the rest of this item."""

@@ -15,11 +15,12 @@ from .image import Header
 class Budget(Protocol):
     """The host's per-file budget of untrusted work (a killable worker's time and memory).
 
-    The core only says what it learns: how many pixels the header declares (a big, allowed
-    image earns more), and when the untrusted decode is over (what follows, writing blobs
-    and the record, must never be killed half-way). pressroom.batch.files implements it."""
+    The core only says what it learns: how many pixels the header declares and how costly
+    its format is to decode per pixel (a big, allowed image, or a HEIC, earns more), and when
+    the untrusted decode is over (what follows, writing blobs and the record, must never be
+    killed half-way). pressroom.batch.files implements it."""
 
-    def declared(self, pixels: int) -> None: ...
+    def declared(self, pixels: int, cost: float = 1.0) -> None: ...
 
     def trusted(self) -> None: ...
 
@@ -27,7 +28,7 @@ class Budget(Protocol):
 class NoBudget:
     """Outside a supervised worker (tests, the API, Lambda): nothing to adjust."""
 
-    def declared(self, pixels: int) -> None:
+    def declared(self, pixels: int, cost: float = 1.0) -> None:
         pass
 
     def trusted(self) -> None:

@@ -7,6 +7,8 @@
         (a 12-MP JPEG proxy is its 1/8 decode, 504 px: the cheapest decode that answers);
         None means full resolution. The result is as stored: orientation and colour are the
         pipeline's next steps.
+    DECODE_COST: float                    CPU per pixel to normalise a file of this format,
+        relative to PNG's; a host's per-file time budget scales by it (pressroom.batch.files)
 """
 
 from __future__ import annotations

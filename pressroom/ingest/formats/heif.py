@@ -20,6 +20,12 @@ from .. import exif as exif_mod
 from ..errors import Rejected, decode_failure
 from ..image import Header, from_array
 
+# HEVC and AV1 cost far more per pixel than JPEG, PNG or WebP: normalising a 12-MP iPhone HEIC
+# takes 0.7-1.8 s of CPU on this project's 2-core machine (libheif decodes on several threads,
+# and the budget counts them all), a 12-MP PNG ~0.1 s. At the base rate (2 s per 16 MP) a
+# 12-MP HEIC had under 2x headroom, and a slow host turned real photos into `timeout`s.
+DECODE_COST = 4.0
+
 _CONTAINERS = {b"meta": 4, b"iprp": 0, b"ipco": 0, b"dinf": 0}
 
 

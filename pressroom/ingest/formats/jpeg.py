@@ -27,6 +27,8 @@ _EOI, _SOS = 0xD9, 0xDA
 _NEXT_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
 _XMP_SIG = b"http://ns.adobe.com/xap/1.0/\x00"
 
+DECODE_COST = 1.0  # see formats/__init__.py
+
 
 def _segments(data: bytes, scans: bool = True) -> Iterator[tuple[int, int, int]]:
     """(marker, start, end) of each segment of the primary image, SOI to EOI.

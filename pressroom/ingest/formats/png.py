@@ -14,6 +14,8 @@ from .. import exif as exif_mod
 from ..errors import Rejected, decode_failure
 from ..image import Header
 
+DECODE_COST = 1.0  # see formats/__init__.py
+
 
 def probe(data: bytes) -> Header:
     try:

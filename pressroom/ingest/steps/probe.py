@@ -19,5 +19,6 @@ def probe(ctx: IngestContext) -> None:
             # The numbers are the caller's own file's: the CLI, JSON and API say them too.
             message=f"The image has too many pixels: {size} is {mp}, over the {limit} limit.",
         )
-    ctx.budget.declared(pixels)  # a big (allowed) image gets a time/memory budget in proportion
+    # A big (allowed) image, or a costly format, gets a time/memory budget in proportion.
+    ctx.budget.declared(pixels, ctx.reader.DECODE_COST)
     ctx.header = header
