@@ -101,3 +101,30 @@ def test_asked_page_count_is_kept_and_the_plan_chooses_it_otherwise(
     asked = design(photos, "photobook-28x21", pages=22)
     assert len(asked.pages) == 22 and not asked.pages[0].placements  # the title page
     assert asked.pages[1].placements and captions(asked)[0].startswith("9 October 2016")
+
+
+def into_the_fold(book: Book) -> list[tuple[int, str]]:
+    """Pages where a photo bleeds off the binding edge but not the outer one (a spread's
+    photo is one picture across both pages: it crosses the fold by design)."""
+    out = []
+    for p in book.pages:
+        for pl in p.placements:
+            left, right = pl.frame.x < 0, pl.frame.x1 > p.width
+            binding = left if p.side == "right" else right
+            outer = right if p.side == "right" else left
+            if binding and not outer and p.layout != "spread-panorama":
+                out.append((p.number, p.layout))
+    return out
+
+
+@pytest.mark.parametrize("pages", [None, 22, 24])
+def test_single_page_photos_bleed_off_the_outer_edge_never_into_the_binding(
+    photos: list[PhotoFacts], pages: int | None
+) -> None:
+    """A chapter opens on a right-hand page, whose binding is on the left: l-opener-portrait
+    bled its portrait off the left edge into the fold (all three openers of the demo book),
+    where a designer bleeds it off the outer edge (l-opener-portrait-right)."""
+    book = design(photos, "photobook-28x21", pages=pages)
+    assert into_the_fold(book) == []
+    sides = {p.side for p in book.pages if p.layout in OPENERS and p.placements}
+    assert "right" in sides  # the case that went wrong is exercised

@@ -7,7 +7,8 @@ placed by crop.place on the page's real safe zone (gutter side included) and cos
 fit.exact (crop lost, ppi short of target, faces cut or without headroom, fitted or shrunk
 photos; the target counts as reachable when a layout for as many photos takes the photo
 there) and fit.coverage_cost (a page mostly white), plus CHRONOLOGY for each pair of photos
-out of capture order in reading order, and on a chapter's first page opener_cost. The best
+out of capture order in reading order, GUTTER_BLEED for a photo bleeding into the binding,
+and on a chapter's first page opener_cost. The best
 few of each page combine into candidate spreads, and a Viterbi pass over the spreads picks
 the cheapest sequence, paying REPEAT for a spread laid out like the one before, SHARED for
 each layout the two spreads share, so the book does not read as one grid, and FACING for
@@ -56,7 +57,16 @@ OPENER_PLAIN = 1.0
 # layouts for a chapter's first page only (a4-1-up-landscape-top leaves room for the caption
 # under its picture: without one the foot of the page is white; a4-1-up-landscape-centre is
 # the lone landscape's page elsewhere)
-OPENERS = {"opener-band", "opener-band-4x3", "l-opener-portrait", "a4-1-up-landscape-top"}
+OPENERS = {
+    "opener-band",
+    "opener-band-4x3",
+    "l-opener-portrait",
+    "l-opener-portrait-right",
+    "a4-1-up-landscape-top",
+}
+# A photo bleeding off a page's binding edge but not its outer edge runs into the fold of a
+# bound book; each such layout has a mirror that bleeds off the outer edge instead.
+GUTTER_BLEED = 1.0
 KEEP = 4  # best layouts per page carried into the spread search
 
 _LATE = datetime.max
@@ -112,6 +122,7 @@ def page_options(
     for lid in lids:
         lay = table[lid]
         frames = rects[lid]
+        gutter = GUTTER_BLEED if into_binding(lay, probe.side) else 0.0
         pair: dict[tuple[int, int], float] = {}
         area: dict[tuple[int, int], float] = {}
         for f in range(len(frames)):
@@ -123,7 +134,7 @@ def page_options(
         for perm in _perms(lay, plan.photos, frames):
             c = sum(pair[(f, j)] for f, j in enumerate(perm))
             shown = sum(area[(f, j)] for f, j in enumerate(perm))
-            c += fit.coverage_cost(shown)
+            c += fit.coverage_cost(shown) + gutter
             c += opener_cost(lay, opens, shown, bled)
             c += CHRONOLOGY * _inversions(plan.photos, perm)
             out.append((round(c, 6), lid, perm))
@@ -137,6 +148,21 @@ def page_options(
             seen.add(o[1])
             best.append(o)
     return best[:KEEP]
+
+
+def into_binding(lay: Layout, page_side: str | None) -> bool:
+    """Does a frame bleed off the page's binding edge (the left of a right-hand page) without
+    bleeding off its outer edge too? A full-bleed page is fine: no single picture sits in the
+    fold, the whole page does."""
+    for f in lay.frames:
+        if not f.bleed or page_side is None:
+            continue
+        left, right = f.rect.x < 1e-6, f.rect.x + f.rect.w > 1 - 1e-6
+        if (left and not right and page_side == "right") or (
+            right and not left and page_side == "left"
+        ):
+            return True
+    return False
 
 
 def opener_cost(lay: Layout, opens: bool, shown: float, bled: bool) -> float:
