@@ -232,6 +232,23 @@ def test_result_cache_hit_does_not_render(library: Library) -> None:  # noqa: F8
     assert get(second_app, path, accept="image/jpeg").headers["x-cache"] == "render"
 
 
+def test_a_result_left_empty_by_a_power_cut_is_rendered_again(library: Library) -> None:  # noqa: F811
+    """Results are cache entries written without fsync (BlobStore.put durable=False): after
+    a power cut one can read back empty. It is a miss, rendered and stored again, never an
+    empty 200 that a CDN would keep for a year."""
+    prefix = f"renders-{uuid.uuid4().hex[:8]}"
+    path = url(library, "w:320/h:240/fit:cover/f:jpeg", "land1")
+    first = get(fresh(library, result_prefix=prefix), path)
+    store = open_store(library.settings)
+    (key,) = store.keys(prefix + "/")
+    store.put(key, b"")  # what the power cut left
+    app = fresh(library, result_prefix=prefix)
+    again = get(app, path)
+    assert again.status_code == 200 and again.headers["x-cache"] == "render"
+    assert again.content == first.content and store.get(key) == first.content
+    assert Image.open(io.BytesIO(again.content)).size == (320, 240)
+
+
 def test_webp_effort_is_a_setting_and_part_of_the_cache_key(library: Library) -> None:  # noqa: F811
     """PRESSROOM_WEBP_EFFORT trades CPU for bytes: effort 0 and the default 2 give different
     files of the same picture, cached apart (same prefix: one would otherwise serve the

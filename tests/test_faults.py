@@ -155,11 +155,13 @@ class FlakyStore:
     def __init__(self, inner: Any, fail: set[int]) -> None:
         self.inner, self.fail, self.calls = inner, fail, 0
 
-    def put(self, key: str, data: bytes, content_type: str | None = None) -> None:
+    def put(
+        self, key: str, data: bytes, content_type: str | None = None, *, durable: bool = True
+    ) -> None:
         self.calls += 1
         if self.calls in self.fail:
             raise OSError(f"injected: put {key} failed")
-        self.inner.put(key, data, content_type)
+        self.inner.put(key, data, content_type, durable=durable)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)

@@ -186,7 +186,7 @@ class Thumbnails:
             except BlobNotFound:
                 return None
         data, ctype = self._render_sync(source, photo, opts, fmt)
-        self.store.put(key, data, ctype)
+        self.store.put(key, data, ctype, durable=False)  # a cache entry: made again if lost
         return data
 
     def _rungs(self, photo: Photo, opts: ThumbOptions) -> tuple[Rung, ...]:
@@ -212,10 +212,16 @@ class Thumbnails:
 
     async def _read(self, key: str) -> bytes:
         """A result or a rung (tens of KB): read right here from a local store, where a
-        thread hop would cost more than the read, else on a thread."""
+        thread hop would cost more than the read, else on a thread. An empty one is missing:
+        results are written without fsync (BlobStore.put), and a power cut can leave one
+        empty."""
         if self.store.inline_reads:
-            return self.store.get(key)
-        return await run_in_threadpool(self.store.get, key)
+            data = self.store.get(key)
+        else:
+            data = await run_in_threadpool(self.store.get, key)
+        if not data:
+            raise BlobNotFound(key)
+        return data
 
     async def _make(self, photo: Photo, rung: Rung) -> bytes:
         """The rendition's bytes, stored beside the master; b"" when the master is gone."""

@@ -62,14 +62,16 @@ class LocalStore:
             raise InvalidKey(f"blob key leaves the store: {key!r}")
         return path
 
-    def put(self, key: str, data: bytes, content_type: str | None = None) -> None:
+    def put(
+        self, key: str, data: bytes, content_type: str | None = None, *, durable: bool = True
+    ) -> None:
         try:
-            self._put(key, data)
+            self._put(key, data, durable)
         except FileNotFoundError:
             # A sweeper took our staging file in the instant between create and lock.
-            self._put(key, data)
+            self._put(key, data, durable)
 
-    def _put(self, key: str, data: bytes) -> None:
+    def _put(self, key: str, data: bytes, durable: bool) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.staging.mkdir(exist_ok=True)
@@ -83,13 +85,15 @@ class LocalStore:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
                 f.flush()
-                os.fsync(f.fileno())
+                if durable:
+                    os.fsync(f.fileno())
                 os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
             raise
-        _fsync_dir(path.parent)
+        if durable:
+            _fsync_dir(path.parent)
 
     def get(self, key: str) -> bytes:
         path = self._path(key)

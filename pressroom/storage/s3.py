@@ -50,7 +50,9 @@ class S3Store:
             and error.response.get("Error", {}).get("Code") in _MISSING
         )
 
-    def put(self, key: str, data: bytes, content_type: str | None = None) -> None:
+    def put(
+        self, key: str, data: bytes, content_type: str | None = None, *, durable: bool = True
+    ) -> None:
         extra = {"ContentType": content_type} if content_type else {}
         self._client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data, **extra)
 
