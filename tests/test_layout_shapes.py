@@ -18,9 +18,9 @@ from pressroom.products.designer.geometry import (
     safe_zone,
     text_box,
 )
-from pressroom.products.designer.steps.layouts import OPENERS
+from pressroom.products.designer.steps.layouts import OPENERS, into_binding
 from pressroom.products.designer.steps.select import page_layouts
-from pressroom.products.model import Rect
+from pressroom.products.model import Layout, Rect
 
 BOOKS = ["photobook-21x21", "photobook-a4", "photobook-28x21"]
 
@@ -180,3 +180,35 @@ def test_pictures_sit_centred_on_the_square_page(lid: str) -> None:
     rects = layout_frames(prod, layouts()[lid])
     top, bottom = min(r.y for r in rects), h - max(r.y1 for r in rects)
     assert abs(top - bottom) < 1.0, (top, bottom)
+
+
+def _boxes(lay: Layout, flip: bool = False) -> list[tuple[float, ...]]:
+    def x(r: Rect) -> float:
+        return round(1 - r.x - r.w if flip else r.x, 4)
+
+    return sorted((x(f.rect), f.rect.y, f.rect.w, f.rect.h, f.bleed) for f in lay.frames)
+
+
+@pytest.mark.parametrize("product", BOOKS)
+def test_a_layout_bleeding_off_one_side_comes_with_its_mirror(product: str) -> None:
+    """The search never bleeds a single page's photo into the binding (GUTTER_BLEED), so a
+    book that lists a layout bleeding off one side must list its mirror for the other page."""
+    prod = get_product(product)
+    table = layouts()
+    ids = page_layouts(prod)
+    for lid in ids:
+        lay = table[lid]
+        if into_binding(lay, "left") or into_binding(lay, "right"):
+            assert any(_boxes(table[o]) == _boxes(lay, flip=True) for o in ids), lid
+
+
+def test_mirrored_layouts_keep_their_frame_order() -> None:
+    """Mirrors are computed from their source (mirror_of), in the frame order their files
+    had: design documents address frames by number."""
+    table = layouts()
+    assert [f.rect.x for f in table["sq-3-up-portrait-right"].frames] == [0.06, 0.06, 0.48]
+    assert [f.rect.x for f in table["l-2-up-mixed-mirrored"].frames] == [0.045, 0.505]
+    mirrored = table["sq-3-up-portrait-small-landscapes-right"]
+    assert [(f.rect.x, f.rect.y) for f in mirrored.frames] == [
+        (0.465, 0.18), (0.05, 0.225), (0.05, 0.515)
+    ]  # fmt: skip

@@ -383,11 +383,22 @@ def products() -> dict[str, Product]:
 
 @cache
 def layouts() -> dict[str, Layout]:
-    out = {}
-    for path in sorted((HERE / "data" / "layouts").glob("*.json")):
-        lay = Layout.from_dict(json.loads(path.read_text()))
-        out[lay.id] = lay
-    return out
+    paths = sorted((HERE / "data" / "layouts").glob("*.json"))
+    raw = {d["id"]: d for d in (json.loads(p.read_text()) for p in paths)}
+    return {i: Layout.from_dict(_mirror(d, raw) if "mirror_of" in d else d) for i, d in raw.items()}
+
+
+def _mirror(d: dict[str, Any], raw: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A layout declared as another's mirror image (`mirror_of`): the other's frames and texts
+    with left and right swapped, so a pair cannot drift apart. `order`: the other's frames in
+    this one's order (design documents address frames by number: an order never changes)."""
+    swap = {"left": "right", "right": "left", "centre": "centre"}
+    src = raw[d["mirror_of"]]
+    boxes = [src["frames"][i] for i in d.get("order", range(len(src["frames"])))]
+    flip = [{**b, "x": round(1 - b["x"] - b["w"], 6)} for b in (*boxes, *src.get("texts", []))]
+    for t in flip[len(boxes) :]:
+        t["align"] = swap[t.get("align", "centre")]
+    return {**d, "frames": flip[: len(boxes)], "texts": flip[len(boxes) :]}
 
 
 def get_product(product_id: str) -> Product:
