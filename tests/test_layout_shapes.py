@@ -18,9 +18,12 @@ from pressroom.products.designer.geometry import (
     safe_zone,
     text_box,
 )
-from pressroom.products.designer.steps.layouts import OPENERS, into_binding
+from pressroom.products.designer.steps.layouts import into_binding
 from pressroom.products.designer.steps.select import page_layouts
-from pressroom.products.model import Layout, Rect
+from pressroom.products.layout import Layout
+from pressroom.products.model import Rect
+
+OPENERS = {i for i, lay in layouts().items() if lay.opener}  # for chapters' first pages
 
 BOOKS = ["photobook-21x21", "photobook-a4", "photobook-28x21"]
 

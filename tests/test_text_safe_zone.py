@@ -1,7 +1,8 @@
 """Text boxes move into a printer's safe zone that is larger than the product's (issue 15)."""
 
 from pressroom.products.designer.geometry import GLYPH_EM, text_box
-from pressroom.products.model import Rect, TextBox
+from pressroom.products.layout import TextBox
+from pressroom.products.model import Rect
 
 TRIM = Rect(0, 0, 210, 210)
 

@@ -15,7 +15,8 @@ from typing import Any
 from pressroom.photos import PhotoFacts
 from pressroom.products.book import Book, Page, Placement, Text
 from pressroom.products.designer.crop import faces_on_page
-from pressroom.products.model import PT_PER_MM, Product, Rect, get_product, layouts
+from pressroom.products.layout import layouts
+from pressroom.products.model import PT_PER_MM, Product, Rect, get_product
 
 from .convert import to_book
 from .document import schema_errors

@@ -16,7 +16,8 @@ from typing import Any
 from pressroom.photos import PhotoFacts
 from pressroom.products.book import Book, Page, Text
 from pressroom.products.designer.steps.cover import cover_place
-from pressroom.products.model import Product, Rect, UnknownProduct, get_product, layouts
+from pressroom.products.layout import layouts
+from pressroom.products.model import Product, Rect, UnknownProduct, get_product
 
 from .document import VERSION, colour_hex, colour_rgb
 from .findings import Findings

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pressroom.products.designer.geometry import frame_rect, page_size, safe_zone, side, text_box
-from pressroom.products.model import Layout, Product, Rect, TextBox
+from pressroom.products.layout import Layout, TextBox
+from pressroom.products.model import Product, Rect
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .book import Book, Page, Placement, Text
-from .model import Layout, Product, Rect, UnknownProduct, get_product, layouts, products
+from .layout import Layout, layouts
+from .model import Product, Rect, UnknownProduct, get_product, products
 
 if TYPE_CHECKING:
     from pressroom.photos import PhotoFacts

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from ..model import Frame, Layout, Product, Rect, TextBox
+from ..layout import Frame, Layout, TextBox
+from ..model import Product, Rect
 
 GLYPH_EM = 0.6  # a line's glyphs reach this many em from its box's centre (descenders)
 

@@ -25,7 +25,8 @@ from dataclasses import replace
 from pressroom.photos import PhotoFacts
 
 from ...book import Page, Placement, Text
-from ...model import CoverPanels, Frame, Layout, Product, Rect, TextBox, layouts
+from ...layout import Frame, Layout, TextBox, layouts
+from ...model import CoverPanels, Product, Rect
 from ..context import DesignContext, face_rects
 from ..crop import HEADROOM, faces_on_page, place
 from ..geometry import frame_rect

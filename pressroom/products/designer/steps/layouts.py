@@ -23,7 +23,8 @@ from datetime import datetime
 from pressroom.photos import PhotoFacts
 
 from ...book import Page
-from ...model import Layout, Rect, layouts
+from ...layout import Layout, layouts
+from ...model import Rect
 from .. import fit
 from ..context import DesignContext, PagePlan
 from ..crop import place
@@ -54,16 +55,6 @@ OPENER_CAPTION = 1.0  # a chapter's first page without room for its caption
 # a chapter's one photo framed on white (28x21: a square statue cut to 1.15 in 1-up-square, 0.61
 # of the page) where l-opener-portrait bleeds it off three edges beside the caption
 OPENER_PLAIN = 1.0
-# layouts for a chapter's first page only (a4-1-up-landscape-top leaves room for the caption
-# under its picture: without one the foot of the page is white; a4-1-up-landscape-centre is
-# the lone landscape's page elsewhere)
-OPENERS = {
-    "opener-band",
-    "opener-band-4x3",
-    "l-opener-portrait",
-    "l-opener-portrait-right",
-    "a4-1-up-landscape-top",
-}
 # A photo bleeding off a page's binding edge but not its outer edge runs into the fold of a
 # bound book; each such layout has a mirror that bleeds off the outer edge instead.
 GUTTER_BLEED = 1.0
@@ -118,7 +109,7 @@ def page_options(
                                if i == j and "fitted" not in pl.flags), default=0.0))
         for j, ph in enumerate(plan.photos)
     ]  # fmt: skip
-    bled = any(lid in OPENERS for lid in lids)  # an opener's layout takes the photos
+    bled = any(table[lid].opener for lid in lids)  # an opener's layout takes the photos
     for lid in lids:
         lay = table[lid]
         frames = rects[lid]
@@ -172,7 +163,7 @@ def opener_cost(lay: Layout, opens: bool, shown: float, bled: bool) -> float:
     if not opens:
         return 0.0
     cost = 0.0 if any(t.role == "caption" for t in lay.texts) else OPENER_CAPTION
-    if bled and len(lay.frames) == 1 and lay.id not in OPENERS and shown < COVERAGE_FULL:
+    if bled and len(lay.frames) == 1 and not lay.opener and shown < COVERAGE_FULL:
         cost += OPENER_PLAIN
     return cost
 
@@ -182,7 +173,7 @@ def allowed(lay: Layout, plan: PagePlan) -> bool:
     each photo's shape in its frame's range."""
     if len(lay.frames) != len(plan.photos):
         return False
-    if lay.id not in OPENERS:
+    if not lay.opener:
         return True
     fits = zip(lay.frames, plan.photos, strict=True)
     return plan.first_of_event and all(f.aspect[0] <= ph.aspect <= f.aspect[1] for f, ph in fits)

@@ -7,7 +7,8 @@ from __future__ import annotations
 from pressroom.photos import PhotoFacts
 
 from ...book import Book, Page, Placement, Text
-from ...model import Product, Rect, TextBox, layouts
+from ...layout import TextBox, layouts
+from ...model import Product, Rect
 from ..context import DesignContext, PagePlan
 from ..crop import place
 from ..geometry import frame_rect, page_size, safe_zone, side, text_box

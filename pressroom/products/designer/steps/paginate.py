@@ -36,12 +36,13 @@ from pressroom.photos import PhotoFacts
 from pressroom.reasons import DesignError
 
 from ...book import Page
-from ...model import Layout, Product, Rect, layouts
+from ...layout import Layout, layouts
+from ...model import Product, Rect
 from .. import fit
 from ..context import DesignContext, PagePlan, face_rects
 from ..crop import place
 from ..geometry import layout_frames, page_size, safe_zone
-from .layouts import OPENERS, allowed, opener_cost
+from .layouts import allowed, opener_cost
 from .select import best_reach, page_layouts
 
 MAX_PER_PAGE = 6
@@ -156,7 +157,7 @@ class Fits:
         inner, first = INF, INF
         plan = PagePlan(self.photos[i : i + k], 0, first_of_event=True)
         lays = [lay for lay in self.by_count.get(k, []) if allowed(lay, plan)]
-        bled = any(lay.id in OPENERS for lay in lays)
+        bled = any(lay.opener for lay in lays)
         for lay in lays:
             idx = range(i, i + k)
             if k <= 4:
@@ -176,7 +177,7 @@ class Fits:
                 c1 = c + opener_cost(lay, True, shown, bled)
                 first = min(first, c1)
                 best = min(best, c)
-            if lay.id not in OPENERS:
+            if not lay.opener:
                 inner = min(inner, best)
         return inner + (LONE if k == 1 and self.lone[i] else 0.0), first
 

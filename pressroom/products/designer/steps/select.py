@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pressroom.photos import PhotoFacts
 
-from ...model import Product, layouts
+from ...layout import layouts
+from ...model import Product
 from ..context import DesignContext
 from ..geometry import best_ppi
 
