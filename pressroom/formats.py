@@ -11,15 +11,22 @@ class Format:
     content_type: str
     extension: str  # without the dot
     saver: str  # pyvips Image method that writes it to a buffer
+    quality: int  # the default Q of a thumbnail (png: lossless, no Q)
+    # From this Q the output keeps colour at full resolution (4:4:4; JPEG and AVIF as
+    # libvips' savers decide it); 0: always (lossless), 101: never (lossy WebP is 4:2:0).
+    full_chroma_from: int
+
+    def full_chroma(self, quality: int = 0) -> bool:
+        return (quality or self.quality) >= self.full_chroma_from
 
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("jpeg", "image/jpeg", "jpg", "jpegsave_buffer"),
-        Format("webp", "image/webp", "webp", "webpsave_buffer"),
-        Format("avif", "image/avif", "avif", "heifsave_buffer"),
-        Format("png", "image/png", "png", "pngsave_buffer"),
+        Format("jpeg", "image/jpeg", "jpg", "jpegsave_buffer", 82, 90),
+        Format("webp", "image/webp", "webp", "webpsave_buffer", 80, 101),
+        Format("avif", "image/avif", "avif", "heifsave_buffer", 60, 90),
+        Format("png", "image/png", "png", "pngsave_buffer", 0, 0),
     )
 }
 # Other names people write for the same formats (URLs, file suffixes).

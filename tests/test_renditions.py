@@ -18,6 +18,7 @@ import pyvips
 
 from pressroom.catalogue import open_catalogue
 from pressroom.config import Settings
+from pressroom.formats import FORMATS
 from pressroom.ingest.service import Ingestor
 from pressroom.render.options import parse
 from pressroom.render.renditions import choose, ladder, master_version, rendition_key
@@ -79,6 +80,14 @@ def test_ladder_and_choice() -> None:
     assert choose(rungs, 1008, 756)[0] == rungs[1]
     assert choose(rungs, 1024, 768) == rungs[2:]  # the bigger rungs are the fallbacks
     assert [r.name for r in choose(rungs, 2017, 1513)] == ["master"]
+    # Renditions are 4:2:0: a full-chroma output (PNG; JPEG, AVIF from q90) takes one twice
+    # its size. The proxy is 4:4:4 and covers its own size.
+    assert choose(rungs, 400, 300, full_chroma=True)[0].name == "proxy"
+    assert choose(rungs, 1000, 750, full_chroma=True) == rungs[2:]
+    assert [r.name for r in choose(rungs, 1009, 757, full_chroma=True)] == ["master"]
+    assert [FORMATS["jpeg"].full_chroma(q) for q in (0, 89, 90)] == [False, False, True]
+    assert [FORMATS["avif"].full_chroma(q) for q in (0, 95)] == [False, True]
+    assert FORMATS["png"].full_chroma() and not FORMATS["webp"].full_chroma(100)
     assert ladder("x", data, 0) == (rungs[0], rungs[3])  # renditions off: proxy and master
     assert ladder("x", data, 1200) == (*rungs[:2], rungs[3])
     png = {**data, "master_format": "png", "master": "masters/x.png"}
@@ -89,18 +98,26 @@ def test_ladder_and_choice() -> None:
 
 
 @pytest.mark.parametrize(
-    "options,rung,min_psnr",
-    [("w:400/h:400/fit:inside", 0, 36.0), ("w:1000/h:1000/fit:inside", 1008, 36.0),
-     ("w:1200/h:1200/fit:inside", 2016, 36.0), ("w:300/h:300/fit:cover/g:ce", 0, 36.0)],
+    "options,fmt,rung,min_psnr",
+    [("w:400/h:400/fit:inside", "png", 0, 36.0), ("w:300/h:300/fit:cover/g:ce", "png", 0, 36.0),
+     # a full-chroma output (PNG) takes a 4:2:0 rendition twice its size
+     ("w:1000/h:1000/fit:inside", "png", 2016, 36.0), ("w:1200/h:1200/fit:inside", "png", 0, 99),
+     # a 4:2:0 output (WebP; JPEG under q90) takes the smallest that covers it. Lossy against
+     # lossy, 1000 px from the 1008 px rung (the least downscaling, so the most of the rung's
+     # loss shows): 34.0 dB for WebP and 35.0 for JPEG, where a 4:4:4 rung gave 34.3 and 35.6
+     ("w:1000/h:1000/fit:inside", "webp", 1008, 33.5),
+     ("w:1200/h:1200/fit:inside", "webp", 2016, 33.5),
+     ("w:1000/h:1000/fit:inside", "jpeg", 1008, 34.5)],
 )  # fmt: skip
 def test_rung_render_matches_master_render(
-    lib: tuple[Settings, str], options: str, rung: int, min_psnr: float
+    lib: tuple[Settings, str], options: str, fmt: str, rung: int, min_psnr: float
 ) -> None:
     settings, pid = lib
     store = open_store(settings)
-    # PNG out, so only the rung's own loss is measured (a q82 JPEG of the master render is
-    # itself only 32-35 dB from it; from a rung it loses at most another 0.7 dB).
-    r = _get(settings, f"/_/{options}/f:png/{pid}")
+    # PNG out measures only the rung's own loss; a lossy output is compared with the same
+    # output rendered from the master (a q82 JPEG of the master render is itself only 32-35
+    # dB from it; from a rung it loses at most another 0.7 dB).
+    r = _get(settings, f"/_/{options}/f:{fmt}/{pid}")
     assert r.status_code == 200, r.text
     rec = open_catalogue(settings).get(pid)
     assert rec is not None
@@ -115,7 +132,21 @@ def test_rung_render_matches_master_render(
             pass
     # only the rung that serves the request is made (none for a proxy-sized one)
     assert made == ([(rung, rung * 3 // 4)] if rung else [])
-    assert _psnr(r.content, _from_master(options)) >= min_psnr
+    assert _psnr(r.content, _from_master(options, fmt)) >= min_psnr
+
+
+def test_a_4_2_0_rendition_loses_little_against_the_master() -> None:
+    """The 1008 px rendition (4:2:0, q90) rendered to a lossless 1000 px PNG, against the
+    master rendered so: the rung's own loss, chroma halving included (35.9 dB; a 4:4:4 rung
+    gave 37.2, which is why full-chroma outputs take a rung twice their size)."""
+    from pressroom.render.renditions import Rung, make_rendition
+
+    master = BIG.read_bytes()
+    rendition = make_rendition(master, Rung("rendition", "k", 1008, 756, half_chroma=True))
+    assert pyvips.Image.new_from_buffer(rendition, "").width == 1008
+    opts = parse(["w:1000", "h:1000", "fit:inside"])
+    from_rung = render(rendition, opts, "png", source_size=(1008, 756)).data
+    assert _psnr(from_rung, _from_master("w:1000/h:1000/fit:inside")) >= 35.0
 
 
 def test_rendition_is_made_once_and_then_read(lib: tuple[Settings, str]) -> None:

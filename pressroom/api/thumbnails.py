@@ -153,7 +153,7 @@ class Thumbnails:
         to a render thread when the rung is there (each thread hop costs ~0.5 ms of CPU in
         wake-ups, as much as the reads themselves). A missing rung takes the slow path below.
         The flight ends once the result is in the cache."""
-        rungs = self._rungs(photo, opts)
+        rungs = self._rungs(photo, opts, fmt)
         loop = asyncio.get_running_loop()
         job = partial(self._render_job, photo, opts, fmt, key)
         self._busy += 1
@@ -189,11 +189,12 @@ class Thumbnails:
         self.store.put(key, data, ctype, durable=False)  # a cache entry: made again if lost
         return data
 
-    def _rungs(self, photo: Photo, opts: ThumbOptions) -> tuple[Rung, ...]:
+    def _rungs(self, photo: Photo, opts: ThumbOptions, fmt: str) -> tuple[Rung, ...]:
         """The rungs to try: the smallest that covers the request first, then bigger ones."""
         rungs: tuple[Rung, ...] = photo.rungs or (Rung("master", photo.master, 0, 0),)
         if photo.width and photo.height:
-            rungs = renditions.choose(rungs, *_decoded_size(photo, opts))
+            full = FORMATS[fmt].full_chroma(opts.quality)
+            rungs = renditions.choose(rungs, *_decoded_size(photo, opts), full_chroma=full)
         return rungs
 
     async def _source(self, photo: Photo, rungs: tuple[Rung, ...]) -> bytes:

@@ -22,7 +22,7 @@ from ....config import Settings
 from ....formats import FORMATS
 from ..context import ThumbnailContext
 
-DEFAULT_QUALITY = {"jpeg": 82, "webp": 80, "avif": 60, "png": 0}  # png: lossless, no Q
+DEFAULT_QUALITY = {name: f.quality for name, f in FORMATS.items()}
 
 # libvips' savers (from the format table) for the formats Pillow does not encode here.
 SAVE_OPTIONS: dict[str, dict[str, Any]] = {
@@ -30,6 +30,7 @@ SAVE_OPTIONS: dict[str, dict[str, Any]] = {
     "png": {"compression": 6},
 }
 _MODES = {1: "L", 2: "LA", 3: "RGB", 4: "RGBA"}  # 8-bit bands -> Pillow mode
+
 
 
 def encode(ctx: ThumbnailContext) -> None:
@@ -56,7 +57,8 @@ def _pillow(img: pyvips.Image, fmt: str, q: int, webp_effort: int) -> bytes:
     pic = Image.frombuffer(mode, (img.width, img.height), img.write_to_memory(), "raw", mode, 0, 1)
     out = io.BytesIO()
     if fmt == "jpeg":  # libvips' saver: 4:4:4 from q90; optimize = its optimize_coding
-        pic.save(out, "JPEG", quality=q, optimize=True, subsampling=0 if q >= 90 else 2)
+        full = FORMATS["jpeg"].full_chroma(q)
+        pic.save(out, "JPEG", quality=q, optimize=True, subsampling=0 if full else 2)
     else:
         pic.save(out, "WEBP", quality=q, method=webp_effort)
     return out.getvalue()
