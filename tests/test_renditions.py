@@ -56,7 +56,8 @@ def _psnr(a: bytes, b: bytes) -> float:
     x = pyvips.Image.new_from_buffer(a, "").numpy().astype(np.float64)
     y = pyvips.Image.new_from_buffer(b, "").numpy().astype(np.float64)
     assert x.shape == y.shape
-    return float(10 * np.log10(255**2 / np.mean((x - y) ** 2)))
+    mse = float(np.mean((x - y) ** 2))
+    return float("inf") if mse == 0 else 10 * float(np.log10(255**2 / mse))
 
 
 def _from_master(options: str, fmt: str = "png") -> bytes:
@@ -101,6 +102,7 @@ def test_ladder_and_choice() -> None:
     "options,fmt,rung,min_psnr",
     [("w:400/h:400/fit:inside", "png", 0, 36.0), ("w:300/h:300/fit:cover/g:ce", "png", 0, 36.0),
      # a full-chroma output (PNG) takes a 4:2:0 rendition twice its size
+     # (1200 px needs 2400: the master itself, the very pixels of the reference)
      ("w:1000/h:1000/fit:inside", "png", 2016, 36.0), ("w:1200/h:1200/fit:inside", "png", 0, 99),
      # a 4:2:0 output (WebP; JPEG under q90) takes the smallest that covers it. Lossy against
      # lossy, 1000 px from the 1008 px rung (the least downscaling, so the most of the rung's
