@@ -14,9 +14,12 @@ from pressroom.config import Settings
 from pressroom.ingest.service import Ingestor
 from pressroom.photos import PhotoFacts
 from pressroom.products.designer.pipeline import photos_from_catalogue
+from pressroom.products.layout import layouts
 from pressroom.storage import open_store
 from tests.system_tools import require
 
+# The layouts for a chapter's first page ("opener": true in their files).
+OPENERS = {i for i, lay in layouts().items() if lay.opener}
 BIG = (
     "olympus_12mp_42_IndexError.jpg",
     "HMD_Nokia_8.3_5G.jpg",

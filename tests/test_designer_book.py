@@ -23,9 +23,7 @@ from pressroom.products.designer.geometry import layout_frames, safe_zone
 from pressroom.products.designer.score import WEIGHTS, crop_loss, face_ok
 from pressroom.products.designer.steps.cover import SHARPEN, _clear
 from pressroom.products.model import Rect
-from tests.test_book_fixtures import BIG, PEOPLE, Library, library  # noqa: F401
-
-OPENERS = {i for i, lay in layouts().items() if lay.opener}  # for chapters' first pages
+from tests.test_book_fixtures import BIG, OPENERS, PEOPLE, Library, library  # noqa: F401
 
 DEMO = Path(__file__).resolve().parent.parent.parent / "shared" / "demo-photos"
 _DEMO: list[Library] = []

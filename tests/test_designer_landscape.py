@@ -17,9 +17,7 @@ from pressroom.products.book import Book
 from pressroom.products.designer.geometry import best_ppi
 from pressroom.products.designer.score import face_ok
 from pressroom.products.designer.steps.select import page_layouts
-from tests.test_book_fixtures import Library
-
-OPENERS = {i for i, lay in layouts().items() if lay.opener}  # for chapters' first pages
+from tests.test_book_fixtures import OPENERS, Library
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo" / "photos"
 _LIB: list[Library] = []

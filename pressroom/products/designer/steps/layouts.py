@@ -145,13 +145,11 @@ def into_binding(lay: Layout, page_side: str | None) -> bool:
     """Does a frame bleed off the page's binding edge (the left of a right-hand page) without
     bleeding off its outer edge too? A full-bleed page is fine: no single picture sits in the
     fold, the whole page does."""
+    if page_side is None:
+        return False
     for f in lay.frames:
-        if not f.bleed or page_side is None:
-            continue
-        left, right = f.rect.x < 1e-6, f.rect.x + f.rect.w > 1 - 1e-6
-        if (left and not right and page_side == "right") or (
-            right and not left and page_side == "left"
-        ):
+        left, right = f.rect.x < 1e-6, f.rect.x1 > 1 - 1e-6
+        if f.bleed and left != right and (left if page_side == "right" else right):
             return True
     return False
 

@@ -32,7 +32,6 @@ SAVE_OPTIONS: dict[str, dict[str, Any]] = {
 _MODES = {1: "L", 2: "LA", 3: "RGB", 4: "RGBA"}  # 8-bit bands -> Pillow mode
 
 
-
 def encode(ctx: ThumbnailContext) -> None:
     assert ctx.image is not None
     ctx.output = encode_image(ctx.image, ctx.format, ctx.opts.quality, ctx.webp_effort)
