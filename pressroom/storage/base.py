@@ -47,7 +47,7 @@ class BlobStore(Protocol):
     ) -> None:
         """Store atomically: readers see the old object or the whole new one, never a part.
         durable=False: a cache entry that can be made again (a thumbnail result), which a
-        crash may lose; a local store then skips its fsyncs (~0.3 ms of CPU a put here). After
+        crash may lose; a local store then skips its fsyncs (~0.3 ms of CPU a put, by hand). After
         a power cut such a file can read back empty: readers of cache entries take an empty
         blob as missing."""
 
