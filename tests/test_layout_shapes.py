@@ -223,3 +223,26 @@ def test_mirrored_layouts_keep_their_frame_order() -> None:
     assert [(f.rect.x, f.rect.y) for f in mirrored.frames] == [
         (0.465, 0.18), (0.05, 0.225), (0.05, 0.515)
     ]  # fmt: skip
+
+
+BOOKS = ["photobook-21x21", "photobook-28x21", "photobook-a4"]
+
+
+@pytest.mark.parametrize(
+    ("product", "lid"),
+    [(p, lid) for p in BOOKS for lid in page_layouts(get_product(p))
+     if layouts()[lid].frames and not any(f.bleed for f in layouts()[lid].frames)],
+)  # fmt: skip
+def test_framed_pictures_sit_at_the_optical_centre(product: str, lid: str) -> None:
+    """On every book's page shape the pictures of a framed layout sit centred across the
+    page and, down it, no lower than its middle and with at most twice the white under them
+    that they have above (a book canon's 2:1): 3-up-landscape-top, cut to keep its shapes
+    on A4, sank to 58 mm under the head and 36 over the foot; l-2-up-landscapes sat at
+    34 mm and 56."""
+    prod = get_product(product)
+    w, h = page_size(prod)
+    rects = layout_frames(prod, layouts()[lid])
+    top, bottom = min(r.y for r in rects), h - max(r.y1 for r in rects)
+    left, right = min(r.x for r in rects), w - max(r.x1 for r in rects)
+    assert top <= bottom + 1.0 and bottom <= 2 * top + 1.0, (top, bottom)
+    assert abs(left - right) < 1.5, (left, right)

@@ -7,7 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pressroom.products.designer.geometry import frame_rect, page_size, safe_zone, side, text_box
+from pressroom.products.designer.geometry import (
+    frame_rect,
+    page_frames,
+    page_size,
+    safe_zone,
+    side,
+    text_box,
+)
 from pressroom.products.layout import Layout, TextBox
 from pressroom.products.model import Product, Rect
 
@@ -59,7 +66,7 @@ def page_geometry(
     areas: tuple[Area, ...] = ()
     boxes: dict[str, tuple[Rect, TextBox]] = {}
     if layout is not None:
-        frames = [frame_rect(f, trim, product.bleed, trim) for f in layout.frames]
+        frames = page_frames(layout, trim, product.bleed)
         areas = tuple(Area(r, safe) for r in frames)
         for name, box in zip(box_names(layout), layout.texts, strict=True):
             boxes[name] = text_box(box, trim, safe, frames)  # as auto-design sets it
@@ -84,8 +91,6 @@ def cover_geometry(product: Product, layout: Layout, pages: int) -> PageGeometry
         for name, box in zip(box_names(layout), layout.texts, strict=True)
     }
     return PageGeometry(0, w, h, b, safe["front"], None, tuple(areas), boxes, panels, spine)
-
-
 
 
 def contain_area(area: Area) -> Rect:

@@ -44,12 +44,7 @@ def safe_zone(product: Product, w: float, h: float, number: int) -> Rect:
 def frame_rect(frame: Frame, area: Rect, bleed: float, trim: Rect) -> Rect:
     """A frame's fractions on `area` (the trim or a cover panel), in page millimetres; a bleed
     frame extends by the bleed over each edge it shares with the trim."""
-    r = Rect(
-        area.x + frame.rect.x * area.w,
-        area.y + frame.rect.y * area.h,
-        frame.rect.w * area.w,
-        frame.rect.h * area.h,
-    )
+    r = _drawn(frame, area)
     if not frame.bleed:
         return keep_shape(r, frame.aspect, area)
     eps = 1e-6
@@ -58,6 +53,11 @@ def frame_rect(frame: Frame, area: Rect, bleed: float, trim: Rect) -> Rect:
     right = bleed if abs(r.x1 - trim.x1) < eps else 0
     bottom = bleed if abs(r.y1 - trim.y1) < eps else 0
     return r.inset(-left, -top, -right, -bottom)
+
+
+def _drawn(frame: Frame, area: Rect) -> Rect:
+    f = frame.rect
+    return Rect(area.x + f.x * area.w, area.y + f.y * area.h, f.w * area.w, f.h * area.h)
 
 
 CAPTION_GAP = 2.5  # mm between pictures and the caption under them
@@ -116,12 +116,32 @@ def text_box(box: TextBox, trim: Rect, safe: Rect, frames: list[Rect]) -> tuple[
     return rect, replace(box, size_pt=min(box.size_pt, math.floor(fits * 100) / 100))
 
 
+def page_frames(layout: Layout, trim: Rect, bleed: float) -> list[Rect]:
+    """A page layout's frames in page millimetres. Where frames were cut to keep their shape
+    (keep_shape, each towards its neighbours), the pictures as a block move back to the
+    centre of the room the layout drew them in: 3-up-landscape-top, drawn on a square, sank
+    to 58 mm under the head and 36 mm over the foot on A4. Layouts with a bleed picture keep
+    their framed ones against it."""
+    rects = [frame_rect(f, trim, bleed, trim) for f in layout.frames]
+    if not rects or any(f.bleed for f in layout.frames):
+        return rects
+    drawn = [_drawn(f, trim) for f in layout.frames]
+    dx = _mid(drawn, "x") - _mid(rects, "x")
+    dy = _mid(drawn, "y") - _mid(rects, "y")
+    return [Rect(r.x + dx, r.y + dy, r.w, r.h) for r in rects]
+
+
+def _mid(rects: list[Rect], axis: str) -> float:
+    lo = min(getattr(r, axis) for r in rects)
+    hi = max(getattr(r, axis + "1") for r in rects)
+    return (lo + hi) / 2
+
+
 def layout_frames(product: Product, layout: Layout, aspect: float | None = None) -> list[Rect]:
     """A page layout's frames in page millimetres on this product (turned to suit `aspect`
     for loose prints)."""
     w, h = page_size(product, aspect)
-    trim = Rect(0, 0, w, h)
-    return [frame_rect(f, trim, product.bleed, trim) for f in layout.frames]
+    return page_frames(layout, Rect(0, 0, w, h), product.bleed)
 
 
 def best_ppi(product: Product, layout: Layout, width: int, height: int) -> float:

@@ -28,7 +28,7 @@ from ...model import Rect
 from .. import fit
 from ..context import DesignContext, PagePlan
 from ..crop import place
-from ..geometry import frame_rect, page_size, safe_zone, side
+from ..geometry import page_frames, page_size, safe_zone, side
 from ..score import COVERAGE_FULL
 from .select import best_reach, page_layouts
 
@@ -92,8 +92,7 @@ def page_options(
     probe = Page(number, w, h, prod.bleed, "", safe=safe, side=side(prod, number))
     out = []
     lids = [lid for lid in page_layouts(prod) if allowed(table[lid], plan)]
-    rects = {lid: [frame_rect(f, trim, prod.bleed, trim) for f in table[lid].frames]
-             for lid in lids}  # fmt: skip
+    rects = {lid: page_frames(table[lid], trim, prod.bleed) for lid in lids}
     placed = {
         (lid, f, j): place(photo, r, safe, prod)
         for lid, rs in rects.items()

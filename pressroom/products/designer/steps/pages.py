@@ -11,7 +11,7 @@ from ...layout import TextBox, layouts
 from ...model import Product, Rect
 from ..context import DesignContext, PagePlan
 from ..crop import place
-from ..geometry import frame_rect, page_size, safe_zone, side, text_box
+from ..geometry import page_frames, page_size, safe_zone, side, text_box
 from .group import dates
 
 
@@ -39,7 +39,7 @@ def build_page(ctx: DesignContext, plan: PagePlan, number: int) -> Page:
     w, h = page_size(prod, plan.photos[0].aspect if plan.photos else None)
     trim = Rect(0, 0, w, h)
     safe = safe_zone(prod, w, h, number)
-    frames = [frame_rect(frame, trim, prod.bleed, trim) for frame in lay.frames]
+    frames = page_frames(lay, trim, prod.bleed)
     placements = [
         place(plan.photos[pi], r, safe, prod) for r, pi in zip(frames, plan.assignment, strict=True)
     ]
