@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from typing import Any, TypeVar
 
@@ -32,6 +33,27 @@ def run(steps: Sequence[Step[C]], ctx: C, hooks: Sequence[Hook] = ()) -> C:
                 stack.enter_context(hook(step, ctx))
             step(ctx)
     return ctx
+
+
+def parallel(*steps: Step[C]) -> Step[C]:
+    """One step that runs `steps` at once, each in its own thread, and returns when all have:
+    for steps that read the same state and write apart (the ingest's master and proxy, both
+    from the decoded pixels), whose work is in C libraries that let go of the GIL. The first
+    failure is raised, after every step has finished."""
+
+    def together(ctx: C) -> None:
+        with ThreadPoolExecutor(len(steps) - 1) as pool:
+            jobs = [pool.submit(step, ctx) for step in steps[1:]]
+            try:
+                steps[0](ctx)
+            finally:
+                errors = [j.exception() for j in jobs]
+            for e in errors:
+                if e is not None:
+                    raise e
+
+    together.__name__ = "+".join(name_of(s) for s in steps)
+    return together
 
 
 def name_of(step: Step[Any]) -> str:

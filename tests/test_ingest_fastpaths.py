@@ -123,9 +123,9 @@ def test_heic_ingest_uses_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None
     calls: list[int] = []
     real = fastcolour.p3_to_srgb
 
-    def counting(pixels, profile=None, out=None):  # a spy: the real conversion still runs
+    def counting(pixels, profile=None, out=None, threads=1):  # a spy: the real one runs
         calls.append(pixels.size)
-        return real(pixels, profile, out)
+        return real(pixels, profile, out, threads)
 
     monkeypatch.setattr(fastcolour, "p3_to_srgb", counting)
     ctx = _normalise((CORPUS / "big" / "pug.heic").read_bytes())
@@ -136,3 +136,40 @@ def test_untagged_or_srgb_images_skip_the_fast_path() -> None:
     img = pyvips.Image.black(8, 8, bands=3)
     assert fast_p3(img, None) is None
     assert fast_p3(img, Path(__file__).read_bytes()[:200]) is None
+
+
+def _sampling(jpeg: bytes) -> list[tuple[int, int]]:
+    """The (h, v) sampling factors of each component, from the JPEG's frame header."""
+    from pressroom.ingest.formats import jpeg as reader
+
+    return list(reader.probe(jpeg).extra["sampling"])
+
+
+def test_heic_master_keeps_the_source_chroma_and_its_pixels() -> None:
+    """A phone HEIC stores its colour at 4:2:0: its master is 4:2:0 too (a third less
+    encoding), and decodes within 45 dB PSNR of the sRGB pixels it was made from (the colour
+    the encoder halves was upsampled from half resolution in the first place)."""
+    data = (CORPUS / "big" / "pug.heic").read_bytes()
+    ctx = IngestContext(data=data)
+    run(NORMALISE[:5], ctx)  # up to colour: the pixels the master is encoded from
+    assert ctx.header is not None and ctx.header.half_chroma and ctx.image is not None
+    want = ctx.image.numpy().astype(np.float64)
+    master = _normalise(data).master
+    assert master is not None and _sampling(master) == [(2, 2), (1, 1), (1, 1)]
+    got = pyvips.Image.new_from_buffer(master, "").numpy().astype(np.float64)
+    psnr = 10 * np.log10(255**2 / np.mean((got - want) ** 2))
+    assert psnr > 45, psnr  # 45.7 dB; a 4:4:4 master: 45.8
+
+
+@pytest.mark.parametrize(("subsample", "factors"), [("off", (1, 1)), ("on", (2, 2))])
+def test_reencoded_master_keeps_the_source_chroma(subsample: str, factors: tuple[int, int]) -> None:
+    """A JPEG that must be re-encoded (tagged Display P3 here) keeps the chroma resolution
+    it had: 4:4:4 stays 4:4:4 (print-grade), 4:2:0 stays 4:2:0."""
+    heic = pyvips.Image.new_from_file(str(CORPUS / "big" / "pug.heic"))
+    profile = heic.get("icc-profile-data")
+    img = pyvips.Image.new_from_file(str(BIG)).resize(0.25).copy()
+    img.set_type(pyvips.GValue.blob_type, "icc-profile-data", profile)
+    src = img.jpegsave_buffer(Q=95, subsample_mode=subsample)
+    ctx = _normalise(src)
+    assert ctx.master is not None and not ctx.passthrough
+    assert _sampling(ctx.master)[0] == factors

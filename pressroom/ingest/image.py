@@ -21,6 +21,9 @@ class Header:
     exif: bytes | None = None
     xmp: bytes | None = None
     alpha: bool = False
+    # Colour stored at half resolution both ways (4:2:0), as phones write JPEG and HEIC: a
+    # master re-encoded from it has no finer colour to keep (steps.master).
+    half_chroma: bool = False
     extra: dict[str, Any] = field(default_factory=dict)  # reader-private state
 
     @property

@@ -2,7 +2,7 @@
 
     VALIDATE: sniff -> probe -> decode (shrink-on-load) -> orient -> shrink -> colour -> proxy
     NORMALISE: sniff -> probe -> decode (full, or none for a pass-through JPEG) -> orient
-               -> colour -> proxy -> metadata -> master
+               -> colour -> metadata -> master + proxy (at once)
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pyvips
 
 from .. import imaging
 from ..config import Limits, Settings
-from ..steps import Hook, Step, name_of
+from ..steps import Hook, Step, name_of, parallel
 from ..steps import run as run_steps
 from .context import NO_BUDGET, Budget, IngestContext
 from .errors import Rejected, decode_failure
@@ -37,8 +37,10 @@ log = logging.getLogger(__name__)
 IngestStep = Step[IngestContext]
 
 VALIDATE: tuple[IngestStep, ...] = (sniff, probe, decode_proxy, orient, shrink, colour, proxy)
+# The master's encode and the proxy's resize read the same pixels and write apart: together
+# they take the longer one's time (a 12-MP HEIC: 43 ms of encode beside 33 of resize).
 NORMALISE: tuple[IngestStep, ...] = (
-    sniff, probe, decode_master, orient, colour, proxy, metadata, master
+    sniff, probe, decode_master, orient, colour, metadata, parallel(master, proxy)
 )  # fmt: skip
 
 

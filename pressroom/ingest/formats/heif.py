@@ -124,6 +124,7 @@ def probe(data: bytes) -> Header:
         exif=exif,
         xmp=info.get("xmp") or None,
         alpha=heif.has_alpha,
+        half_chroma=info.get("chroma") == 420,
         extra={"heif": heif, "exif_parsed": exif_mod.load(exif)},
     )
 

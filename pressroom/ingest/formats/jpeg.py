@@ -111,6 +111,7 @@ def probe(data: bytes) -> Header:
         icc=b"".join(icc_chunks[k] for k in sorted(icc_chunks)) or None,
         exif=exif,
         xmp=xmp,
+        half_chroma=comps == 3 and sampling[:1] == [(2, 2)] and set(sampling[1:]) == {(1, 1)},
         extra={
             "components": comps,
             "sampling": sampling,  # (h, v) factors per component

@@ -1,6 +1,10 @@
 """Encode the master every later step reads: upright, sRGB, metadata stripped.
 
-JPEG q>=92 (no chroma subsampling at that quality), PNG where transparency must survive.
+JPEG q>=92, PNG where transparency must survive. Colour at full resolution (4:4:4) unless
+the source stored it at half resolution (4:2:0, every phone HEIC): upsampled, that colour has
+little a 4:4:4 master would keep (pug.heic's master: 45.7 dB PSNR against its sRGB pixels,
+45.8 at 4:4:4), and 4:2:0 costs a third less to encode (43 against 64 ms for 12 MP here)
+for 10% fewer bytes.
 An sRGB JPEG keeps its own compressed stream (upright, or its DCT blocks moved upright):
 re-encoding it would only lose detail.
 """
@@ -24,5 +28,8 @@ def master(ctx: IngestContext) -> None:
         ctx.master_format = "png"
     else:
         # No optimize_coding: it would triple the encode time to save ~5% of the bytes.
-        ctx.master = img.jpegsave_buffer(Q=ctx.master_quality, keep="none")
+        half = ctx.header is not None and ctx.header.half_chroma
+        ctx.master = img.jpegsave_buffer(
+            Q=ctx.master_quality, keep="none", subsample_mode="on" if half else "auto"
+        )
         ctx.master_format = "jpeg"

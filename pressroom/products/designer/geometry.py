@@ -132,8 +132,8 @@ def page_frames(layout: Layout, trim: Rect, bleed: float) -> list[Rect]:
 
 
 def _mid(rects: list[Rect], axis: str) -> float:
-    lo = min(getattr(r, axis) for r in rects)
-    hi = max(getattr(r, axis + "1") for r in rects)
+    lo: float = min(getattr(r, axis) for r in rects)
+    hi: float = max(getattr(r, axis + "1") for r in rects)
     return (lo + hi) / 2
 
 
