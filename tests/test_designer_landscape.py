@@ -127,3 +127,18 @@ def test_single_page_photos_bleed_off_the_outer_edge_never_into_the_binding(
     assert into_the_fold(book) == []
     sides = {p.side for p in book.pages if p.layout in OPENERS and p.placements}
     assert "right" in sides  # the case that went wrong is exercised
+
+
+@pytest.mark.parametrize("product", ["photobook-21x21", "photobook-28x21", "photobook-a4"])
+def test_no_picture_floats_inside_its_frame(photos: list[PhotoFacts], product: str) -> None:
+    """A photo too small to fill its frame at the minimum ppi is drawn smaller, on white
+    inside the frame: A4's last page put a 975-px photo at 150 ppi in its 185-mm frame over
+    a 2048-px one that reaches 281 ppi there. The sharper photo takes the big frame."""
+    book = design(photos, product)
+    floating = [
+        (p.number, p.layout, pl.photo_id)
+        for p in book.pages
+        for pl in p.placements
+        if "shrunk" in pl.flags or "fitted" in pl.flags
+    ]
+    assert floating == []

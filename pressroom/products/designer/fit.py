@@ -13,6 +13,11 @@ turned into penalties, heavier where a designer would redo the page:
   another frame of the product takes the photo to the target (it belongs there);
 - faces: W_FACE for each face cut or without headroom; W_FITTED when no crop could keep the
   faces safe and the whole photo sits inside the frame with white around it;
+- shrunk: a photo too small to fill its frame at the product's minimum ppi leaves a hole in
+  the layout, a picture floating on white inside it: W_SHRUNK, above MISSED_TARGET, so a
+  sharper photo takes that frame even short of the target and the small one a smaller frame
+  (A4's last page put a 975-px photo at 150 ppi in a 185-mm frame over a 2048-px one, which
+  would have reached 281 ppi there);
 - coverage: a page whose pictures cover less than score.COVERAGE_FULL of its trim costs
   W_COVER x the share missing, and W_SPARSE x the share missing under SPARSE (half the
   page: small pictures on white, as a portrait beside a landscape on a square page, which a
@@ -38,7 +43,7 @@ REACHABLE = 20.0  # multiplies the ppi cost when a smaller frame of the product 
 MISSED_TARGET = 12.0  # a photo under target that a smaller frame would take to target
 W_FACE = 4.0
 W_FITTED = 20.0
-W_SHRUNK = 1.5
+W_SHRUNK = 15.0  # (was 1.5)
 W_COVER = 2.0
 SPARSE = 0.5  # a page whose pictures cover less than this of its trim reads as mostly white
 W_SPARSE = 40.0  # (was 10) a lone 1000-px photo shrunk to 0.28 of an A4 page outweighs a grid
