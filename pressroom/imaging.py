@@ -8,7 +8,6 @@ Dependency-free at import: pyvips loads when `setup()` is first called.
 from __future__ import annotations
 
 import math
-import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -35,11 +34,6 @@ def setup() -> None:
     pyvips.block_untrusted_set(True)
     pyvips.cache_set_max(0)
     _ready = True
-
-
-def cores() -> int:
-    """The cores this process may run on (its CPU affinity, as a container or Lambda sets)."""
-    return max(1, len(os.sched_getaffinity(0)))
 
 
 def jpeg_shrink(

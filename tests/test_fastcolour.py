@@ -397,17 +397,3 @@ def test_bad_input(corpus: Path) -> None:
         fastcolour.p3_to_srgb(
             np.zeros((4, 4, 3), np.uint8), _corpus_profile(corpus, "colour/xmp_test_adobe_rgb.jpg")
         )
-
-
-@pytest.mark.parametrize("threads", [2, 3])
-def test_threads_give_the_same_bytes(threads: int) -> None:
-    """Shared out in runs of whole chunks over threads (in place, too), the conversion is
-    byte for byte the one-thread result, RGBA's alpha included."""
-    rng = np.random.default_rng(7)
-    for shape in [(301, 433, 3), (257, 519, 4), (1, 1, 3)]:
-        pixels = rng.integers(0, 256, shape, dtype=np.uint8)
-        want = fastcolour.p3_to_srgb(pixels)
-        np.testing.assert_array_equal(fastcolour.p3_to_srgb(pixels, threads=threads), want)
-        same = pixels.copy()
-        assert fastcolour.p3_to_srgb(same, out=same, threads=threads) is same
-        np.testing.assert_array_equal(same, want)

@@ -123,9 +123,9 @@ def test_heic_ingest_uses_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None
     calls: list[int] = []
     real = fastcolour.p3_to_srgb
 
-    def counting(pixels, profile=None, out=None, threads=1):  # a spy: the real one runs
+    def counting(pixels, profile=None, out=None):  # a spy: the real conversion still runs
         calls.append(pixels.size)
-        return real(pixels, profile, out, threads)
+        return real(pixels, profile, out)
 
     monkeypatch.setattr(fastcolour, "p3_to_srgb", counting)
     ctx = _normalise((CORPUS / "big" / "pug.heic").read_bytes())
