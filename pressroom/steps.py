@@ -36,10 +36,11 @@ def run(steps: Sequence[Step[C]], ctx: C, hooks: Sequence[Hook] = ()) -> C:
 
 
 def parallel(*steps: Step[C]) -> Step[C]:
-    """One step that runs `steps` at once, each in its own thread, and returns when all have:
-    for steps that read the same state and write apart (the ingest's master and proxy, both
-    from the decoded pixels), whose work is in C libraries that let go of the GIL. The first
-    failure is raised, after every step has finished."""
+    """One step that runs `steps` at once (the first on the calling thread, each other on a
+    thread of its own) and returns when all have: for steps that read the same state and
+    write apart (the ingest's master and proxy, both from the decoded pixels), whose work is
+    in C libraries that let go of the GIL. A failure is raised after every step has finished
+    (the first step's own, else the first of the others')."""
 
     def together(ctx: C) -> None:
         with ThreadPoolExecutor(len(steps) - 1) as pool:
