@@ -15,8 +15,9 @@ from pressroom import jpegtran
 from pressroom.ingest import fastcolour
 from pressroom.ingest.context import IngestContext
 from pressroom.ingest.pipeline import NORMALISE, run
-from pressroom.ingest.steps.colour import fast_p3, to_srgb
+from pressroom.ingest.steps.colour import colour, fast_p3, to_srgb
 from pressroom.ingest.steps.decode import decode_master
+from pressroom.ingest.steps.orient import orient
 from pressroom.ingest.steps.probe import probe
 from pressroom.ingest.steps.sniff import sniff
 from tests.conftest import CORPUS
@@ -151,7 +152,7 @@ def test_heic_master_keeps_the_source_chroma_and_its_pixels() -> None:
     the encoder halves was upsampled from half resolution in the first place)."""
     data = (CORPUS / "big" / "pug.heic").read_bytes()
     ctx = IngestContext(data=data)
-    run(NORMALISE[:5], ctx)  # up to colour: the pixels the master is encoded from
+    run((sniff, probe, decode_master, orient, colour), ctx)  # the pixels the master is made of
     assert ctx.header is not None and ctx.header.half_chroma and ctx.image is not None
     want = ctx.image.numpy().astype(np.float64)
     master = _normalise(data).master
