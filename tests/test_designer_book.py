@@ -199,6 +199,10 @@ def test_twenty_pages_from_fourteen_photos_without_a_blank_page(
         (pl,) = page.placements
         for f in pl.faces:  # no face within the gutter zone of the fold
             assert (f.x1 <= page.width - zone) if page.side == "left" else (f.x >= zone)
+    # nor the cat's face or the pug, which no face detector finds: each keeps a page of its own
+    folded = {p.placements[0].photo_id for p in spreads}
+    assert {library.ids["cat.hif"], library.ids["pug.heic"]}.isdisjoint(folded)
+    assert library.ids["jolla.jpg"] in folded  # a harbour's horizon crosses gladly
     faces_checked(book)
 
 

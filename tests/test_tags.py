@@ -229,6 +229,22 @@ def test_exposure_colourfulness_and_palette() -> None:
     assert g["sharpness"] == 0 and "blurred" in g["printable"]["reasons"]
 
 
+def test_saliency_finds_the_odd_object_not_the_texture() -> None:
+    h, w = 400, 600
+    yy, xx = np.mgrid[:h, :w]
+    ground = np.broadcast_to((60 + xx * 100 // w)[..., None], (h, w, 3)).astype(np.uint8).copy()
+    ground[(xx - 450) ** 2 + (yy - 200) ** 2 < 40**2] = (20, 20, 20)  # a dark ball at 3/4 across
+    cols = tag_bytes(png_bytes(Image.fromarray(ground)), TagConfig(face_detector="none"))[0][
+        "saliency_cols"
+    ]
+    assert len(cols) == 32 and sum(cols) == pytest.approx(1, abs=1e-3)
+    assert 21 <= int(np.argmax(cols)) <= 26  # the ball spans columns 21.3-26.1
+    assert sum(cols[20:28]) > 0.5 and sum(cols[12:20]) < 0.2  # and the middle is empty
+    noise = np.random.default_rng(7).integers(0, 256, (h, w, 3), dtype=np.uint8)
+    even = tag_bytes(png_bytes(Image.fromarray(noise)), TagConfig(face_detector="none"))[0]
+    assert max(even["saliency_cols"]) < 2 / 32  # texture everywhere: no column stands out
+
+
 def test_darker_copy_measures_darker(corpus: Path) -> None:
     im = upright(corpus / "big/jolla.jpg")
     base = tag_bytes(jpeg_bytes(im), TagConfig(face_detector="none"))[0]["exposure"]

@@ -1,8 +1,8 @@
 """Per-photo tags as a named tuple of small steps (one file each under steps/), run by
 pressroom.steps over a TagContext.
 
-    TAGS: pixels -> faces -> sharpness -> exposure -> colourfulness -> colours -> hashes
-          -> screenshot -> quality -> printable
+    TAGS: pixels -> faces -> sharpness -> saliency -> exposure -> colourfulness -> colours
+          -> hashes -> screenshot -> quality -> printable
 
 Every step reads the one in-memory proxy ingest (or validate) already decoded.
 """
@@ -25,6 +25,7 @@ from .steps.hashes import hashes
 from .steps.pixels import pixels
 from .steps.printable import printable
 from .steps.quality import quality
+from .steps.saliency import saliency
 from .steps.screenshot import screenshot
 from .steps.sharpness import sharpness
 
@@ -32,6 +33,7 @@ TAGS: tuple[Step[TagContext], ...] = (
     pixels,
     faces,
     sharpness,
+    saliency,
     exposure,
     colourfulness,
     colours,
@@ -40,7 +42,8 @@ TAGS: tuple[Step[TagContext], ...] = (
     quality,
     printable,
 )
-VERSION = 1  # bump when a tag's meaning changes, so stored tags can be recomputed
+VERSION = 2  # bump when a tag is added or changes meaning, so stored tags are recomputed
+# (2: saliency_cols, which the designer reads before folding a photo across a spread)
 
 
 def tag(

@@ -12,7 +12,7 @@ pages, each page one of:
   landscape page);
 - spread: one photo across a left page and the right page facing it (a panoramic spread),
   allowed only when no face lies in the gutter zone (the safe margin plus the gutter on both
-  sides of the fold);
+  sides of the fold) and no other subject sits on the fold (subject.py: a cat, a palm tree);
 - text: a chapter opener (dates and place), before the chapter's first photos; page 1 may
   be a title page (the book's title and dates).
 
@@ -42,6 +42,7 @@ from .. import fit
 from ..context import DesignContext, PagePlan, face_rects
 from ..crop import place
 from ..geometry import layout_frames, page_size, safe_zone
+from ..subject import subject_on_fold
 from .layouts import allowed, opener_cost
 from .select import best_reach, page_layouts
 
@@ -184,7 +185,7 @@ class Fits:
 
 def spreadable(photo: PhotoFacts, product: Product) -> float | None:
     """Quick cost of the photo across a spread, or None when a face would lie in the gutter
-    zone (or no crop keeps the faces safe on one side of the fold)."""
+    zone (or no crop keeps the faces safe on one side of the fold) or a subject on the fold."""
     if photo.aspect < SPREAD_MIN_ASPECT:
         return None
     w, h = page_size(product)
@@ -194,7 +195,7 @@ def spreadable(photo: PhotoFacts, product: Product) -> float | None:
     for side in (Rect(0, 0, w - zone, h), Rect(w + zone, 0, w - zone, h)):
         safe = side.inset(product.safe, product.safe, product.safe, product.safe)
         pl = place(photo, frame, safe, product)
-        if "fitted" in pl.flags or "shrunk" in pl.flags:
+        if "fitted" in pl.flags or "shrunk" in pl.flags or subject_on_fold(photo, pl, w):
             continue
         if all(safe.contains(f, 1e-6) for f in pl.faces):
             loss = 1 - min(photo.aspect, frame.aspect) / max(photo.aspect, frame.aspect)
