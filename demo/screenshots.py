@@ -1,6 +1,7 @@
 """Make the README's pictures from the demo: docs/images/demo-spread.png (a spread of the demo
-photobook from its page previews) and docs/images/console.png (the console's page of that book,
-in headless Chromium).
+photobook from its page previews), docs/images/demo-book.png (every spread of it, under its
+layout score) and docs/images/console.png (the console's page of that book, in headless
+Chromium).
 
     .venv/bin/python demo/screenshots.py [--data DIR] [--spread N] [--out docs/images]
 
@@ -34,6 +35,8 @@ TOKEN = "demo-screenshots"
 SPREAD_WIDTH = 1000  # px: two 500 px pages, sharp enough for a README, ~200 KB as a palette PNG
 VIEWPORT = {"width": 1280, "height": 1240}  # down to the cover, the first of the pages
 GUTTER = (0, 0, 0, 0.18)  # the fold's shadow, drawn over the inner edges
+SHEET_ACROSS = 4  # spreads a row on the contact sheet
+SHEET_PAGE = 150  # px a page there: the layouts read, the photos are thumbnails
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,8 +53,14 @@ def main(argv: list[str] | None = None) -> int:
     left = args.spread or fullest_spread(design)
     spread = make_spread(data / "demo" / "previews", left)
     save(spread, args.out / "demo-spread.png")
+    doc = str(data / "demo" / "design.json")
+    checked = subprocess.run(
+        [str(PRESSROOM), "check", doc, "--data", str(data), "--json"], capture_output=True
+    )
+    score = json.loads(checked.stdout)["score"]  # the layout score `pressroom check` measures
+    save(book_sheet(data / "demo" / "previews", design, score), args.out / "demo-book.png")
     save(console_screenshot(data, design), args.out / "console.png")
-    for name in ("demo-spread.png", "console.png"):
+    for name in ("demo-spread.png", "demo-book.png", "console.png"):
         path = args.out / name
         print(f"{path}  {path.stat().st_size / 1000:.0f} KB")
     return 0
@@ -80,6 +89,37 @@ def make_spread(previews: Path, left: int) -> pyvips.Image:
     mid = spread.width // 2 - w
     fold = spread.crop(mid, 0, 2 * w, spread.height) * (1 - shade)
     return spread.insert(fold.cast("uchar"), mid, 0)
+
+
+def book_sheet(previews: Path, design: dict[str, Any], score: dict[str, Any]) -> pyvips.Image:
+    """Every spread as a bound book opens: page 1 alone on the right, then 2-3, 4-5, ..., the
+    last even page alone on the left (grey where the endpapers are), under the book's score."""
+    pages = []
+    for n in range(1, len(design["pages"]) + 1):
+        img = pyvips.Image.new_from_file(str(previews / f"page-{n:03d}.png"))
+        img = img.flatten(background=[255, 255, 255]) if img.hasalpha() else img
+        pages.append(img.resize(SHEET_PAGE / img.height, kernel="lanczos3")[:3])
+    endpaper = (pages[0] * 0 + 215).cast("uchar")
+    seq = [endpaper, *pages] + ([endpaper] if len(pages) % 2 == 0 else [])
+    grey = [96, 96, 96]
+    spreads = [
+        seq[i]
+        .join(seq[i + 1], "horizontal", shim=1, background=[150, 150, 150])
+        .embed(8, 8, seq[i].width * 2 + 17, SHEET_PAGE + 16, extend="background", background=grey)
+        for i in range(0, len(seq), 2)
+    ]
+    grid = pyvips.Image.arrayjoin(spreads, across=SHEET_ACROSS, background=grey)
+    terms = score["terms"]
+    line = (
+        f"{design['product']}, {len(pages)} pages: layout score {score['total']}, "
+        f"{terms['distinct_layouts']} layouts, {terms['blank_pages']} blank pages, "
+        f"{terms['faces_cut']} faces cut, {terms['faces_without_headroom']} without headroom, "
+        f"lowest {terms['ppi_min']:.0f} ppi"
+    )
+    mask = pyvips.Image.text(line, dpi=110, font="sans")  # 0-255 coverage of the type
+    mask = mask.embed(12, 10, grid.width, mask.height + 16)
+    head = (mask * ((255 - 96) / 255) + 96).cast("uchar")  # white type on the sheet's grey
+    return head.bandjoin([head, head]).join(grid, "vertical")
 
 
 def console_screenshot(data: Path, design: dict[str, Any]) -> pyvips.Image:

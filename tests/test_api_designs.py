@@ -181,17 +181,21 @@ def test_check_gives_the_cli_findings(api: Api, tmp_path: Path, capsys: Any) -> 
     cli = json.loads(capsys.readouterr().out)
     assert code == 1
     assert got["status"] == cli["status"] == "fail"
-    assert got["findings"] == cli["findings"]
+    assert got["findings"] == cli["findings"] and got["score"] == cli["score"]
     codes = {(f["page"], f["slot"], f["code"]) for f in got["findings"]}
     assert {(2, 1, "photo_unknown"), (3, 1, "crop_outside")} <= codes
     # Schema-valid: stored, so its pages can be previewed while the customer fixes it.
     assert got["hash"] == book_id_for(doc) and len(got["previews"]) == 3
+    # A design that makes a book comes with its layout score, measured as it stands.
+    fine = api.post("/v1/designs/check", prints("land1", "land2")).json()
+    assert fine["status"] != "fail" and fine["score"]["layouts"] == {"print-full": 2}
+    assert 50 < fine["score"]["total"] <= 100 and len(fine["score"]["pages"]) == 2
     # Not a design at all: findings, nothing stored.
     bad = {**prints("land1"), "colour": "red"}
     r = api.post("/v1/designs/check", bad)
     assert r.status_code == 200 and r.json()["status"] == "fail"
     assert {f["code"] for f in r.json()["findings"]} == {"invalid"}
-    assert r.json()["hash"] is None and r.json()["previews"] == []
+    assert r.json()["hash"] is None and r.json()["previews"] == [] and r.json()["score"] is None
     assert_error(api.post("/v1/designs/store", bad), 422, "invalid_design")
 
 

@@ -62,6 +62,29 @@ def test_auto_design_round_trips_to_the_same_book(product: str, n: int) -> None:
     assert "master" not in text and "mm" not in text and "ppi" not in text  # nothing derived
 
 
+def test_a_checked_document_is_scored_as_the_designer_scores_its_books() -> None:
+    p = [*mixed(20), photo(99, faces=[[1800, 1000, 400, 500]])]
+    book = design(p, "photobook-21x21")
+    doc = from_book(book)
+    checked, findings = check(doc, by_id(p))
+    assert checked is not None and findings.ok
+    assert checked.score == book.score and book.score["total"] > 80  # measured again, same
+    # The customer crops the face's photo so the crop ends mid-face: the score says so.
+    (n, k) = next(
+        (n, k)
+        for n, pg in enumerate(doc["pages"])
+        for k, slot in enumerate(pg.get("slots") or [])
+        if slot["photo"] == "p0099"
+    )
+    slot = doc["pages"][n]["slots"][k]
+    _, y, w, h = slot["crop"]
+    z = min(1.0, 0.45 / w)  # the same shape, narrow enough to start at the face's middle
+    slot["crop"] = [0.5, y, w * z, h * z]
+    edited, _ = check(doc, by_id(p))
+    assert edited is not None
+    assert edited.score["terms"]["faces_cut"] == 1 and edited.score["total"] < book.score["total"]
+
+
 def test_a_design_for_a_printer_round_trips_with_its_cover_construction() -> None:
     photos = mixed(24)
     book = design(photos, "photobook-21x21", printer="gelato")

@@ -2,7 +2,8 @@
 stored design.
 
     POST /v1/designs          {"product", "photos": [ids], "title"?, "pad"?}  auto-design
-    POST /v1/designs/check    a design document -> {"hash", "status", "findings", "previews"}
+    POST /v1/designs/check    a design document -> {"hash", "status", "findings", "score",
+                              "previews"}
     POST /v1/designs/store    a design document -> {"hash", "previews"}
     GET  /v1/designs/{hash}   the stored document
 
@@ -116,14 +117,15 @@ class DesignEndpoints:
         ]
 
     async def check_doc(self, doc: Any) -> tuple[bool, dict[str, Any]]:
-        """(schema-valid, findings as {status, findings}) against the catalogue as it is."""
+        """(schema-valid, {status, findings, score}) against the catalogue as it is; score is
+        the document's layout score, None when it does not make a book."""
         from ..books.make import design_photos
         from ..designs import check
 
         def run() -> tuple[bool, dict[str, Any]]:
-            _, findings = check(doc, design_photos(self.catalogue, doc))
+            book, findings = check(doc, design_photos(self.catalogue, doc))
             valid = not any(f.code == "invalid" for f in findings.items)
-            return valid, findings.to_dict()
+            return valid, {**findings.to_dict(), "score": book.score if book else None}
 
         return await run_in_threadpool(run)
 

@@ -114,6 +114,11 @@ def _schemas() -> dict[str, Any]:
                 "hash": {"type": ["string", "null"]},
                 "status": {"enum": ["pass", "warn", "fail"]},
                 "findings": {"type": "array", "items": _ref("Finding")},
+                "score": {
+                    "type": ["object", "null"],
+                    "description": "The document's layout score as it stands (total 0-100, "
+                    "weights, terms, goodness, every page); null when it makes no book.",
+                },
                 "previews": _PREVIEWS,
             },
         },

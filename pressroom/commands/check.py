@@ -1,5 +1,6 @@
 """pressroom check design.json [--json] : check a design document against the schema, its
-product and the catalogue's photos; findings per page, slot and text with stable codes.
+product and the catalogue's photos; findings per page, slot and text with stable codes, and
+the document's layout score (measured as the designer measures its own books).
 Exit 0 pass (warnings allowed), 1 fail, 2 usage (no such file)."""
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--data", type=Path, help="data folder (default $PRESSROOM_DATA or ./pressroom-data)"
     )
-    p.add_argument("--json", action="store_true", help="one JSON object: status, findings")
+    p.add_argument("--json", action="store_true", help="one JSON object: status, findings, score")
     p.set_defaults(run=run, max_pixels=None, max_bytes=None)
 
 
@@ -48,18 +49,21 @@ def run(args: argparse.Namespace) -> int:
     from ..designs import Findings, check
 
     doc = read_design(args.design)
+    book = None
     if doc is _NOT_JSON:
         findings = Findings()
         findings.add("fail", "invalid", f"{args.design} is not JSON")
     else:
         settings = settings_from(args)
-        _, findings = check(doc, design_photos(open_catalogue(settings), doc))
+        book, findings = check(doc, design_photos(open_catalogue(settings), doc))
+    score = book.score if book is not None else None
     if args.json:
-        emit_json({"design": str(args.design), **findings.to_dict()})
+        emit_json({"design": str(args.design), **findings.to_dict(), "score": score})
     else:
         for f in findings.items:
             print(f"{f.level:<5} {f.where():<22} {f.code}: {f.message}")
         fails = sum(f.level == "fail" for f in findings.items)
         warns = len(findings.items) - fails
-        print(f"{findings.status}  {args.design}: {fails} failing, {warns} warnings")
+        scored = f", layout score {score['total']}" if score else ""
+        print(f"{findings.status}  {args.design}: {fails} failing, {warns} warnings{scored}")
     return EXIT_OK if findings.ok else EXIT_REJECTED

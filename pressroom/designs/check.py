@@ -15,6 +15,7 @@ from typing import Any
 from pressroom.photos import PhotoFacts
 from pressroom.products.book import Book, Page, Placement, Text
 from pressroom.products.designer.crop import faces_on_page
+from pressroom.products.designer.pipeline import rescore
 from pressroom.products.layout import layouts
 from pressroom.products.model import PT_PER_MM, Product, Rect, get_product
 
@@ -31,7 +32,7 @@ PPI_SLACK = 0.5  # ppi rounding: 299.6 is 300
 
 
 def check(doc: Any, photos: Mapping[str, PhotoFacts]) -> tuple[Book | None, Findings]:
-    """Any JSON value -> (the Book it renders as, or None; findings)."""
+    """Any JSON value -> (the Book it renders as, with its layout score, or None; findings)."""
     errors = schema_errors(doc)
     if errors:
         f = Findings()
@@ -50,6 +51,7 @@ def check(doc: Any, photos: Mapping[str, PhotoFacts]) -> tuple[Book | None, Find
         texts = _text_pairs(d, page) if page.number else _cover_texts(page)
         for tn, t in texts:
             _text(f, where, tn, t)
+    rescore(book, list(photos.values()))  # book.score: the document measured as it stands
     return book, f
 
 

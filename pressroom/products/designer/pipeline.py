@@ -52,6 +52,16 @@ def score(ctx: DesignContext) -> None:
 
 
 DESIGN = (*DESIGN, score)
+# A finished book (a design document as it stands, a customer's edit included) scored as the
+# designer scores its own: the same capture order, the same chapters, the same terms.
+RESCORE: tuple[Step[DesignContext], ...] = (order, group, score)
+
+
+def rescore(book: Book, photos: Sequence[PhotoFacts]) -> dict[str, Any]:
+    """The layout score of `book`, whose photos are `photos`; set on the book and returned."""
+    ctx = DesignContext(product=get_product(book.product), photos=list(photos), book=book)
+    run(RESCORE, ctx)
+    return book.score
 
 
 def default_title(photos: Sequence[PhotoFacts]) -> str:
