@@ -212,6 +212,12 @@ def run(requests: int, concurrency: int = 16, warmup: int = 2000, hang_ups: int 
             health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=5)
             result["healthy_after"] = health.status_code == 200
             result["server_alive"] = server.poll() is None
+        except httpx.HTTPError as e:
+            # A connection the server dropped: say what the server was doing, as the temporary
+            # folder with its log goes with this run (one CI run saw a ReadError in warm-up).
+            state = "alive" if server.poll() is None else f"exited {server.returncode}"
+            tail = log.read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"{type(e).__name__} {e!r}; server {state}; log:\n{tail}") from e
         finally:
             server.terminate()
             server.wait(30)
