@@ -4,11 +4,13 @@ in the gutter, read from the photo's `saliency_cols` tag (tags/steps/saliency.py
 The band is the middle FOLD_BAND of the spread around the fold; the photo's saliency in the
 part of the band its crop shows, over the band's share of the crop, is the concentration. Even
 texture measures ~1; a subject in the middle, more. Measured on 21x21 spreads (the crop
-spreadable() makes): the corpus cat 1.61 and pug 1.56; of the demo photos two palm trees 2.09
-and 2.12, a sunlit sea 1.70 (its glint on the fold), a house 1.36 (its door), tulips 1.27 (the
-bouquet's edge); 19 scenes of both (harbour, flowers, painting, leaf, coasts, sunsets,
-pumpkins, a wedding couple with their faces to one side) 0.49-1.21. A designer would fold none
-of the first six; FOLD_SUBJECT sits just under them.
+spreadable() makes) over the 32 corpus and demo photos at least 1.2 times as wide as high:
+the corpus cat 1.61 and pug 1.56; of the demo photos two palm trees 2.09 and 2.12, a sunlit
+sea 1.70 (its glint on the fold), a house 1.36 (its door), tulips 1.27 (the bouquet's edge),
+and three portraits 1.41-1.71 (their faces, which the face rule keeps off the fold anyway);
+the other 22 measure 0.49-1.21: harbour, flowers, painting, leaf, coasts, sunsets, pumpkins,
+people standing to one side, and a screenshot (1.21). A designer would fold none of the
+first ten; FOLD_SUBJECT sits just under the lowest of them.
 Photos tagged before the tag existed carry no columns: no subject.
 """
 
