@@ -20,9 +20,11 @@ from pressroom.ingest.pipeline import NORMALISE, run
 from pressroom.ingest.service import Ingestor
 from pressroom.storage.local import LocalStore
 from pressroom.tags import TagConfig, make_tagger, tag
+from pressroom.tags.context import TagContext
 from pressroom.tags.faces import open_detector
 from pressroom.tags.faces.landmarks import Embedder
-from pressroom.tags.steps.pixels import resize_long, to_rgb
+from pressroom.tags.steps.pixels import pixels, resize_long, to_rgb
+from pressroom.tags.steps.saliency import saliency
 from tests.conftest import CORPUS
 
 JPEG = "olympus_12mp_42_IndexError.jpg"  # 4032x3024, 12.2 MP: its ingest proxy is 504x378
@@ -68,6 +70,15 @@ def test_hog_detector_alone(benchmark, jpeg_proxy) -> None:
     rgb = resize_long(to_rgb(jpeg_proxy[0]), 640)
     det = open_detector(TagConfig())
     assert benchmark(det.detect, rgb) == []
+
+
+@pytest.mark.benchmark(group="tags: 12MP JPEG proxy (target 40 ms)")
+def test_saliency_step_alone(benchmark, jpeg_proxy) -> None:
+    """The spread-fold rule's tag: spectral residual at 64 px, from the 200-px grey image."""
+    ctx = TagContext(proxy=jpeg_proxy[0], record=jpeg_proxy[1])
+    pixels(ctx)
+    benchmark(saliency, ctx)
+    assert len(ctx.tags["saliency_cols"]) == 32
 
 
 @pytest.mark.benchmark(group="tags: 12MP JPEG proxy (target 40 ms)")

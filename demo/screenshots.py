@@ -75,12 +75,14 @@ def fullest_spread(design: dict[str, Any]) -> int:
     return max(lefts, key=lambda n: (count[n - 1] + count[n], -n))
 
 
+def page(previews: Path, n: int) -> pyvips.Image:
+    """Page n's preview on white paper."""
+    img = pyvips.Image.new_from_file(str(previews / f"page-{n:03d}.png"))
+    return img.flatten(background=[255, 255, 255]) if img.hasalpha() else img
+
+
 def make_spread(previews: Path, left: int) -> pyvips.Image:
-    pages = []
-    for n in (left, left + 1):
-        img = pyvips.Image.new_from_file(str(previews / f"page-{n:03d}.png"))
-        pages.append(img.flatten(background=[255, 255, 255]) if img.hasalpha() else img)
-    spread = pages[0].join(pages[1], "horizontal")
+    spread = page(previews, left).join(page(previews, left + 1), "horizontal")
     spread = spread.resize(SPREAD_WIDTH / spread.width, kernel="lanczos3")
     # A soft shadow at the fold, so the two pages read as an open book.
     w = max(4, spread.width // 60)
@@ -96,8 +98,7 @@ def book_sheet(previews: Path, design: dict[str, Any], score: dict[str, Any]) ->
     last even page alone on the left (grey where the endpapers are), under the book's score."""
     pages = []
     for n in range(1, len(design["pages"]) + 1):
-        img = pyvips.Image.new_from_file(str(previews / f"page-{n:03d}.png"))
-        img = img.flatten(background=[255, 255, 255]) if img.hasalpha() else img
+        img = page(previews, n)
         pages.append(img.resize(SHEET_PAGE / img.height, kernel="lanczos3")[:3])
     endpaper = (pages[0] * 0 + 215).cast("uchar")
     seq = [endpaper, *pages] + ([endpaper] if len(pages) % 2 == 0 else [])

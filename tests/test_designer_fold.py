@@ -11,10 +11,9 @@ import pytest
 from pressroom.photos import PhotoFacts
 from pressroom.products import get_product
 from pressroom.products.designer.crop import place
-from pressroom.products.designer.geometry import page_size
+from pressroom.products.designer.geometry import page_size, spread_zones
 from pressroom.products.designer.steps.paginate import spreadable
 from pressroom.products.designer.subject import FOLD_SUBJECT, fold_concentration
-from pressroom.products.model import Rect
 
 PRODUCT = get_product("photobook-21x21")
 
@@ -33,10 +32,8 @@ def middle(share: float) -> list[float]:
 
 
 def concentration(p: PhotoFacts) -> float | None:
-    w, h = page_size(PRODUCT)
-    b = PRODUCT.bleed
-    frame = Rect(-b, -b, 2 * w + 2 * b, h + 2 * b)
-    return fold_concentration(p, place(p, frame, frame, PRODUCT), w)
+    frame, _ = spread_zones(PRODUCT)
+    return fold_concentration(p, place(p, frame, frame, PRODUCT), page_size(PRODUCT)[0])
 
 
 def test_even_texture_crosses_the_fold() -> None:

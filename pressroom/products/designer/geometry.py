@@ -41,6 +41,19 @@ def safe_zone(product: Product, w: float, h: float, number: int) -> Rect:
     return Rect(0, 0, w, h).inset(left, s, right, s)
 
 
+def spread_zones(product: Product) -> tuple[Rect, tuple[Rect, Rect]]:
+    """A photo across a left page and the right page facing it, in spread mm (the left
+    page's trim at x 0, the fold at x = the page width): its frame (both trims and their
+    bleed) and the safe zone on each side of the fold, where its faces may go (clear of the
+    gutter zone: the safe margin plus the gutter)."""
+    w, h = page_size(product)
+    b, s = product.bleed, product.safe
+    zone = s + product.gutter
+    left = Rect(0, 0, w - zone, h).inset(s, s, s, s)
+    right = Rect(w + zone, 0, w - zone, h).inset(s, s, s, s)
+    return Rect(-b, -b, 2 * w + 2 * b, h + 2 * b), (left, right)
+
+
 def frame_rect(frame: Frame, area: Rect, bleed: float, trim: Rect) -> Rect:
     """A frame's fractions on `area` (the trim or a cover panel), in page millimetres; a bleed
     frame extends by the bleed over each edge it shares with the trim."""

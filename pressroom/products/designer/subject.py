@@ -26,14 +26,6 @@ FOLD_BAND = 0.2  # of the spread's width, centred on the fold
 FOLD_SUBJECT = 1.25  # the band holds this many times its share of the photo's saliency
 
 
-def _mass(cols: list[float], a: float, b: float) -> float:
-    """Saliency between a and b (shares of the photo's width), columns split by area."""
-    cum = np.concatenate([[0.0], np.cumsum(cols)])
-    pos = np.linspace(0.0, 1.0, len(cum))
-    lo, hi = np.interp([a, b], pos, cum)
-    return float(hi - lo)
-
-
 def fold_concentration(photo: PhotoFacts, pl: Placement, fold: float) -> float | None:
     """Saliency density in the band around `fold` (mm, the placement's coordinates) over the
     crop's mean, or None when the photo has no saliency tag."""
@@ -45,10 +37,13 @@ def fold_concentration(photo: PhotoFacts, pl: Placement, fold: float) -> float |
     centre = pl.crop.x + (fold - pl.image.x) * px_per_mm
     x0, x1 = pl.crop.x, pl.crop.x + pl.crop.w
     a, b = max(x0, centre - half), min(x1, centre + half)
-    total = _mass(cols, x0 / pl.src_w, x1 / pl.src_w)
-    if b <= a or total <= 0:
+    if b <= a:
         return None
-    return _mass(cols, a / pl.src_w, b / pl.src_w) / total / ((b - a) / (x1 - x0))
+    # Saliency from the photo's left edge to each x (columns split by area).
+    cum = np.concatenate([[0.0], np.cumsum(cols)])
+    at = np.interp(np.array([x0, x1, a, b]) / pl.src_w, np.linspace(0.0, 1.0, len(cum)), cum)
+    crop, band = at[1] - at[0], at[3] - at[2]
+    return float(band / crop / ((b - a) / (x1 - x0))) if crop > 0 else None
 
 
 def subject_on_fold(photo: PhotoFacts, pl: Placement, fold: float) -> bool:

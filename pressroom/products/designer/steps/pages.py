@@ -11,7 +11,7 @@ from ...layout import TextBox, layouts
 from ...model import Product, Rect
 from ..context import DesignContext, PagePlan
 from ..crop import place
-from ..geometry import page_frames, page_size, safe_zone, side, text_box
+from ..geometry import page_frames, page_size, safe_zone, side, spread_zones, text_box
 from .group import dates
 
 
@@ -90,13 +90,9 @@ def spread_placement(prod: Product, photo: PhotoFacts) -> Placement:
     """A photo across a left page and the right page facing it, in spread mm (the left
     page's trim at x 0): faces kept clear of the gutter zone on whichever side of the fold
     they fit."""
-    w, h = page_size(prod)
-    b = prod.bleed
-    frame = Rect(-b, -b, 2 * w + 2 * b, h + 2 * b)
-    zone = prod.safe + prod.gutter
+    frame, sides = spread_zones(prod)
     pl = None
-    for part in (Rect(0, 0, w - zone, h), Rect(w + zone, 0, w - zone, h)):
-        safe = part.inset(prod.safe, prod.safe, prod.safe, prod.safe)
+    for safe in sides:
         pl = place(photo, frame, safe, prod)
         if all(safe.contains(f, 1e-6) for f in pl.faces) and "fitted" not in pl.flags:
             break

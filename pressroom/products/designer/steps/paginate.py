@@ -37,11 +37,11 @@ from pressroom.reasons import DesignError
 
 from ...book import Page
 from ...layout import Layout, layouts
-from ...model import Product, Rect
+from ...model import Product
 from .. import fit
 from ..context import DesignContext, PagePlan, face_rects
 from ..crop import place
-from ..geometry import layout_frames, page_size, safe_zone
+from ..geometry import layout_frames, page_size, safe_zone, spread_zones
 from ..subject import subject_on_fold
 from .layouts import allowed, opener_cost
 from .select import best_reach, page_layouts
@@ -188,14 +188,11 @@ def spreadable(photo: PhotoFacts, product: Product) -> float | None:
     zone (or no crop keeps the faces safe on one side of the fold) or a subject on the fold."""
     if photo.aspect < SPREAD_MIN_ASPECT:
         return None
-    w, h = page_size(product)
-    b = product.bleed
-    frame = Rect(-b, -b, 2 * w + 2 * b, h + 2 * b)
-    zone = product.safe + product.gutter
-    for side in (Rect(0, 0, w - zone, h), Rect(w + zone, 0, w - zone, h)):
-        safe = side.inset(product.safe, product.safe, product.safe, product.safe)
+    frame, sides = spread_zones(product)
+    fold = page_size(product)[0]
+    for safe in sides:
         pl = place(photo, frame, safe, product)
-        if "fitted" in pl.flags or "shrunk" in pl.flags or subject_on_fold(photo, pl, w):
+        if "fitted" in pl.flags or "shrunk" in pl.flags or subject_on_fold(photo, pl, fold):
             continue
         if all(safe.contains(f, 1e-6) for f in pl.faces):
             loss = 1 - min(photo.aspect, frame.aspect) / max(photo.aspect, frame.aspect)
