@@ -110,7 +110,7 @@ def test_ingest_jpeg_upright(benchmark, big, ingestor) -> None:
 @pytest.mark.benchmark(group="jpeg 12MP: ingest (no tags)")
 def test_ingest_jpeg_rotated(benchmark, rotated_jpeg, ingestor) -> None:
     """EXIF orientation 6: the DCT blocks moved upright losslessly, the proxy read from
-    their DC coefficients on the way (jpeg_dc)."""
+    their coefficients on the way (jpeg_dc)."""
     benchmark(_ingest, ingestor, rotated_jpeg)
 
 
@@ -121,7 +121,8 @@ def test_ingest_phone_jpeg_upright(benchmark, phone_jpegs, ingestor) -> None:
 
 @pytest.mark.benchmark(group="jpeg 12MP 4:2:0: ingest (no tags)")
 def test_ingest_phone_jpeg_rotated(benchmark, phone_jpegs, ingestor) -> None:
-    """4:2:0: strict 1/8 decode for the proxy, then the lossless transform."""
+    """4:2:0: the lossless transform, the proxy's chroma by the 2x2 IDCT from the moved
+    blocks (jpeg_dc)."""
     benchmark(_ingest, ingestor, phone_jpegs[1])
 
 

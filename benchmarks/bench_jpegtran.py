@@ -54,7 +54,7 @@ def test_jpegtran_transform_and_proxy(benchmark, rotated) -> None:
 @pytest.mark.benchmark(group=GROUP)
 def test_jpegtran_transform_then_strict_eighth_decode(benchmark, rotated) -> None:
     """The same with the proxy from a second, strict 1/8 decode of the source, turned
-    upright (the path before jpeg_dc, and still the path for 4:2:0)."""
+    upright (the path before jpeg_dc)."""
 
     def run() -> tuple[bytes | None, pyvips.Image]:
         master = jpegtran.transform(rotated, 6)

@@ -23,7 +23,10 @@ from __future__ import annotations
 
 import concurrent.futures
 import ctypes
+import os
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -220,12 +223,9 @@ def psnr(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def assert_eighth(out: bytes, eighth: jpeg_dc.Eighth) -> None:
-    """The DC coefficients seen on the way give libjpeg-turbo's 1/8 decode, bit for bit
-    (4:2:0 excepted: its chroma takes the 2x2 IDCT, and jpeg_dc declines it)."""
+    """The coefficients seen on the way give libjpeg-turbo's 1/8 decode, bit for bit
+    (4:2:0 too: its chroma through the 2x2 IDCT)."""
     w, h, sub = header(out)
-    if sub == 2:  # TJSAMP_420
-        assert eighth.pixels(out) is None
-        return
     grey = len(eighth.planes) == 1
     want = simplejpeg.decode_jpeg(
         out, "GRAY" if grey else "RGB", min_width=-(-w // 8), min_height=-(-h // 8)
@@ -475,8 +475,8 @@ def test_threads(photo: pyvips.Image) -> None:
 
 
 def test_eighth_declines_what_it_cannot_reproduce(photo: pyvips.Image) -> None:
-    """The DC path is taken for grey, 4:4:4 and 4:2:2 only: not for 4:2:0 (chroma by the
-    2x2 IDCT) nor for an Adobe RGB stream (components R, G, B, no YCbCr)."""
+    """The coefficient path is taken for grey, 4:4:4, 4:2:2 and 4:2:0 (chroma by the 2x2
+    IDCT), not for an Adobe RGB stream (components R, G, B, no YCbCr)."""
     import io
 
     from PIL import Image
@@ -486,11 +486,49 @@ def test_eighth_declines_what_it_cannot_reproduce(photo: pyvips.Image) -> None:
     def probe(data: bytes) -> bool:
         return jpeg_dc.reproducible(jpeg.probe(data))
 
-    assert probe(_synthetic(photo, "444", 64, 64)) and probe(_synthetic(photo, "grey", 64, 64))
-    assert not probe(_synthetic(photo, "420", 64, 64))
+    for sampling in SAMPLINGS:
+        assert probe(_synthetic(photo, sampling, 64, 64)), sampling
     buf = io.BytesIO()
     Image.fromarray(photo.numpy()).save(buf, "JPEG", quality=90, keep_rgb=True)
     assert not probe(buf.getvalue())
     buf = io.BytesIO()
     Image.fromarray(photo.numpy()).save(buf, "JPEG", quality=90, subsampling=1)  # 4:2:2
     assert probe(buf.getvalue())
+
+
+_C_IDCT = """
+import sys
+import numpy as np, simplejpeg
+from pressroom import jpegtran
+from pressroom.ingest import jpeg_dc
+src = sys.stdin.buffer.read()
+eighth = jpeg_dc.Eighth()
+out = jpegtran.transform(src, 6, eighth)
+h, w = simplejpeg.decode_jpeg_header(out)[:2]
+want = simplejpeg.decode_jpeg(out, "RGB", min_width=-(-w // 8), min_height=-(-h // 8))
+got = eighth.pixels(out)
+print(int((got != want).sum()), int(got.size))
+"""
+
+
+def test_eighth_follows_c_where_terms_overflow(photo: pyvips.Image) -> None:
+    """With 4:2:0 chroma quantisers of 4000 (a 16-bit table no encoder writes; a hostile
+    file can) the dequantised terms pass 16 bits, where libjpeg-turbo's SIMD IDCT wraps,
+    and their sums pass 31, which its C IDCT keeps in 64. jpeg_dc widens to 64 bits and
+    stays bit-exact with the C build (JSIMD_FORCENONE=1): the proxy is libjpeg's by its
+    reference code, never garbage."""
+    src = _synthetic(photo, "420", 1008, 752)
+    sof = src.index(b"\xff\xc0")
+    table = b"\xff\xdb" + struct.pack(">HB", 131, 0x11) + struct.pack(">64H", *[4000] * 64)
+    src = src[:sof] + table + src[sof:]  # redefines table 1 (chroma) before the frame
+    env = {**os.environ, "JSIMD_FORCENONE": "1"}
+    run = subprocess.run(
+        [sys.executable, "-c", _C_IDCT],
+        input=with_orientation(src, 6),
+        capture_output=True,
+        env=env,
+        check=True,
+        cwd=Path(__file__).parent.parent,
+    )
+    differ, size = map(int, run.stdout.split())
+    assert size == 126 * 94 * 3 and differ == 0

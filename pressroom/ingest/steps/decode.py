@@ -61,7 +61,7 @@ def decode_master(ctx: IngestContext) -> None:
 
 def transform(ctx: IngestContext) -> None:
     """The lossless rotation, and the proxy with it: where the proxy is the 1/8 decode (a
-    12-MP photo's) and that is DC only (jpeg_dc), its pixels are the upright blocks' DC
+    12-MP photo's) and jpeg_dc reproduces it, its pixels come from the upright blocks'
     coefficients, read as the transform moves them: the data is decoded once, not twice."""
     h = ctx.header
     assert h is not None
