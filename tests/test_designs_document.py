@@ -5,6 +5,7 @@ Photos are catalogue facts here (design and check read metadata only, never pixe
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from typing import Any
 
@@ -278,6 +279,76 @@ def _face_cut_gutter():
     return d, [*p, face]
 
 
+def panoramas() -> list[PhotoFacts]:
+    """Auto-design lays two of the four 2:1 photos across spreads (pages 16-17 and 18-19)."""
+    return [*mixed(12), *[photo(90 + i, 4032, 2016) for i in range(4)]]
+
+
+def with_subject(photos: list[PhotoFacts], pid: str, share: float) -> list[PhotoFacts]:
+    """`pid` tagged with `share` of its saliency in its middle eighth (0.5: a cat's face,
+    four times the share of its width), the rest even."""
+    cols = [share / 4 if 14 <= i < 18 else (1 - share) / 28 for i in range(32)]
+    return [
+        dataclasses.replace(x, tags={**x.tags, "saliency_cols": cols}) if x.id == pid else x
+        for x in photos
+    ]
+
+
+def first_spread(doc: dict[str, Any]) -> str:
+    return next(
+        s["photo"] for pg in doc["pages"] if pg["layout"] == "spread-panorama" for s in pg["slots"]
+    )
+
+
+@case("subject_on_fold")
+def _subject_on_fold():
+    p = panoramas()
+    d = from_book(design(p, "photobook-21x21"))
+    # The customer's editor laid a photo across a spread; its tags say the subject is in the
+    # middle, which auto-design would never fold.
+    return d, with_subject(p, first_spread(d), 0.5)
+
+
+def test_fold_finding_names_the_spread_and_spares_even_texture() -> None:
+    p = panoramas()
+    d = from_book(design(p, "photobook-21x21"))
+    pid = first_spread(d)
+    left = next(
+        n
+        for n, pg in enumerate(d["pages"], 1)
+        if pg["layout"] == "spread-panorama" and pg["slots"][0]["photo"] == pid
+    )
+    _, findings = check(d, by_id(with_subject(p, pid, 0.5)))
+    fold = [x for x in findings.items if x.code == "subject_on_fold"]
+    assert len(fold) == 1 and fold[0].level == "warn" and fold[0].page == left
+    assert f"pages {left}-{left + 1}" in fold[0].message and pid in fold[0].message
+    # Even texture (a harbour, a field) and a photo tagged before the tag: no finding.
+    for photos in (with_subject(p, pid, 4 / 32), p):
+        assert "subject_on_fold" not in codes_of(d, photos)
+    # Auto-design keeps the rule it checks: given the tag, it folds no such photo.
+    tagged = with_subject(p, pid, 0.5)
+    assert "subject_on_fold" not in codes_of(from_book(design(tagged, "photobook-21x21")), tagged)
+
+
+def test_the_check_folds_what_auto_design_would_fold() -> None:
+    """Across the threshold, the finding comes exactly where auto-design's own rule
+    (paginate.spreadable) refuses the spread: the two halves are measured as one picture.
+    (Each half alone would put 0.17 of the saliency in the middle eighth on the fold.)"""
+    from pressroom.products import get_product
+    from pressroom.products.designer.steps.paginate import spreadable
+
+    p = panoramas()
+    d = from_book(design(p, "photobook-21x21"))
+    pid = first_spread(d)
+    seen = set()
+    for share in (0.1, 0.15, 0.16, 0.17, 0.18, 0.19, 0.25):
+        photos = with_subject(p, pid, share)
+        refused = spreadable(by_id(photos)[pid], get_product("photobook-21x21")) is None
+        assert ("subject_on_fold" in codes_of(d, photos)) == refused, share
+        seen.add(refused)
+    assert seen == {True, False}
+
+
 @case("text_overflow")
 def _text_overflow():
     p = [photo(1)]
@@ -374,7 +445,9 @@ def test_finding_from_a_design_with_that_defect(code: str) -> None:
     f = found[code]
     assert f.message
     level = (
-        "warn" if code.startswith(("face_", "ppi_target", "text_overflow", "spine_")) else "fail"
+        "warn"
+        if code.startswith(("face_", "ppi_target", "text_overflow", "spine_", "subject_"))
+        else "fail"
     )
     assert f.level == level
     assert findings.ok == (not any(x.level == "fail" for x in findings.items))

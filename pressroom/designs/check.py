@@ -3,19 +3,22 @@ per page, slot and text with stable codes (reasons.toml, domain design_check).
 
 fail: the design cannot print as written (schema, product, layout, slot count, photo, crop,
 ppi under the minimum, a glyph no font has, page count). warn: it prints, but a person should
-look (ppi under the target, a face at the trim, in the gutter or cut by the crop, a text set
-smaller than asked to fit its box, spine text left off).
+look (ppi under the target, a face at the trim, in the gutter or cut by the crop, a photo
+across a spread with its subject on the fold, a text set smaller than asked to fit its box,
+spine text left off).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 from pressroom.photos import PhotoFacts
 from pressroom.products.book import Book, Page, Placement, Text
 from pressroom.products.designer.crop import faces_on_page
 from pressroom.products.designer.pipeline import rescore
+from pressroom.products.designer.subject import subject_on_fold
 from pressroom.products.layout import layouts
 from pressroom.products.model import PT_PER_MM, Product, Rect, get_product
 
@@ -51,6 +54,7 @@ def check(doc: Any, photos: Mapping[str, PhotoFacts]) -> tuple[Book | None, Find
         texts = _text_pairs(d, page) if page.number else _cover_texts(page)
         for tn, t in texts:
             _text(f, where, tn, t)
+    _folds(f, book, photos)
     rescore(book, list(photos.values()))  # book.score: the document measured as it stands
     return book, f
 
@@ -148,6 +152,34 @@ def _slot(
         code = "face_cut_gutter" if gutter else "face_cut_trim"
         place = "in the gutter" if gutter else "outside the safe zone, at the trim"
         f.add("warn", code, f"face {face.index} of photo {pl.photo_id} lies {place}", where, n)
+
+
+def _folds(f: Findings, book: Book, photos: Mapping[str, PhotoFacts]) -> None:
+    """A photo across a spread with its subject on the fold, by the rule auto-design keeps
+    (products/designer/subject.py), read from the two halves joined in spread mm."""
+    for left, right in zip(book.pages, book.pages[1:], strict=False):
+        if left.side != "left" or len(left.placements) != 1 or len(right.placements) != 1:
+            continue
+        a, b = left.placements[0], right.placements[0]
+        lay = layouts().get(left.layout)
+        if lay is None or lay.kind != "spread" or a.photo_id != b.photo_id:
+            continue
+        w = left.width  # the right page's x 0 is the fold
+        whole = replace(
+            a,
+            frame=Rect(a.frame.x, a.frame.y, b.frame.x1 + w - a.frame.x, a.frame.h),
+            image=Rect(a.image.x, a.image.y, b.image.x1 + w - a.image.x, a.image.h),
+            crop=Rect(a.crop.x, a.crop.y, b.crop.x1 - a.crop.x, a.crop.h),
+        )
+        if subject_on_fold(photos[a.photo_id], whole, w):
+            pages = f"{left.number}-{right.number}"
+            f.add(
+                "warn",
+                "subject_on_fold",
+                f"photo {a.photo_id} across pages {pages} has its subject on the fold",
+                left.number,
+                1,
+            )
 
 
 def _text_pairs(d: Mapping[str, Any], page: Page) -> Iterator[tuple[int | None, Text]]:
