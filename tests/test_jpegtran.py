@@ -494,6 +494,23 @@ def test_eighth_declines_what_it_cannot_reproduce(photo: pyvips.Image) -> None:
     buf = io.BytesIO()
     Image.fromarray(photo.numpy()).save(buf, "JPEG", quality=90, subsampling=1)  # 4:2:2
     assert probe(buf.getvalue())
+    # Luma at half resolution both ways (legal, if odd) would take the 2x2 IDCT too: Eighth
+    # keeps only its DC, so it is declined, and pixels() answers None rather than fail.
+    assert not jpeg_dc.reproducible(jpeg.probe(_sampled(buf.getvalue(), [(1, 1), (2, 2), (2, 2)])))
+    eighth = jpeg_dc.Eighth()
+    src = _synthetic(photo, "444", 64, 64)
+    assert jpegtran.transform(with_orientation(src, 3), 3, eighth) is not None
+    assert eighth.pixels(_sampled(src, [(1, 1), (2, 2), (2, 2)])) is None
+
+
+def _sampled(jpeg: bytes, factors: list[tuple[int, int]]) -> bytes:
+    """The JPEG with its frame header's sampling factors replaced (its scan left as it is:
+    for the header readers only)."""
+    at = jpeg.index(b"\xff\xc0") + 4 + 6  # marker, length, precision, height, width, count
+    out = bytearray(jpeg)
+    for i, (h, v) in enumerate(factors):
+        out[at + 3 * i + 1] = h << 4 | v
+    return bytes(out)
 
 
 _C_IDCT = """

@@ -27,17 +27,21 @@ _RGB = 16  # jdcolor.c SCALEBITS
 
 
 def reproducible(header: Header) -> bool:
-    """True for grey and YCbCr JPEGs whose 1/8 decode jpeg_dc reproduces (each chroma
-    factor 1 or 2 of the largest)."""
+    """True for grey and YCbCr JPEGs whose 1/8 decode jpeg_dc reproduces (each sampling
+    factor 1 or 2 of the largest; 2 both ways for chroma only)."""
     sampling = header.extra.get("sampling") or []
     if len(sampling) not in (1, 3) or header.extra.get("adobe_transform") == 0:
         return False
     hmax, vmax = max(h for h, _ in sampling), max(v for _, v in sampling)
     ratios = [(hmax // h, vmax // v) for h, v in sampling if h and v]
+    # (2, 2) takes the 2x2 IDCT, whose coefficients Eighth keeps for chroma only.
     return len(ratios) == len(sampling) and all(
-        hmax % h == 0 and vmax % v == 0 and r in ((1, 1), (2, 1), (1, 2), (2, 2))
-        for (h, v), r in zip(sampling, ratios, strict=True)
+        hmax % h == 0 and vmax % v == 0 and (r in _REPLICATED or (i > 0 and r == (2, 2)))
+        for i, ((h, v), r) in enumerate(zip(sampling, ratios, strict=True))
     )
+
+
+_REPLICATED = {(1, 1), (2, 1), (1, 2)}  # sampling ratios decoded DC only, then repeated
 
 
 # Natural-order indexes of the coefficients jpeg_idct_2x2 reads: rows and columns 0, 1, 3, 5, 7.
@@ -83,6 +87,8 @@ class Eighth:
                 return None
             coeffs, q = self.planes[ci], quant[table]
             if (hmax // h, vmax // v) == (2, 2):
+                if coeffs.ndim != 3:
+                    return None  # luma at half both ways: not kept (reproducible() says no)
                 s = _idct_2x2(coeffs, q[_IDCT2])
             else:
                 dc = (coeffs if coeffs.ndim == 2 else coeffs[0]).astype(np.int32) * q[0]
