@@ -55,11 +55,28 @@ def jpeg_shrink(
     return max(s for s in JPEG_SHRINKS if s == 1 or (width / s >= out_w and height / s >= out_h))
 
 
-def resize_exact(img: pyvips.Image, width: int, height: int) -> pyvips.Image:
-    """Lanczos3 to exactly width x height (libvips' resize can miss a side by a pixel)."""
+def resize_exact(img: pyvips.Image, width: int, height: int, gap: float = 2.0) -> pyvips.Image:
+    """Lanczos3 to exactly width x height (libvips' resize can miss a side by a pixel).
+    `gap`: libvips' reducing gap, the box shrink it takes first while this many times the
+    target remains; 0 takes none, for the exact Lanczos (see fit_within)."""
     if (img.width, img.height) == (width, height):
         return img
-    img = img.resize(width / img.width, vscale=height / img.height, kernel="lanczos3")
+    img = img.resize(width / img.width, vscale=height / img.height, kernel="lanczos3", gap=gap)
     if (img.width, img.height) != (width, height):
         img = img.gravity("centre", width, height, extend="copy")
     return img
+
+
+def fit_within(img: pyvips.Image, size: int) -> pyvips.Image:
+    """Down to fit a size x size box (as thumbnail_image(size, height=size, size="down")), by
+    the exact Lanczos3 with no box shrink first: for a 12-MP photo to 640 px that is both
+    the sharper and the cheaper (18 against 28 ms of CPU with libvips 8.18, timed by hand;
+    at 48 MP about even, 74 against 68)."""
+    scale = size / max(img.width, img.height)
+    if scale >= 1:
+        return img
+    width, height = max(1, round(img.width * scale)), max(1, round(img.height * scale))
+    if img.hasalpha():  # as thumbnail does: no dark fringe from transparent pixels' colour
+        out = resize_exact(img.premultiply(), width, height, gap=0.0).unpremultiply()
+        return out.cast(img.format)
+    return resize_exact(img, width, height, gap=0.0)

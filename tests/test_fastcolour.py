@@ -380,12 +380,59 @@ def test_rgba_in_place_and_strided(corpus: Path) -> None:
     assert np.array_equal(fastcolour.p3_to_srgb(strided, profile), want)
 
 
+def test_the_c_kernel_is_built() -> None:
+    """`make test` builds pressroom/ingest/_p3.c with the package. Without a C compiler the
+    numpy passes stand in, for the same bytes at three times the CPU: a build that lost the
+    kernel fails here rather than slowing every HEIC down unseen."""
+    assert fastcolour._p3 is not None, (
+        "pressroom/ingest/_p3.c is not built: install a C compiler (apt-get install gcc) "
+        "and Python's headers, then `make test` again (it reinstalls the package)"
+    )
+
+
+def test_kernel_equals_numpy_on_every_colour(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """All 16.7M colours through the C kernel and through numpy's passes: the same bytes, for
+    RGB, RGBA (alpha copied) and in place."""
+    profile = _apple_d50(corpus)
+    every = np.arange(1 << 24, dtype="<u4").view(np.uint8).reshape(4096, 4096, 4)
+    rgb = np.ascontiguousarray(every[..., :3])  # R, G, B: every combination once
+    alpha = np.random.default_rng(6).integers(0, 256, (4096, 4096, 1), dtype=np.uint8)
+    rgba = np.concatenate([rgb, alpha], -1)
+    kernel = fastcolour.p3_to_srgb(rgb, profile), fastcolour.p3_to_srgb(rgba, profile)
+    in_place = rgba.copy()
+    fastcolour.p3_to_srgb(in_place, profile, out=in_place)
+    monkeypatch.setattr(fastcolour, "_p3", None)
+    assert np.array_equal(fastcolour.p3_to_srgb(rgb, profile), kernel[0])
+    assert np.array_equal(fastcolour.p3_to_srgb(rgba, profile), kernel[1])
+    assert np.array_equal(kernel[1], in_place) and np.array_equal(kernel[1][..., 3:], alpha)
+
+
 def test_small_chunks_agree(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """numpy's passes in chunks that do not divide the picture give the kernel's bytes."""
     profile = _apple_d50(corpus)
     rgb = np.random.default_rng(5).integers(0, 256, (50, 333, 3), dtype=np.uint8)
     whole = fastcolour.p3_to_srgb(rgb, profile)
+    monkeypatch.setattr(fastcolour, "_p3", None)
     monkeypatch.setattr(fastcolour, "CHUNK", 1000)
     assert np.array_equal(fastcolour.p3_to_srgb(rgb, profile), whole)
+
+
+def test_kernel_refuses_buffers_that_do_not_match() -> None:
+    """The kernel checks every size itself: a wrong table or output never reads or writes
+    past a buffer."""
+    assert fastcolour._p3 is not None
+    rgk, tb, enc = fastcolour._tables(fastcolour._CANONICAL)
+    src = np.zeros((4, 4, 3), np.uint8)
+    for args in (
+        (src, np.zeros((4, 4, 4), np.uint8), rgk, tb, enc, 3),  # output of another size
+        (src, np.zeros_like(src), rgk[:-1], tb, enc, 3),  # a short table
+        (src, np.zeros_like(src), rgk, tb, enc[:100], 3),
+        (src, np.zeros_like(src), rgk, tb, enc, 5),  # bands
+    ):
+        with pytest.raises(ValueError, match="sizes"):
+            fastcolour._p3.convert(*args)
+    with pytest.raises(TypeError):
+        fastcolour._p3.convert(src, b"read-only", rgk, tb, enc, 3)
 
 
 def test_bad_input(corpus: Path) -> None:

@@ -17,7 +17,9 @@ That makes the transform three table lookups per pixel, with no arithmetic on th
   from the same lookup) plus a 256-entry table of B, then a 65536-entry sRGB-encode table
   indexed by the 16-bit linear value; np.take's mode="clip" does the clip to [0, 1].
 
-Pixels are processed in chunks of 64K so the intermediates stay in cache. Against libvips'
+The pixels are walked once by a small C kernel (`_p3.c`, built with the package: ~35 ms for
+12 MP); where it is not built, numpy does the same lookups in nine passes over chunks of 64K
+pixels, so the intermediates stay in cache (~100 ms), with the same result. Against libvips'
 icc_transform (lcms, whose 8-bit matrix/shaper path works in 1.14 fixed point with
 interpolated 16-bit output curves) on the corpus's P3 photos every channel is within one
 code value (0.7-2.4% of values differ), mean CIEDE2000 0.01-0.04 and max 1.5-1.6 (a
@@ -38,12 +40,20 @@ leave out, must be below 2e-4 (libvips' compact "sP3C", whose colorants are roun
 
 from __future__ import annotations
 
+import importlib
 import struct
 from functools import lru_cache
+from types import ModuleType
 
 import numpy as np
 
 from .icc import tags as icc_tags
+
+_p3: ModuleType | None
+try:
+    _p3 = importlib.import_module(f"{__package__}._p3")  # the C kernel, built with the package
+except ImportError:  # not built (no C compiler where it was installed): numpy's passes
+    _p3 = None
 
 __all__ = ["is_display_p3", "p3_to_srgb", "p3_colorants"]
 
@@ -239,6 +249,9 @@ def p3_to_srgb(
     elif out.shape != src.shape or out.dtype != np.uint8 or not out.flags.c_contiguous:
         raise ValueError("out must be a C-contiguous uint8 array of the same shape")
     bands = src.shape[-1]
+    if _p3 is not None:
+        _p3.convert(src, out, rgk, tb, enc, bands)
+        return out
     if bands == 4 and out is not src:
         out[..., 3] = src[..., 3]
     n_total = src.size // bands

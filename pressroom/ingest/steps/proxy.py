@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...imaging import fit_within
 from ..context import IngestContext
 from .colour import to_srgb
 
@@ -11,7 +12,7 @@ def shrink(ctx: IngestContext) -> None:
     assert ctx.image is not None
     if max(ctx.image.width, ctx.image.height) > ctx.proxy_size:
         size = ctx.proxy_size
-        ctx.image = ctx.image.thumbnail_image(size, height=size, size="down").copy_memory()
+        ctx.image = fit_within(ctx.image, size).copy_memory()
 
 
 def proxy(ctx: IngestContext) -> None:
@@ -19,6 +20,5 @@ def proxy(ctx: IngestContext) -> None:
     img = ctx.image
     if ctx.passthrough:
         img = to_srgb(img, None)  # grey JPEGs decode to one band
-    if max(img.width, img.height) > ctx.proxy_size:
-        img = img.thumbnail_image(ctx.proxy_size, height=ctx.proxy_size, size="down")
+    img = fit_within(img, ctx.proxy_size)
     ctx.proxy = img.copy_memory()  # computed once: the proxy JPEG and the tagger both read it
