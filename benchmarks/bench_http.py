@@ -35,6 +35,7 @@ from pressroom.ingest.service import Ingestor
 from pressroom.storage.local import LocalStore
 
 from . import http_load, http_servers
+from .conftest import say
 
 WORKERS = int(os.environ.get("BENCH_HTTP_WORKERS", "2"))
 CONCURRENCY = int(os.environ.get("BENCH_HTTP_CONCURRENCY", "8"))
@@ -154,10 +155,7 @@ def report(request: pytest.FixtureRequest):
                 f"{t[3] / p[3]:.2f} (>= 4), warm req/s x {pw[0] / tw[0]:.2f} (>= 1), "
                 f"RSS x {rss:.2f} (<= 1.5)"
             )
-    # Module teardown output is captured like a test's: print past the capture.
-    with request.config.pluginmanager.get_plugin("capturemanager").global_and_fixture_disabled():
-        for line in lines:
-            tr.write_line(line)
+    say(request.config, lines)  # module teardown output is captured like a test's
 
 
 @pytest.mark.parametrize("fmt", ["jpeg", "webp"])

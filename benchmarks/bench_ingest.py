@@ -26,6 +26,8 @@ from pressroom.ingest.service import Ingestor
 from pressroom.storage.local import LocalStore
 from tests.test_jpegtran import with_orientation
 
+from .conftest import say
+
 JPEG = "olympus_12mp_42_IndexError.jpg"  # 4032x3024, 12.2 MP
 HEIC = "pug.heic"  # iPhone 13 Pro, 4032x3024, Display P3
 
@@ -172,7 +174,7 @@ def _in_turns(a: Callable[[], object], b: Callable[[], object], n: int) -> tuple
 
 
 @pytest.mark.benchmark(group="targets in turns")
-def test_targets_in_turns(benchmark, big, rotated_jpeg, phone_jpegs, ingestor) -> None:
+def test_targets_in_turns(benchmark, big, rotated_jpeg, phone_jpegs, ingestor, request) -> None:
     """HEIC ingest over its libheif decode (target <= 1.3x) and EXIF-rotated over upright
     JPEG ingest (target <= 2x), 4:2:2 camera stream and 4:2:0 phone JPEG."""
     pairs = {
@@ -204,7 +206,7 @@ def test_targets_in_turns(benchmark, big, rotated_jpeg, phone_jpegs, ingestor) -
             )
 
     benchmark.pedantic(run, rounds=1, iterations=1)
-    print("\ntargets in turns (medians of 12 alternations each):\n" + "\n".join(lines))
+    say(request.config, ["", "targets in turns (medians of 12 alternations each):", *lines])
 
 
 # --- where HEIC ingest time goes (the README's breakdown) --------------------------------

@@ -16,3 +16,14 @@ from tests.conftest import CORPUS  # noqa: E402
 def big() -> dict[str, bytes]:
     folder = CORPUS / "big"
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def say(config: pytest.Config, lines: list[str]) -> None:
+    """Write lines to the terminal past pytest's capture (`make bench` runs without -s), so a
+    benchmark's own table shows beside pytest-benchmark's."""
+    tr = config.pluginmanager.get_plugin("terminalreporter")
+    if tr is None:
+        return
+    with config.pluginmanager.get_plugin("capturemanager").global_and_fixture_disabled():
+        for line in lines:
+            tr.write_line(line)
