@@ -1,5 +1,6 @@
 """Lossless JPEG transforms: turn an EXIF-rotated JPEG upright by moving its DCT blocks
-(ingest), and cut a print picture out of a master without decoding it (render.print).
+(ingest), and cut a print picture out of a master without decoding it (render.print); and,
+through the same library, the encode of a master made from pixels (`encode`).
 
 libjpeg-turbo's TurboJPEG API (``tjTransform``, the engine of ``jpegtran``) is called in
 process through ctypes on Debian's ``libturbojpeg0``: never a subprocess on a user's file.
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 __all__ = [
     "OPS",
     "crop",
+    "encode",
     "TransformError",
     "TurboJPEGUnavailable",
     "available",
@@ -197,6 +199,17 @@ def _declare(lib: ctypes.CDLL) -> None:
         ctypes.c_ulong,
         *[ctypes.POINTER(ctypes.c_int)] * 4,  # width, height, subsampling, colour space
     ]
+    lib.tjInitCompress.restype = ctypes.c_void_p
+    lib.tjInitCompress.argtypes = []
+    lib.tjCompress2.restype = ctypes.c_int
+    lib.tjCompress2.argtypes = [
+        ctypes.c_void_p,  # handle
+        ctypes.c_void_p,  # srcBuf: packed rows
+        *[ctypes.c_int] * 4,  # width, pitch, height, pixel format
+        ctypes.POINTER(ctypes.POINTER(ctypes.c_ubyte)),  # jpegBuf
+        ctypes.POINTER(ctypes.c_ulong),  # jpegSize
+        *[ctypes.c_int] * 3,  # subsampling, quality, flags
+    ]
     lib.tjFree.restype = None
     lib.tjFree.argtypes = [ctypes.POINTER(ctypes.c_ubyte)]
     lib.tjDestroy.restype = ctypes.c_int
@@ -286,6 +299,43 @@ def crop(jpeg: bytes, x: int, y: int, w: int, h: int) -> tuple[bytes, int, int]:
     out = _run(jpeg, xf)
     assert out is not None  # only a transposing op can be imperfect
     return out, x0, y0
+
+
+_PIXEL_FORMAT = {3: 0, 1: 6}  # bands -> TJPF_RGB, TJPF_GRAY
+_SAMPLING = {"444": 0, "420": 2, "grey": 3}  # TJSAMP_*
+TJFLAG_ACCURATEDCT = 4096
+
+
+def encode(pixels: Any, width: int, height: int, bands: int, quality: int, chroma: str) -> bytes:
+    """8-bit RGB or grey pixels (packed rows) as a baseline JPEG with a JFIF marker and
+    nothing else: libjpeg's accurate integer DCT, standard Huffman tables, `chroma` "444"
+    or "420". Decoded, the same pixels as libvips' jpegsave at the same settings, for ~3/4 of
+    its CPU (12 MP at q92: 33-34 against 45-47 ms, timed by hand); libvips hands every strip
+    to a worker thread."""
+    import numpy as np
+
+    src = np.frombuffer(pixels, np.uint8)  # any buffer (libvips' write_to_memory), no copy
+    if src.size != width * height * bands or bands not in _PIXEL_FORMAT:
+        raise ValueError(f"{src.size} bytes are not {width}x{height}x{bands} pixels")
+    lib = _lib()
+    handle = lib.tjInitCompress()
+    if not handle:
+        raise MemoryError("tjInitCompress failed")
+    dst = ctypes.POINTER(ctypes.c_ubyte)()
+    size = ctypes.c_ulong(0)
+    sampling = _SAMPLING["grey" if bands == 1 else chroma]
+    try:
+        rc = lib.tjCompress2(handle, src.ctypes.data, width, 0, height, _PIXEL_FORMAT[bands],
+                             ctypes.byref(dst), ctypes.byref(size), sampling, quality,
+                             TJFLAG_ACCURATEDCT)  # fmt: skip
+        if rc != 0:
+            message = (lib.tjGetErrorStr2(handle) or b"").decode("utf-8", "replace")
+            raise RuntimeError(f"tjCompress2: {message}")
+        return ctypes.string_at(dst, size.value)
+    finally:
+        if dst:
+            lib.tjFree(dst)
+        lib.tjDestroy(handle)
 
 
 # TJSAMP_* -> the MCU's width and height in pixels (tjMCUWidth / tjMCUHeight)

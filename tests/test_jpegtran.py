@@ -549,3 +549,34 @@ def test_eighth_follows_c_where_terms_overflow(photo: pyvips.Image) -> None:
     )
     differ, size = map(int, run.stdout.split())
     assert size == 126 * 94 * 3 and differ == 0
+
+
+# -- encode ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("chroma", "sub"), [("444", 0), ("420", 2)])
+def test_encode_gives_libvips_pixels(photo: pyvips.Image, chroma: str, sub: int) -> None:
+    """The master's encode: decoded, the very pixels of libvips' jpegsave at the same quality
+    and chroma, in a baseline JPEG with a JFIF marker and nothing else."""
+    rgb = photo.crop(0, 0, 1001, 751)  # not a multiple of the MCU
+    out = jpegtran.encode(rgb.write_to_memory(), 1001, 751, 3, 92, chroma)
+    ref = rgb.jpegsave_buffer(Q=92, keep="none", subsample_mode="on" if sub else "off")
+    assert header(out) == (1001, 751, sub)
+    assert np.array_equal(simplejpeg.decode_jpeg(out), simplejpeg.decode_jpeg(ref))
+    markers = [m for m, _, _ in _segments_of(out)]
+    assert 0xE0 in markers and not [m for m in markers if 0xE1 <= m <= 0xEF]  # JFIF only
+    assert 0xC0 in markers  # baseline
+
+
+def test_encode_grey_and_refuses_a_short_buffer(photo: pyvips.Image) -> None:
+    grey = photo.crop(0, 0, 64, 48).colourspace("b-w")
+    out = jpegtran.encode(grey.write_to_memory(), 64, 48, 1, 92, "444")
+    assert simplejpeg.decode_jpeg(out, "GRAY").shape == (48, 64, 1)
+    with pytest.raises(ValueError, match="not 64x48x3"):
+        jpegtran.encode(b"\0" * 100, 64, 48, 3, 92, "444")
+
+
+def _segments_of(jpeg: bytes) -> list[tuple[int, int, int]]:
+    from pressroom.ingest.formats.jpeg import _segments
+
+    return list(_segments(jpeg, scans=False))
