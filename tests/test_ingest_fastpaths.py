@@ -178,3 +178,17 @@ def test_reencoded_master_keeps_the_source_chroma(subsample: str, factors: tuple
     ctx = _normalise(src)
     assert ctx.master is not None and not ctx.passthrough
     assert _sampling(ctx.master)[0] == factors
+
+
+def test_master_without_libturbojpeg_is_libvips_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where libturbojpeg is missing the master is libvips' jpegsave, at the same chroma: the
+    same decoded pixels as the TurboJPEG encode (jpegtran.encode) ingest uses."""
+    data = (CORPUS / "big" / "pug.heic").read_bytes()
+    with_tj = _normalise(data)
+    monkeypatch.setattr(jpegtran, "available", lambda: False)
+    without = _normalise(data)
+    assert with_tj.master is not None and without.master is not None
+    assert with_tj.master != without.master  # two encoders ...
+    a, b = simplejpeg.decode_jpeg(with_tj.master), simplejpeg.decode_jpeg(without.master)
+    assert np.array_equal(a, b)  # ... one picture
+    assert simplejpeg.decode_jpeg_header(without.master)[3] == "420"  # the source's chroma
