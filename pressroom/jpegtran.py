@@ -37,7 +37,8 @@ import ctypes
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -317,25 +318,13 @@ def encode(pixels: Any, width: int, height: int, bands: int, quality: int, chrom
     src = np.frombuffer(pixels, np.uint8)  # any buffer (libvips' write_to_memory), no copy
     if src.size != width * height * bands or bands not in _PIXEL_FORMAT:
         raise ValueError(f"{src.size} bytes are not {width}x{height}x{bands} pixels")
-    lib = _lib()
-    handle = lib.tjInitCompress()
-    if not handle:
-        raise MemoryError("tjInitCompress failed")
-    dst = ctypes.POINTER(ctypes.c_ubyte)()
-    size = ctypes.c_ulong(0)
     sampling = _SAMPLING["grey" if bands == 1 else chroma]
-    try:
-        rc = lib.tjCompress2(handle, src.ctypes.data, width, 0, height, _PIXEL_FORMAT[bands],
-                             ctypes.byref(dst), ctypes.byref(size), sampling, quality,
-                             TJFLAG_ACCURATEDCT)  # fmt: skip
-        if rc != 0:
-            message = (lib.tjGetErrorStr2(handle) or b"").decode("utf-8", "replace")
-            raise RuntimeError(f"tjCompress2: {message}")
+    with _call("tjInitCompress") as (lib, handle, dst, size):
+        if lib.tjCompress2(handle, src.ctypes.data, width, 0, height, _PIXEL_FORMAT[bands],
+                           ctypes.byref(dst), ctypes.byref(size), sampling, quality,
+                           TJFLAG_ACCURATEDCT) != 0:  # fmt: skip
+            raise RuntimeError(f"tjCompress2: {_error(lib, handle)}")
         return ctypes.string_at(dst, size.value)
-    finally:
-        if dst:
-            lib.tjFree(dst)
-        lib.tjDestroy(handle)
 
 
 # TJSAMP_* -> the MCU's width and height in pixels (tjMCUWidth / tjMCUHeight)
@@ -343,18 +332,11 @@ _MCU = {0: (8, 8), 1: (16, 8), 2: (16, 16), 3: (8, 8), 4: (8, 16), 5: (32, 8)}
 
 
 def _mcu(jpeg: bytes) -> tuple[int, int]:
-    lib = _lib()
-    handle = lib.tjInitDecompress()
-    if not handle:
-        raise MemoryError("tjInitDecompress failed")
     w, h, sub, space = (ctypes.c_int() for _ in range(4))
-    try:
+    with _call("tjInitDecompress") as (lib, handle, _, _):
         args = (ctypes.byref(w), ctypes.byref(h), ctypes.byref(sub), ctypes.byref(space))
         if lib.tjDecompressHeader3(handle, jpeg, len(jpeg), *args) != 0:
-            message = (lib.tjGetErrorStr2(handle) or b"").decode("utf-8", "replace")
-            raise TransformError(f"tjDecompressHeader3: {message}")
-    finally:
-        lib.tjDestroy(handle)
+            raise TransformError(f"tjDecompressHeader3: {_error(lib, handle)}")
     if sub.value not in _MCU:
         raise TransformError(f"no lossless crop for chroma subsampling {sub.value}")
     return _MCU[sub.value]
@@ -364,13 +346,7 @@ def _run(jpeg: bytes, xf: _Transform) -> bytes | None:
     """One tjTransform: None when it is not perfect (TJXOPT_PERFECT)."""
     if not isinstance(jpeg, bytes):
         jpeg = bytes(jpeg)
-    lib = _lib()
-    handle = lib.tjInitTransform()
-    if not handle:
-        raise MemoryError("tjInitTransform failed")
-    dst = ctypes.POINTER(ctypes.c_ubyte)()
-    size = ctypes.c_ulong(0)
-    try:
+    with _call("tjInitTransform") as (lib, handle, dst, size):
         rc = lib.tjTransform(
             handle,
             jpeg,
@@ -382,12 +358,29 @@ def _run(jpeg: bytes, xf: _Transform) -> bytes | None:
             TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS,
         )
         if rc != 0:
-            message = (lib.tjGetErrorStr2(handle) or b"").decode("utf-8", "replace")
+            message = _error(lib, handle)
             if "not perfect" in message:
                 return None
             raise TransformError(f"tjTransform: {message}")
         return ctypes.string_at(dst, size.value)
+
+
+@contextmanager
+def _call(init: str) -> Iterator[tuple[ctypes.CDLL, int, Any, ctypes.c_ulong]]:
+    """A TurboJPEG handle of its own (a handle is not thread-safe) and an output buffer for
+    one call; both freed after it."""
+    lib = _lib()
+    handle = getattr(lib, init)()
+    if not handle:
+        raise MemoryError(f"{init} failed")
+    dst = ctypes.POINTER(ctypes.c_ubyte)()
+    try:
+        yield lib, handle, dst, ctypes.c_ulong(0)
     finally:
         if dst:
             lib.tjFree(dst)
         lib.tjDestroy(handle)
+
+
+def _error(lib: ctypes.CDLL, handle: int) -> str:
+    return (lib.tjGetErrorStr2(handle) or b"").decode("utf-8", "replace")
