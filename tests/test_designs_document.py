@@ -325,6 +325,11 @@ def test_fold_finding_names_the_spread_and_spares_even_texture() -> None:
     # Even texture (a harbour, a field) and a photo tagged before the tag: no finding.
     for photos in (with_subject(p, pid, 4 / 32), p):
         assert "subject_on_fold" not in codes_of(d, photos)
+    # The facing page's half in a page layout of its own (the same crop, full bleed) is no
+    # spread: nothing is joined across the fold.
+    apart = copy.deepcopy(d)
+    apart["pages"][left]["layout"] = "hero-bleed"
+    assert "subject_on_fold" not in codes_of(apart, with_subject(p, pid, 0.5))
     # Auto-design keeps the rule it checks: given the tag, it folds no such photo.
     tagged = with_subject(p, pid, 0.5)
     assert "subject_on_fold" not in codes_of(from_book(design(tagged, "photobook-21x21")), tagged)

@@ -162,7 +162,9 @@ def _folds(f: Findings, book: Book, photos: Mapping[str, PhotoFacts]) -> None:
             continue
         a, b = left.placements[0], right.placements[0]
         lay = layouts().get(left.layout)
-        if lay is None or lay.kind != "spread" or a.photo_id != b.photo_id:
+        if lay is None or lay.kind != "spread" or right.layout != left.layout:
+            continue  # a spread is one layout drawn on both facing pages
+        if a.photo_id != b.photo_id:
             continue
         w = left.width  # the right page's x 0 is the fold
         whole = replace(
