@@ -96,3 +96,44 @@ def test_print_picture_resampled_to_300_ppi(benchmark, big) -> None:
         return data
 
     assert benchmark(run)[:2] == b"\xff\xd8"
+
+
+@pytest.fixture(scope="module")
+def rotated_phone(big: dict[str, bytes]) -> bytes:
+    """4:2:0 at q85, as phones write, with EXIF orientation 6."""
+    return with_orientation(pyvips.Image.new_from_buffer(big[JPEG], "").jpegsave_buffer(Q=85), 6)
+
+
+@pytest.mark.benchmark(group="rotated jpeg 4:2:0")
+def test_phone_transform_and_proxy(benchmark, rotated_phone) -> None:
+    """4:2:0: the proxy's chroma by libjpeg's 2x2 IDCT from the moved blocks (jpeg_dc)."""
+
+    def run() -> np.ndarray | None:
+        eighth = jpeg_dc.Eighth()
+        master = jpegtran.transform(rotated_phone, 6, eighth)
+        return eighth.pixels(master) if master else None
+
+    proxy = benchmark(run)
+    assert proxy is not None and proxy.shape == (504, 378, 3)
+
+
+@pytest.mark.benchmark(group="rotated jpeg 4:2:0")
+def test_phone_transform_then_strict_eighth_decode(benchmark, rotated_phone) -> None:
+    """The same with a second, strict 1/8 decode of the source for the proxy (the path
+    before), turned upright."""
+
+    def run() -> np.ndarray:
+        jpegtran.transform(rotated_phone, 6)
+        arr = simplejpeg.decode_jpeg(rotated_phone, "RGB", min_width=504, min_height=378)
+        return np.ascontiguousarray(np.rot90(arr, -1))
+
+    assert benchmark(run).shape == (504, 378, 3)
+
+
+@pytest.mark.benchmark(group="rotated jpeg 4:2:0")
+def test_phone_eighth_pixels_alone(benchmark, rotated_phone) -> None:
+    """The 504x378 picture from the kept coefficients alone (the 2x2 IDCT in numpy)."""
+    eighth = jpeg_dc.Eighth()
+    master = jpegtran.transform(rotated_phone, 6, eighth)
+    assert master is not None
+    assert benchmark(eighth.pixels, master).shape == (504, 378, 3)

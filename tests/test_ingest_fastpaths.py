@@ -115,9 +115,8 @@ def test_heic_p3_fast_path_matches_lcms(name: str) -> None:
     img = ctx.image
     assert img is not None
     lcms = to_srgb(img, ctx.header.icc).numpy()  # before fast_p3: it may convert in place
-    fast = fast_p3(img, ctx.header.icc)
-    assert fast is not None
-    got = fast.numpy()
+    got = fast_p3(img, ctx.header.icc)
+    assert got is not None
     step = 7  # every 7th pixel both ways: 250k pixels keep the ΔE maths quick
     de = delta_e00(srgb8_to_lab(got[::step, ::step]), srgb8_to_lab(lcms[::step, ::step]))
     assert de.mean() < 0.5 and de.max() < 2.0
@@ -192,3 +191,21 @@ def test_master_without_libturbojpeg_is_libvips_own(monkeypatch: pytest.MonkeyPa
     a, b = simplejpeg.decode_jpeg(with_tj.master), simplejpeg.decode_jpeg(without.master)
     assert np.array_equal(a, b)  # ... one picture
     assert simplejpeg.decode_jpeg_header(without.master)[3] == "420"  # the source's chroma
+
+
+def test_p3_master_is_encoded_from_the_colour_steps_array(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Display P3 photo's sRGB pixels are a numpy array already: the master's encoder reads
+    that array, not a 36 MB copy of it out of libvips."""
+    seen: list[object] = []
+    real = jpegtran.encode
+
+    def spy(pixels, *args):  # the real encode still runs
+        seen.append(pixels)
+        return real(pixels, *args)
+
+    monkeypatch.setattr(jpegtran, "encode", spy)
+    ctx = _normalise((CORPUS / "big" / "pug.heic").read_bytes())
+    assert ctx.pixels is not None and len(seen) == 1 and seen[0] is ctx.pixels
+    assert ctx.master is not None and ctx.master_format == "jpeg"
+    d = simplejpeg.decode_jpeg(ctx.master).astype(np.int16) - ctx.pixels
+    assert 10 * np.log10(255**2 / np.mean(d.astype(np.float64) ** 2)) > 44  # that picture

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, Protocol
 
+import numpy as np
 import pyvips
 
 from ..config import Limits, Settings
@@ -53,6 +54,9 @@ class IngestContext:
     # with passthrough, the master is this stream, losslessly.
     upright_jpeg: bytes | None = None
     image: pyvips.Image | None = None  # decoded pixels, upright sRGB after those steps
+    # The array behind `image` where the colour step made it from one (Display P3): the
+    # master's encoder reads it in place of a 36 MB copy out of libvips.
+    pixels: np.ndarray | None = None
     oriented: bool = False  # image came from upright_jpeg: already upright
     proxy: pyvips.Image | None = None
     master: bytes | None = None

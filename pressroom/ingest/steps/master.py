@@ -34,9 +34,12 @@ def master(ctx: IngestContext) -> None:
         # Chroma as libvips' "auto" would have it, unless the source had it at half.
         half = (ctx.header is not None and ctx.header.half_chroma) or ctx.master_quality < 90
         if img.format == "uchar" and img.bands in (1, 3) and jpegtran.available():
-            size = (img.width, img.height, img.bands)
+            w, h, bands = img.width, img.height, img.bands
+            pixels = ctx.pixels
+            if pixels is None or pixels.shape != (h, w, bands):  # no array behind the image
+                pixels = img.write_to_memory()
             chroma = "420" if half else "444"
-            ctx.master = jpegtran.encode(img.write_to_memory(), *size, ctx.master_quality, chroma)
+            ctx.master = jpegtran.encode(pixels, w, h, bands, ctx.master_quality, chroma)
         else:  # the same bytes' pixels, by libvips, where libturbojpeg is missing
             ctx.master = img.jpegsave_buffer(
                 Q=ctx.master_quality, keep="none", subsample_mode="on" if half else "off"
