@@ -213,3 +213,45 @@ def test_vipsthumbnail_process(benchmark, masters: list[Master], tmp_path: Path,
         pytest.skip("vipsthumbnail not installed (apt-get install libvips-tools)")
     benchmark.group = f"12-MP master -> {SIZE} px {fmt}"
     _measure(benchmark, "vipsthumbnail process", fmt, masters, vipsthumbnail_process(fmt, tmp_path))
+
+
+# --- WebP's encode by method (PRESSROOM_WEBP_EFFORT): CPU against bytes ---------------------
+
+DEMO_PHOTOS = Path(__file__).resolve().parent.parent.parent / "shared" / "demo-photos"
+
+
+@pytest.fixture(scope="module")
+def demo_640() -> list[Image.Image]:
+    """12 demo photos at 640 px, as the proxy and 1008-px rung give thumbnails to encode."""
+    paths = sorted(p for p in DEMO_PHOTOS.iterdir() if p.suffix.lower() in (".jpg", ".jpeg"))
+    imgs = [pyvips.Image.thumbnail(str(p), 640) for p in paths]
+    return [Image.fromarray(i.numpy()) for i in imgs if i.bands == 3][:12]
+
+
+@pytest.mark.parametrize("method", [0, 1, 2])
+def test_webp_method(benchmark, demo_640: list[Image.Image], method: int, request) -> None:
+    """CPU per 640-px WebP (q80, through Pillow as the encode step does), with the mean KB
+    and PSNR against the pixels encoded, in extra_info and on the terminal."""
+    import numpy as np
+
+    from .conftest import say
+
+    benchmark.group = "webp encode at 640 px by method"
+
+    def encode_all() -> list[bytes]:
+        outs = []
+        for im in demo_640:
+            buf = io.BytesIO()
+            im.save(buf, "WEBP", quality=WEBP_Q, method=method)
+            outs.append(buf.getvalue())
+        return outs
+
+    outs = benchmark(encode_all)
+    psnr = []
+    for im, data in zip(demo_640, outs, strict=True):
+        d = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), float) - np.asarray(im)
+        psnr.append(10 * np.log10(255**2 / np.mean(d**2)))
+    kb = sum(len(o) for o in outs) / len(outs) / 1024
+    benchmark.extra_info.update(kb=round(kb, 1), psnr_db=round(float(np.mean(psnr)), 2))
+    say(request.config, [f"webp method {method}: {kb:.1f} KB, {np.mean(psnr):.2f} dB a photo"])
+    assert len(demo_640) == 12
