@@ -70,8 +70,8 @@ def resize_exact(img: pyvips.Image, width: int, height: int, gap: float = 2.0) -
 def fit_within(img: pyvips.Image, size: int) -> pyvips.Image:
     """Down to fit a size x size box (as thumbnail_image(size, height=size, size="down")), by
     the exact Lanczos3 with no box shrink first: for a 12-MP photo to 640 px that is both
-    the sharper and the cheaper (18 against 28 ms of CPU with libvips 8.18, timed by hand;
-    at 48 MP about even, 74 against 68)."""
+    the sharper and the cheaper (benchmarks/bench_ingest.py: 16.0 against 25.5 ms with
+    libvips 8.18; at 48 MP about even, 74 against 68 timed by hand)."""
     scale = size / max(img.width, img.height)
     if scale >= 1:
         return img

@@ -310,9 +310,9 @@ TJFLAG_ACCURATEDCT = 4096
 def encode(pixels: Any, width: int, height: int, bands: int, quality: int, chroma: str) -> bytes:
     """8-bit RGB or grey pixels (packed rows) as a baseline JPEG with a JFIF marker and
     nothing else: libjpeg's accurate integer DCT, standard Huffman tables, `chroma` "444"
-    or "420". Decoded, the same pixels as libvips' jpegsave at the same settings, for ~3/4 of
-    its CPU (12 MP at q92: 33-34 against 45-47 ms, timed by hand); libvips hands every strip
-    to a worker thread."""
+    or "420". Decoded, the same pixels as libvips' jpegsave at the same settings, for ~4/5 of
+    its CPU (benchmarks/bench_ingest.py: 12 MP at q92 4:2:0, 32.5 against 41.3 ms); libvips
+    hands every strip to a worker thread."""
     import numpy as np
 
     src = np.frombuffer(pixels, np.uint8)  # any buffer (libvips' write_to_memory), no copy

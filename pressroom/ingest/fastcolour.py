@@ -17,9 +17,10 @@ That makes the transform three table lookups per pixel, with no arithmetic on th
   from the same lookup) plus a 256-entry table of B, then a 65536-entry sRGB-encode table
   indexed by the 16-bit linear value; np.take's mode="clip" does the clip to [0, 1].
 
-The pixels are walked once by a small C kernel (`_p3.c`, built with the package: ~35 ms for
-12 MP); where it is not built, numpy does the same lookups in nine passes over chunks of 64K
-pixels, so the intermediates stay in cache (~100 ms), with the same result. Against libvips'
+The pixels are walked once by a small C kernel (`_p3.c`, built with the package: 24-26 ms
+for 12 MP in benchmarks/bench_fastcolour.py); where it is not built, numpy does the same
+lookups in nine passes over chunks of 64K pixels, so the intermediates stay in cache (58-63
+ms), with the same result. Against libvips'
 icc_transform (lcms, whose 8-bit matrix/shaper path works in 1.14 fixed point with
 interpolated 16-bit output curves) on the corpus's P3 photos every channel is within one
 code value (0.7-2.4% of values differ), mean CIEDE2000 0.01-0.04 and max 1.5-1.6 (a

@@ -6,7 +6,8 @@ little a 4:4:4 master would keep (pug.heic's master: 45.7 dB PSNR against its sR
 45.8 at 4:4:4), for 10% fewer bytes and a third less encoding (43 against 64 ms for 12 MP,
 timed by hand).
 JPEG masters are encoded by libjpeg-turbo's TurboJPEG API (jpegtran.encode): decoded, the
-pixels libvips' jpegsave gives, for ~3/4 of its CPU (33-34 against 45-47 ms at 12 MP 4:2:0).
+pixels libvips' jpegsave gives, for 32.5 against 41.3 ms at 12 MP 4:2:0 (bench_ingest), read
+from the colour step's own array where it made one (ctx.pixels).
 An sRGB JPEG keeps its own compressed stream (upright, or its DCT blocks moved upright):
 re-encoding it would only lose detail.
 """
