@@ -15,9 +15,9 @@ COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --universal --fork-strategy 
 MALLOC_TUNABLES := glibc.malloc.trim_threshold=268435456:glibc.malloc.mmap_threshold=268435456
 .PHONY: venv demo test bench lint lock system-deps system-deps-runtime clean
 
-# Reinstalls only when a lock, pyproject.toml (entry points, package data) or the C kernel
-# changed: the editable install compiles pressroom/ingest/_p3.c next to its source.
-$(STAMP): $(LOCKS) pyproject.toml pressroom/ingest/_p3.c
+# Reinstalls only when a lock, pyproject.toml (entry points, package data) or a C file
+# changed: the editable install compiles pressroom/ingest/*.c next to their sources.
+$(STAMP): $(LOCKS) pyproject.toml $(wildcard pressroom/ingest/*.c)
 	@PYTHON=$(PYTHON) scripts/system-deps.sh runtime
 	$(PYTHON) -m venv $(VENV)
 	@echo "installing requirements-dev.lock into $(VENV) (a few minutes the first time)"

@@ -43,8 +43,8 @@ def test_jpegtran_transform_and_proxy(benchmark, rotated) -> None:
     the 504x378 proxy read from its blocks' DC coefficients on the way (jpeg_dc)."""
 
     def run() -> tuple[bytes | None, np.ndarray | None]:
-        eighth = jpeg_dc.Eighth()
-        master = jpegtran.transform(rotated, 6, eighth)
+        eighth = jpeg_dc.Eighth(rotated, 6)
+        master = jpegtran.transform(rotated, 6, eighth.filter)
         return master, eighth.pixels(master) if master else None
 
     master, proxy = benchmark(run)
@@ -109,8 +109,8 @@ def test_phone_transform_and_proxy(benchmark, rotated_phone) -> None:
     """4:2:0: the proxy's chroma by libjpeg's 2x2 IDCT from the moved blocks (jpeg_dc)."""
 
     def run() -> np.ndarray | None:
-        eighth = jpeg_dc.Eighth()
-        master = jpegtran.transform(rotated_phone, 6, eighth)
+        eighth = jpeg_dc.Eighth(rotated_phone, 6)
+        master = jpegtran.transform(rotated_phone, 6, eighth.filter)
         return eighth.pixels(master) if master else None
 
     proxy = benchmark(run)
@@ -132,8 +132,9 @@ def test_phone_transform_then_strict_eighth_decode(benchmark, rotated_phone) -> 
 
 @pytest.mark.benchmark(group="rotated jpeg 4:2:0")
 def test_phone_eighth_pixels_alone(benchmark, rotated_phone) -> None:
-    """The 504x378 picture from the kept coefficients alone (the 2x2 IDCT in numpy)."""
-    eighth = jpeg_dc.Eighth()
-    master = jpegtran.transform(rotated_phone, 6, eighth)
+    """The 504x378 picture from the filter's samples alone (chroma already through the C 2x2
+    IDCT during the transform): YCbCr to RGB in numpy."""
+    eighth = jpeg_dc.Eighth(rotated_phone, 6)
+    master = jpegtran.transform(rotated_phone, 6, eighth.filter)
     assert master is not None
     assert benchmark(eighth.pixels, master).shape == (504, 378, 3)

@@ -29,7 +29,7 @@ need=()
 "$python" -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
 has_lib libmagic.so.1 || need+=(libmagic1)           # python-magic: content sniffing
 has_lib libturbojpeg.so.0 || need+=(libturbojpeg0)   # libjpeg-turbo's TurboJPEG API (ctypes)
-# The install compiles pressroom's one C file (ingest/_p3.c): a C compiler and Python.h.
+# The install compiles pressroom's two C files (ingest/_p3.c, _blocks.c): gcc and Python.h.
 command -v cc >/dev/null || need+=(gcc libc6-dev)
 "$python" -c 'import os, sys, sysconfig
 sys.exit(not os.path.exists(os.path.join(sysconfig.get_path("include"), "Python.h")))' \

@@ -12,7 +12,7 @@ import pyvips
 import simplejpeg
 
 from pressroom import jpegtran
-from pressroom.ingest import fastcolour
+from pressroom.ingest import fastcolour, jpeg_dc
 from pressroom.ingest.context import IngestContext
 from pressroom.ingest.pipeline import NORMALISE, run
 from pressroom.ingest.steps.colour import colour, fast_p3, to_srgb
@@ -95,6 +95,32 @@ def test_rotated_420_proxy_is_read_from_the_moved_blocks() -> None:
     turned = np.rot90(simplejpeg.decode_jpeg(src, min_width=504, min_height=378), -1)
     diff = np.abs(ctx.proxy.numpy().astype(np.int16) - turned)
     assert diff.max() <= 3 and diff.mean() < 0.1, (diff.max(), diff.mean())
+
+
+def test_the_block_filter_is_built() -> None:
+    """`make test` builds pressroom/ingest/_blocks.c with the package. Without it a rotated
+    JPEG's proxy comes from a second decode of the source (the next test), ~20 ms more."""
+    assert jpeg_dc.Eighth.available(), (
+        "pressroom/ingest/_blocks.c is not built: install a C compiler (apt-get install gcc) "
+        "and Python's headers, then `make test` again (it reinstalls the package)"
+    )
+
+
+@pytest.mark.parametrize("q", [85, 95])  # 4:2:0 and, from q90, libvips' 4:4:4
+def test_rotated_proxy_without_the_block_filter(monkeypatch: pytest.MonkeyPatch, q: int) -> None:
+    """Where the C filter is missing, the proxy is the strict 1/8 decode of the source,
+    turned by the orient step: the same master, and the same proxy within the 2x2 IDCT's
+    rounding of the other grid (exactly, where no chroma is subsampled both ways)."""
+    src = with_orientation(pyvips.Image.new_from_file(str(BIG)).jpegsave_buffer(Q=q), 6)
+    with_filter = _normalise(src)
+    monkeypatch.setattr(jpeg_dc, "_blocks", None)
+    without = _normalise(src)
+    assert with_filter.oriented and not without.oriented  # proxy read from the moved blocks
+    assert without.master == with_filter.master == jpegtran.transform(src, 6)
+    a, b = (c.proxy.numpy().astype(np.int16) for c in (with_filter, without))
+    assert a.shape == b.shape == (504, 378, 3)
+    diff = np.abs(a - b)
+    assert diff.max() <= (3 if q < 90 else 0) and diff.mean() < 0.1, (diff.max(), diff.mean())
 
 
 def test_damaged_rotated_jpeg_keeps_its_reason() -> None:

@@ -66,19 +66,20 @@ def transform(ctx: IngestContext) -> None:
     h = ctx.header
     assert h is not None
     size = ctx.proxy_size
-    if jpeg_shrink(h.width, h.height, size, size, within=True) != 8 or not jpeg_dc.reproducible(h):
+    eighth = jpeg_shrink(h.width, h.height, size, size, within=True) == 8
+    if not (eighth and jpeg_dc.reproducible(h) and jpeg_dc.Eighth.available()):
         decode_proxy(ctx)  # the strict decode first: damaged data gets its usual reason
         ctx.upright_jpeg = jpegtran.transform(ctx.data, h.orientation)
         return
-    eighth = jpeg_dc.Eighth()
+    kept = jpeg_dc.Eighth(ctx.data, h.orientation)
     try:
-        ctx.upright_jpeg = jpegtran.transform(ctx.data, h.orientation, eighth)
+        ctx.upright_jpeg = jpegtran.transform(ctx.data, h.orientation, kept.filter)
     except jpegtran.TransformError:
         decode_proxy(ctx)  # damaged data gets the strict decoder's usual reason
         raise
     if ctx.upright_jpeg is None:
         return  # no perfect transform: the caller decodes in full
-    pixels = eighth.pixels(ctx.upright_jpeg)
+    pixels = kept.pixels(ctx.upright_jpeg)
     if pixels is None:
         decode_proxy(ctx)  # not expected after reproducible(): decoded, turned by orient
     else:
