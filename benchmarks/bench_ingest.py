@@ -19,7 +19,7 @@ import pyvips
 import simplejpeg
 from PIL import Image
 
-from pressroom import jpegtran
+from pressroom import turbojpeg
 from pressroom.catalogue.sqlite import SqliteCatalogue
 from pressroom.config import Settings
 from pressroom.imaging import fit_within
@@ -251,7 +251,7 @@ def test_heic_step_master_encode(benchmark, heic_pixels) -> None:
     from the colour step's own array)."""
     img, _ = heic_pixels
     pixels = img.numpy()
-    out = benchmark(jpegtran.encode, pixels, img.width, img.height, 3, 92, "420")
+    out = benchmark(turbojpeg.encode, pixels, img.width, img.height, 3, 92, "420")
     assert out[:2] == b"\xff\xd8"
 
 

@@ -1,9 +1,8 @@
 """Lossless JPEG transforms: turn an EXIF-rotated JPEG upright by moving its DCT blocks
-(ingest), and cut a print picture out of a master without decoding it (render.print); and,
-through the same library, the encode of a master made from pixels (`encode`).
+(ingest), and cut a print picture out of a master without decoding it (render.print).
 
-libjpeg-turbo's TurboJPEG API (``tjTransform``, the engine of ``jpegtran``) is called in
-process through ctypes on Debian's ``libturbojpeg0``: never a subprocess on a user's file.
+libjpeg-turbo's ``tjTransform`` (the engine of ``jpegtran``) is called in process through
+the ctypes binding in `pressroom.turbojpeg`: never a subprocess on a user's file.
 The entropy-coded data is decoded to coefficients, the 8x8 blocks are moved (and, within a
 block, transposed or sign-flipped) and the coefficients are entropy-coded again. No pixel is
 requantised, so the master keeps exactly the camera's compressed detail, at a fraction of the
@@ -34,19 +33,14 @@ that is a process-wide choice for the deployment, not something this module does
 from __future__ import annotations
 
 import ctypes
-import os
-import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+
+from .turbojpeg import FILTER, Region, Transform, TurboJPEGUnavailable, available, call, error
 
 __all__ = [
     "OPS",
     "Filter",
     "crop",
-    "encode",
     "TransformError",
     "TurboJPEGUnavailable",
     "available",
@@ -77,145 +71,11 @@ OPS: dict[int, int] = {
     8: TJXOP_ROT270,
 }
 
-_INSTALL_HINT = (
-    "lossless JPEG rotation needs libjpeg-turbo's TurboJPEG library: "
-    "apt-get install libturbojpeg0 (Debian/Ubuntu), dnf install turbojpeg (Fedora), "
-    "brew install jpeg-turbo (macOS); or set PRESSROOM_TURBOJPEG to its path"
-)
-
-
-class TurboJPEGUnavailable(RuntimeError):
-    """libturbojpeg could not be loaded."""
-
 
 class TransformError(ValueError):
     """libjpeg-turbo refused the file for a reason other than an imperfect transform
     (corrupt or truncated data, an unsupported sampling). A ValueError, so the ingest
     pipeline reports it as a corrupt upload like any decoder failure."""
-
-
-class _Region(ctypes.Structure):
-    _fields_ = [("x", ctypes.c_int), ("y", ctypes.c_int), ("w", ctypes.c_int), ("h", ctypes.c_int)]
-
-
-class _Transform(ctypes.Structure):
-    pass
-
-
-_FILTER = ctypes.CFUNCTYPE(
-    ctypes.c_int,
-    ctypes.c_void_p,  # the row's coefficients: an address is cheaper than a POINTER object
-    _Region,
-    _Region,
-    ctypes.c_int,
-    ctypes.c_int,
-    ctypes.POINTER(_Transform),
-)
-_Transform._fields_ = [
-    ("r", _Region),
-    ("op", ctypes.c_int),
-    ("options", ctypes.c_int),
-    ("data", ctypes.c_void_p),
-    ("customFilter", _FILTER),
-]
-
-
-def _candidates() -> list[str]:
-    override = os.environ.get("PRESSROOM_TURBOJPEG")
-    if override:
-        return [override]
-    names: list[str] = []
-    if sys.platform == "darwin":
-        for prefix in ("/opt/homebrew/opt/jpeg-turbo/lib", "/usr/local/opt/jpeg-turbo/lib"):
-            names.append(f"{prefix}/libturbojpeg.0.dylib")
-        names.append("libturbojpeg.0.dylib")
-        return names
-    # Absolute paths first: a bare soname would resolve to any copy of libturbojpeg some
-    # other extension already loaded; the distribution's package is the one we vouch for.
-    # (ctypes.util.find_library is avoided: it runs ldconfig/gcc in a subprocess.)
-    for libdir in (
-        "/usr/lib/x86_64-linux-gnu",
-        "/usr/lib/aarch64-linux-gnu",
-        "/usr/lib64",
-        "/usr/lib",
-        "/usr/local/lib",
-        "/opt/libjpeg-turbo/lib64",
-    ):
-        names.append(f"{libdir}/libturbojpeg.so.0")
-    names.append("libturbojpeg.so.0")
-    return names
-
-
-_lock = threading.Lock()
-_loaded: ctypes.CDLL | None = None
-_load_error: str | None = None
-
-
-def _lib() -> ctypes.CDLL:
-    """Load libturbojpeg once per process (lazily: importing this module costs nothing)."""
-    global _loaded, _load_error
-    if _loaded is not None:
-        return _loaded
-    with _lock:
-        if _loaded is not None:
-            return _loaded
-        if _load_error is not None:
-            raise TurboJPEGUnavailable(_load_error)
-        tried: list[str] = []
-        for name in _candidates():
-            try:
-                lib = ctypes.CDLL(name)
-                lib.tjTransform  # noqa: B018 - a libjpeg without the TurboJPEG API won't do
-            except (OSError, AttributeError) as exc:
-                tried.append(f"{name}: {exc}")
-                continue
-            _declare(lib)
-            _loaded = lib
-            return lib
-        _load_error = f"{_INSTALL_HINT} (tried {'; '.join(tried)})"
-        raise TurboJPEGUnavailable(_load_error)
-
-
-def _declare(lib: ctypes.CDLL) -> None:
-    lib.tjInitTransform.restype = ctypes.c_void_p
-    lib.tjInitTransform.argtypes = []
-    lib.tjTransform.restype = ctypes.c_int
-    lib.tjTransform.argtypes = [
-        ctypes.c_void_p,  # handle
-        ctypes.c_char_p,  # jpegBuf (read only; a bytes object is passed without a copy)
-        ctypes.c_ulong,  # jpegSize
-        ctypes.c_int,  # n
-        ctypes.POINTER(ctypes.POINTER(ctypes.c_ubyte)),  # dstBufs
-        ctypes.POINTER(ctypes.c_ulong),  # dstSizes
-        ctypes.POINTER(_Transform),  # transforms
-        ctypes.c_int,  # flags
-    ]
-    lib.tjInitDecompress.restype = ctypes.c_void_p
-    lib.tjInitDecompress.argtypes = []
-    lib.tjDecompressHeader3.restype = ctypes.c_int
-    lib.tjDecompressHeader3.argtypes = [
-        ctypes.c_void_p,
-        ctypes.c_char_p,
-        ctypes.c_ulong,
-        *[ctypes.POINTER(ctypes.c_int)] * 4,  # width, height, subsampling, colour space
-    ]
-    lib.tjInitCompress.restype = ctypes.c_void_p
-    lib.tjInitCompress.argtypes = []
-    lib.tjCompress2.restype = ctypes.c_int
-    lib.tjCompress2.argtypes = [
-        ctypes.c_void_p,  # handle
-        ctypes.c_void_p,  # srcBuf: packed rows
-        *[ctypes.c_int] * 4,  # width, pitch, height, pixel format
-        ctypes.POINTER(ctypes.POINTER(ctypes.c_ubyte)),  # jpegBuf
-        ctypes.POINTER(ctypes.c_ulong),  # jpegSize
-        *[ctypes.c_int] * 3,  # subsampling, quality, flags
-    ]
-    lib.tjFree.restype = None
-    lib.tjFree.argtypes = [ctypes.POINTER(ctypes.c_ubyte)]
-    lib.tjDestroy.restype = ctypes.c_int
-    lib.tjDestroy.argtypes = [ctypes.c_void_p]
-    lib.tjGetErrorStr2.restype = ctypes.c_char_p
-    lib.tjGetErrorStr2.argtypes = [ctypes.c_void_p]
 
 
 @dataclass(frozen=True)
@@ -226,15 +86,6 @@ class Filter:
 
     function: int
     data: int
-
-
-def available() -> bool:
-    """True when libturbojpeg loads (for a caller that prefers falling back to failing)."""
-    try:
-        _lib()
-    except TurboJPEGUnavailable:
-        return False
-    return True
 
 
 def transform(jpeg: bytes, orientation: int, blocks: Filter | None = None) -> bytes | None:
@@ -257,11 +108,11 @@ def transform(jpeg: bytes, orientation: int, blocks: Filter | None = None) -> by
     op = OPS.get(orientation)
     if op is None:
         raise ValueError(f"EXIF orientation {orientation} is not 1-8")
-    xf = _Transform()
+    xf = Transform()
     xf.op = op
     xf.options = TJXOPT_PERFECT | TJXOPT_COPYNONE
     if blocks is not None:
-        xf.customFilter, xf.data = _FILTER(blocks.function), blocks.data
+        xf.customFilter, xf.data = FILTER(blocks.function), blocks.data
     return _run(jpeg, xf)
 
 
@@ -272,38 +123,13 @@ def crop(jpeg: bytes, x: int, y: int, w: int, h: int) -> tuple[bytes, int, int]:
     Raises TransformError for data libjpeg-turbo cannot read or a region outside the image."""
     mcu_w, mcu_h = _mcu(jpeg)
     x0, y0 = x - x % mcu_w, y - y % mcu_h
-    xf = _Transform()
+    xf = Transform()
     xf.op = TJXOP_NONE
     xf.options = TJXOPT_CROP | TJXOPT_COPYNONE
-    xf.r = _Region(x0, y0, x + w - x0, y + h - y0)
+    xf.r = Region(x0, y0, x + w - x0, y + h - y0)
     out = _run(jpeg, xf)
     assert out is not None  # only a transposing op can be imperfect
     return out, x0, y0
-
-
-_PIXEL_FORMAT = {3: 0, 1: 6}  # bands -> TJPF_RGB, TJPF_GRAY
-_SAMPLING = {"444": 0, "420": 2, "grey": 3}  # TJSAMP_*
-TJFLAG_ACCURATEDCT = 4096
-
-
-def encode(pixels: Any, width: int, height: int, bands: int, quality: int, chroma: str) -> bytes:
-    """8-bit RGB or grey pixels (packed rows) as a baseline JPEG with a JFIF marker and
-    nothing else: libjpeg's accurate integer DCT, standard Huffman tables, `chroma` "444"
-    or "420". Decoded, the same pixels as libvips' jpegsave at the same settings, for ~4/5 of
-    its CPU (benchmarks/bench_ingest.py: 12 MP at q92 4:2:0, 32.5 against 41.3 ms); libvips
-    hands every strip to a worker thread."""
-    import numpy as np
-
-    src = np.frombuffer(pixels, np.uint8)  # any buffer (libvips' write_to_memory), no copy
-    if src.size != width * height * bands or bands not in _PIXEL_FORMAT:
-        raise ValueError(f"{src.size} bytes are not {width}x{height}x{bands} pixels")
-    sampling = _SAMPLING["grey" if bands == 1 else chroma]
-    with _call("tjInitCompress") as (lib, handle, dst, size):
-        if lib.tjCompress2(handle, src.ctypes.data, width, 0, height, _PIXEL_FORMAT[bands],
-                           ctypes.byref(dst), ctypes.byref(size), sampling, quality,
-                           TJFLAG_ACCURATEDCT) != 0:  # fmt: skip
-            raise RuntimeError(f"tjCompress2: {_error(lib, handle)}")
-        return ctypes.string_at(dst, size.value)
 
 
 # TJSAMP_* -> the MCU's width and height in pixels (tjMCUWidth / tjMCUHeight)
@@ -312,20 +138,20 @@ _MCU = {0: (8, 8), 1: (16, 8), 2: (16, 16), 3: (8, 8), 4: (8, 16), 5: (32, 8)}
 
 def _mcu(jpeg: bytes) -> tuple[int, int]:
     w, h, sub, space = (ctypes.c_int() for _ in range(4))
-    with _call("tjInitDecompress") as (lib, handle, _, _):
+    with call("tjInitDecompress") as (lib, handle, _, _):
         args = (ctypes.byref(w), ctypes.byref(h), ctypes.byref(sub), ctypes.byref(space))
         if lib.tjDecompressHeader3(handle, jpeg, len(jpeg), *args) != 0:
-            raise TransformError(f"tjDecompressHeader3: {_error(lib, handle)}")
+            raise TransformError(f"tjDecompressHeader3: {error(lib, handle)}")
     if sub.value not in _MCU:
         raise TransformError(f"no lossless crop for chroma subsampling {sub.value}")
     return _MCU[sub.value]
 
 
-def _run(jpeg: bytes, xf: _Transform) -> bytes | None:
+def _run(jpeg: bytes, xf: Transform) -> bytes | None:
     """One tjTransform: None when it is not perfect (TJXOPT_PERFECT)."""
     if not isinstance(jpeg, bytes):
         jpeg = bytes(jpeg)
-    with _call("tjInitTransform") as (lib, handle, dst, size):
+    with call("tjInitTransform") as (lib, handle, dst, size):
         rc = lib.tjTransform(
             handle,
             jpeg,
@@ -337,29 +163,8 @@ def _run(jpeg: bytes, xf: _Transform) -> bytes | None:
             TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS,
         )
         if rc != 0:
-            message = _error(lib, handle)
+            message = error(lib, handle)
             if "not perfect" in message:
                 return None
             raise TransformError(f"tjTransform: {message}")
         return ctypes.string_at(dst, size.value)
-
-
-@contextmanager
-def _call(init: str) -> Iterator[tuple[ctypes.CDLL, int, Any, ctypes.c_ulong]]:
-    """A TurboJPEG handle of its own (a handle is not thread-safe) and an output buffer for
-    one call; both freed after it."""
-    lib = _lib()
-    handle = getattr(lib, init)()
-    if not handle:
-        raise MemoryError(f"{init} failed")
-    dst = ctypes.POINTER(ctypes.c_ubyte)()
-    try:
-        yield lib, handle, dst, ctypes.c_ulong(0)
-    finally:
-        if dst:
-            lib.tjFree(dst)
-        lib.tjDestroy(handle)
-
-
-def _error(lib: ctypes.CDLL, handle: int) -> str:
-    return (lib.tjGetErrorStr2(handle) or b"").decode("utf-8", "replace")

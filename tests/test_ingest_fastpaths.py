@@ -11,7 +11,7 @@ import pytest
 import pyvips
 import simplejpeg
 
-from pressroom import jpegtran
+from pressroom import jpegtran, turbojpeg
 from pressroom.ingest import fastcolour, jpeg_dc
 from pressroom.ingest.context import IngestContext
 from pressroom.ingest.pipeline import NORMALISE, run
@@ -207,10 +207,10 @@ def test_reencoded_master_keeps_the_source_chroma(subsample: str, factors: tuple
 
 def test_master_without_libturbojpeg_is_libvips_own(monkeypatch: pytest.MonkeyPatch) -> None:
     """Where libturbojpeg is missing the master is libvips' jpegsave, at the same chroma: the
-    same decoded pixels as the TurboJPEG encode (jpegtran.encode) ingest uses."""
+    same decoded pixels as the TurboJPEG encode (turbojpeg.encode) ingest uses."""
     data = (CORPUS / "big" / "pug.heic").read_bytes()
     with_tj = _normalise(data)
-    monkeypatch.setattr(jpegtran, "available", lambda: False)
+    monkeypatch.setattr(turbojpeg, "available", lambda: False)
     without = _normalise(data)
     assert with_tj.master is not None and without.master is not None
     assert with_tj.master != without.master  # two encoders ...
@@ -223,13 +223,13 @@ def test_p3_master_is_encoded_from_the_colour_steps_array(monkeypatch: pytest.Mo
     """A Display P3 photo's sRGB pixels are a numpy array already: the master's encoder reads
     that array, not a 36 MB copy of it out of libvips."""
     seen: list[object] = []
-    real = jpegtran.encode
+    real = turbojpeg.encode
 
     def spy(pixels, *args):  # the real encode still runs
         seen.append(pixels)
         return real(pixels, *args)
 
-    monkeypatch.setattr(jpegtran, "encode", spy)
+    monkeypatch.setattr(turbojpeg, "encode", spy)
     ctx = _normalise((CORPUS / "big" / "pug.heic").read_bytes())
     assert ctx.pixels is not None and len(seen) == 1 and seen[0] is ctx.pixels
     assert ctx.master is not None and ctx.master_format == "jpeg"

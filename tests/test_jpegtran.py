@@ -34,7 +34,7 @@ import pytest
 import pyvips
 import simplejpeg
 
-from pressroom import jpegtran
+from pressroom import jpegtran, turbojpeg
 from pressroom.ingest import jpeg_dc
 
 # -- helpers: what the pixels and coefficients of a JPEG are --------------------------------
@@ -83,11 +83,11 @@ def coefficient_op(blocks: np.ndarray, orientation: int) -> np.ndarray:
 def coefficients(jpeg: bytes) -> list[np.ndarray]:
     """Each component's quantised DCT coefficients as (BH, BW, 8, 8) int16, read through
     tjTransform's custom filter (TJXOP_NONE, no output)."""
-    lib = jpegtran._lib()
+    lib = turbojpeg.load()
     rows: dict[int, dict[int, np.ndarray]] = {}
     shapes: dict[int, tuple[int, int]] = {}
 
-    @jpegtran._FILTER
+    @turbojpeg.FILTER
     def grab(coeffs, array_region, plane_region, component, _index, _xf):  # noqa: ANN001
         try:
             bw = array_region.w // 8
@@ -99,7 +99,7 @@ def coefficients(jpeg: bytes) -> list[np.ndarray]:
         except Exception:  # ctypes would print and ignore it: fail the transform instead
             return -1
 
-    xf = jpegtran._Transform()
+    xf = turbojpeg.Transform()
     xf.op = jpegtran.TJXOP_NONE
     xf.options = 16  # TJXOPT_NOOUTPUT
     xf.customFilter = grab
@@ -123,7 +123,7 @@ def coefficients(jpeg: bytes) -> list[np.ndarray]:
 
 
 def _decoder() -> ctypes.CDLL:
-    lib = jpegtran._lib()
+    lib = turbojpeg.load()
     lib.tjInitDecompress.restype = ctypes.c_void_p
     lib.tjDecompressHeader3.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_ulong] + [
         ctypes.POINTER(ctypes.c_int)
@@ -273,15 +273,15 @@ def check_lossless(src: bytes, orientation: int) -> bytes | None:
 def test_library_loads_or_says_how_to_install() -> None:
     """Fails (never skips) on a machine without the library, saying what to install."""
     try:
-        jpegtran._lib()
-    except jpegtran.TurboJPEGUnavailable as exc:
+        turbojpeg.load()
+    except turbojpeg.TurboJPEGUnavailable as exc:
         pytest.fail(str(exc))
     assert jpegtran.available()
 
 
 def test_missing_library_names_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(jpegtran, "_loaded", None)
-    monkeypatch.setattr(jpegtran, "_load_error", None)
+    monkeypatch.setattr(turbojpeg, "_loaded", None)
+    monkeypatch.setattr(turbojpeg, "_load_error", None)
     monkeypatch.setenv("PRESSROOM_TURBOJPEG", "/nonexistent/libturbojpeg.so.0")
     with pytest.raises(jpegtran.TurboJPEGUnavailable, match="apt-get install libturbojpeg0"):
         jpegtran.transform(b"\xff\xd8", 6)
@@ -516,7 +516,7 @@ def _sampled(jpeg: bytes, factors: list[tuple[int, int]]) -> bytes:
 _C_IDCT = """
 import sys
 import numpy as np, simplejpeg
-from pressroom import jpegtran
+from pressroom import jpegtran, turbojpeg
 from pressroom.ingest import jpeg_dc
 src = sys.stdin.buffer.read()
 eighth = jpeg_dc.Eighth(src, 6)
@@ -559,7 +559,7 @@ def test_encode_gives_libvips_pixels(photo: pyvips.Image, chroma: str, sub: int)
     """The master's encode: decoded, the very pixels of libvips' jpegsave at the same quality
     and chroma, in a baseline JPEG with a JFIF marker and nothing else."""
     rgb = photo.crop(0, 0, 1001, 751)  # not a multiple of the MCU
-    out = jpegtran.encode(rgb.write_to_memory(), 1001, 751, 3, 92, chroma)
+    out = turbojpeg.encode(rgb.write_to_memory(), 1001, 751, 3, 92, chroma)
     ref = rgb.jpegsave_buffer(Q=92, keep="none", subsample_mode="on" if sub else "off")
     assert header(out) == (1001, 751, sub)
     assert np.array_equal(simplejpeg.decode_jpeg(out), simplejpeg.decode_jpeg(ref))
@@ -570,10 +570,10 @@ def test_encode_gives_libvips_pixels(photo: pyvips.Image, chroma: str, sub: int)
 
 def test_encode_grey_and_refuses_a_short_buffer(photo: pyvips.Image) -> None:
     grey = photo.crop(0, 0, 64, 48).colourspace("b-w")
-    out = jpegtran.encode(grey.write_to_memory(), 64, 48, 1, 92, "444")
+    out = turbojpeg.encode(grey.write_to_memory(), 64, 48, 1, 92, "444")
     assert simplejpeg.decode_jpeg(out, "GRAY").shape == (48, 64, 1)
     with pytest.raises(ValueError, match="not 64x48x3"):
-        jpegtran.encode(b"\0" * 100, 64, 48, 3, 92, "444")
+        turbojpeg.encode(b"\0" * 100, 64, 48, 3, 92, "444")
 
 
 def _segments_of(jpeg: bytes) -> list[tuple[int, int, int]]:
