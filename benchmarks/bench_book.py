@@ -4,7 +4,7 @@ stream, so a 200-page book peaks at <= 1.2x the memory of a 40-page one.
 Peers in the same run: JPEG passthrough (reportlab, ASCII85 off, the master's bytes as they
 are: the floor), pressroom on one thread, and reportlab's defaults (ASCII85 on).
 `make bench` times process CPU, which adds up both threads' work: each test therefore also
-records (and prints) wall-clock seconds, the figure the target is about.
+records and prints wall-clock seconds, the figure the target is about.
 """
 
 from __future__ import annotations
@@ -30,9 +30,10 @@ from pressroom.render.print import render_book
 from pressroom.storage.local import LocalStore
 from tests.conftest import CORPUS
 
+from .conftest import say
+
 JPEG = "olympus_12mp_42_IndexError.jpg"  # 4032x3024, 12.2 MP
 PAGES = 40
-WALL: dict[str, float] = {}
 
 
 @pytest.fixture(scope="module")
@@ -54,15 +55,15 @@ def hero_book(photo: PhotoFacts, pages: int) -> Book:
     return Book(prod.id, "bench", out)
 
 
-def _wall(name: str, benchmark, fn) -> None:
+def _wall(name: str, benchmark, fn, request: pytest.FixtureRequest) -> None:
     def timed():
         t = time.perf_counter()
         fn()
-        WALL[name] = time.perf_counter() - t
-        benchmark.extra_info["wall_s"] = round(WALL[name], 3)
-        print(f"\n{name}: {WALL[name]:.2f} s wall")
+        benchmark.extra_info["wall_s"] = round(time.perf_counter() - t, 3)
 
     benchmark.pedantic(timed, rounds=1, iterations=1)
+    wall = benchmark.extra_info["wall_s"]
+    say(request.config, [f"book of {PAGES} pages, {name}: {wall:.2f} s wall"])
 
 
 def _reportlab_raw(store: LocalStore, photo: PhotoFacts, out: Path, a85: bool) -> None:
@@ -90,45 +91,49 @@ def _reportlab_raw(store: LocalStore, photo: PhotoFacts, out: Path, a85: bool) -
 
 
 @pytest.mark.benchmark(group="book 40 pages 21x21, 12-MP photo per page")
-def test_pressroom_two_threads(benchmark, shelf, tmp_path: Path) -> None:
+def test_pressroom_two_threads(benchmark, shelf, tmp_path: Path, request) -> None:
     store, photo = shelf
     book = hero_book(photo, PAGES)
     _wall(
         "pressroom, 2 threads",
         benchmark,
         lambda: render_book(book, store, tmp_path / "b.pdf", workers=2),
+        request,
     )
     assert (tmp_path / "b.pdf").stat().st_size > PAGES * 500_000
 
 
 @pytest.mark.benchmark(group="book 40 pages 21x21, 12-MP photo per page")
-def test_pressroom_one_thread(benchmark, shelf, tmp_path: Path) -> None:
+def test_pressroom_one_thread(benchmark, shelf, tmp_path: Path, request) -> None:
     store, photo = shelf
     book = hero_book(photo, PAGES)
     _wall(
         "pressroom, 1 thread",
         benchmark,
         lambda: render_book(book, store, tmp_path / "b.pdf", workers=1),
+        request,
     )
 
 
 @pytest.mark.benchmark(group="book 40 pages 21x21, 12-MP photo per page")
-def test_reference_jpeg_passthrough(benchmark, shelf, tmp_path: Path) -> None:
+def test_reference_jpeg_passthrough(benchmark, shelf, tmp_path: Path, request) -> None:
     store, photo = shelf
     _wall(
         "reference: reportlab passthrough, ASCII85 off",
         benchmark,
         lambda: _reportlab_raw(store, photo, tmp_path / "p.pdf", a85=False),
+        request,
     )
 
 
 @pytest.mark.benchmark(group="book 40 pages 21x21, 12-MP photo per page")
-def test_reference_reportlab_defaults(benchmark, shelf, tmp_path: Path) -> None:
+def test_reference_reportlab_defaults(benchmark, shelf, tmp_path: Path, request) -> None:
     store, photo = shelf
     _wall(
         "reference: reportlab defaults (ASCII85 on)",
         benchmark,
         lambda: _reportlab_raw(store, photo, tmp_path / "a.pdf", a85=True),
+        request,
     )
 
 
@@ -161,7 +166,7 @@ def _peak_kb(book: Book, store: LocalStore, tmp: Path, name: str) -> int:
 
 
 @pytest.mark.benchmark(group="memory: 200 vs 40 pages")
-def test_memory_200_vs_40_pages(benchmark, shelf, tmp_path: Path) -> None:
+def test_memory_200_vs_40_pages(benchmark, shelf, tmp_path: Path, request) -> None:
     """Peak RSS of a whole render in a fresh process (one thread, pages streamed)."""
     store, photo = shelf
     kb = {}
@@ -175,17 +180,11 @@ def test_memory_200_vs_40_pages(benchmark, shelf, tmp_path: Path) -> None:
     benchmark.extra_info.update(
         {"peak_mb_40": kb[40] // 1024, "peak_mb_200": kb[200] // 1024, "ratio": round(ratio, 3)}
     )
-    WALL["memory ratio 200/40 pages"] = ratio
-    print(
-        f"\npeak RSS: 40 pages {kb[40] // 1024} MB, 200 pages {kb[200] // 1024} MB, "
-        f"ratio {ratio:.2f}"
+    say(
+        request.config,
+        [
+            f"peak RSS: 40 pages {kb[40] // 1024} MB, 200 pages {kb[200] // 1024} MB, "
+            f"ratio {ratio:.2f}"
+        ],
     )
     assert ratio <= 1.2
-
-
-def test_summary() -> None:
-    if not WALL:
-        pytest.skip("run the benchmarks first")
-    print("\nwall-clock seconds (40 pages, 21x21, 12-MP JPEG per page):")
-    for name, s in WALL.items():
-        print(f"  {name:<48} {s:7.2f}")

@@ -5,7 +5,7 @@
 #
 #   scripts/system-deps.sh runtime   # make demo: Python's venv, libmagic, libturbojpeg, a C compiler
 #   scripts/system-deps.sh test      # make test: runtime + the checkers the tests call
-#   scripts/system-deps.sh bench     # make bench: runtime + wrk (the warm HTTP load)
+#   scripts/system-deps.sh bench     # make bench: runtime + wrk (the warm HTTP load), vipsthumbnail
 set -euo pipefail
 
 profile="${1:-test}"
@@ -47,6 +47,7 @@ case "$profile" in
   bench)
     # Warm hits cost ~1 ms of server CPU: a Python client would measure itself, not them.
     command -v wrk >/dev/null || need+=(wrk)
+    command -v vipsthumbnail >/dev/null || need+=(libvips-tools)  # a peer in bench_thumbnail
     ;;
   *) echo "usage: $0 runtime|test|bench" >&2; exit 2 ;;
 esac
