@@ -26,27 +26,11 @@ from pressroom.imaging import fit_within
 from pressroom.ingest.pipeline import validate
 from pressroom.ingest.service import Ingestor
 from pressroom.storage.local import LocalStore
-from tests.test_jpegtran import with_orientation
 
 from .conftest import say
 
 JPEG = "olympus_12mp_42_IndexError.jpg"  # 4032x3024, 12.2 MP
 HEIC = "pug.heic"  # iPhone 13 Pro, 4032x3024, Display P3
-
-
-@pytest.fixture(scope="module")
-def rotated_jpeg(big: dict[str, bytes]) -> bytes:
-    """The same camera stream (4:2:2) stored as a portrait shot is: EXIF orientation 6 and
-    not one coefficient changed. (This was a q92 re-encode, 4:4:4 and 6% larger than the
-    upright file it was compared with.)"""
-    return with_orientation(big[JPEG], 6)
-
-
-@pytest.fixture(scope="module")
-def phone_jpegs(big: dict[str, bytes]) -> tuple[bytes, bytes]:
-    """4:2:0, as phones write: the photo at q85, upright and with EXIF orientation 6."""
-    upright = pyvips.Image.new_from_buffer(big[JPEG], "").jpegsave_buffer(Q=85)
-    return upright, with_orientation(upright, 6)
 
 
 @pytest.fixture

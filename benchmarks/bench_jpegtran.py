@@ -19,32 +19,26 @@ import simplejpeg
 
 from pressroom import jpegtran
 from pressroom.ingest import jpeg_dc
-from tests.test_jpegtran import with_orientation
 
 JPEG = "olympus_12mp_42_IndexError.jpg"  # 4032x3024, 12.2 MP, 4:2:2 (all MCUs whole)
 GROUP = "rotated jpeg"
 
 
-@pytest.fixture(scope="module")
-def rotated(big: dict[str, bytes]) -> bytes:
-    return with_orientation(big[JPEG], 6)
-
-
 @pytest.mark.benchmark(group=GROUP)
-def test_jpegtran_transform(benchmark, rotated) -> None:
+def test_jpegtran_transform(benchmark, rotated_jpeg) -> None:
     """The master: lossless rot90 of the DCT blocks, no metadata."""
-    out = benchmark(jpegtran.transform, rotated, 6)
+    out = benchmark(jpegtran.transform, rotated_jpeg, 6)
     assert out is not None and out[:2] == b"\xff\xd8"
 
 
 @pytest.mark.benchmark(group=GROUP)
-def test_jpegtran_transform_and_proxy(benchmark, rotated) -> None:
+def test_jpegtran_transform_and_proxy(benchmark, rotated_jpeg) -> None:
     """All the image work of a lossless rotated ingest: the master by transposition, and
-    the 504x378 proxy read from its blocks' DC coefficients on the way (jpeg_dc)."""
+    the 504x378 proxy decoded from its blocks on the way (jpeg_dc's C filter)."""
 
     def run() -> tuple[bytes | None, np.ndarray | None]:
-        eighth = jpeg_dc.Eighth(rotated, 6)
-        master = jpegtran.transform(rotated, 6, eighth.filter)
+        eighth = jpeg_dc.Eighth(rotated_jpeg, 6)
+        master = jpegtran.transform(rotated_jpeg, 6, eighth.filter)
         return master, eighth.pixels(master) if master else None
 
     master, proxy = benchmark(run)
@@ -52,13 +46,15 @@ def test_jpegtran_transform_and_proxy(benchmark, rotated) -> None:
 
 
 @pytest.mark.benchmark(group=GROUP)
-def test_jpegtran_transform_then_strict_eighth_decode(benchmark, rotated) -> None:
+def test_jpegtran_transform_then_strict_eighth_decode(benchmark, rotated_jpeg) -> None:
     """The same with the proxy from a second, strict 1/8 decode of the source, turned
     upright (the path before jpeg_dc)."""
 
     def run() -> tuple[bytes | None, pyvips.Image]:
-        master = jpegtran.transform(rotated, 6)
-        arr = simplejpeg.decode_jpeg(rotated, "RGB", min_width=504, min_height=378, strict=True)
+        master = jpegtran.transform(rotated_jpeg, 6)
+        arr = simplejpeg.decode_jpeg(
+            rotated_jpeg, "RGB", min_width=504, min_height=378, strict=True
+        )
         proxy = pyvips.Image.new_from_array(arr, interpretation="srgb").rot("d90").copy_memory()
         return master, proxy
 
@@ -67,11 +63,11 @@ def test_jpegtran_transform_then_strict_eighth_decode(benchmark, rotated) -> Non
 
 
 @pytest.mark.benchmark(group=GROUP)
-def test_pyvips_decode_rotate_encode_q92(benchmark, rotated) -> None:
+def test_pyvips_decode_rotate_encode_q92(benchmark, rotated_jpeg) -> None:
     """What ingest does today for the master: full decode, rotate, q92 re-encode."""
 
     def run() -> bytes:
-        img = pyvips.Image.jpegload_buffer(rotated).autorot()
+        img = pyvips.Image.jpegload_buffer(rotated_jpeg).autorot()
         return img.jpegsave_buffer(Q=92, keep="none")
 
     out = benchmark(run)
@@ -98,19 +94,14 @@ def test_print_picture_resampled_to_300_ppi(benchmark, big) -> None:
     assert benchmark(run)[:2] == b"\xff\xd8"
 
 
-@pytest.fixture(scope="module")
-def rotated_phone(big: dict[str, bytes]) -> bytes:
-    """4:2:0 at q85, as phones write, with EXIF orientation 6."""
-    return with_orientation(pyvips.Image.new_from_buffer(big[JPEG], "").jpegsave_buffer(Q=85), 6)
-
-
 @pytest.mark.benchmark(group="rotated jpeg 4:2:0")
-def test_phone_transform_and_proxy(benchmark, rotated_phone) -> None:
+def test_phone_transform_and_proxy(benchmark, phone_jpegs) -> None:
     """4:2:0: the proxy's chroma by libjpeg's 2x2 IDCT from the moved blocks (jpeg_dc)."""
+    rotated = phone_jpegs[1]
 
     def run() -> np.ndarray | None:
-        eighth = jpeg_dc.Eighth(rotated_phone, 6)
-        master = jpegtran.transform(rotated_phone, 6, eighth.filter)
+        eighth = jpeg_dc.Eighth(rotated, 6)
+        master = jpegtran.transform(rotated, 6, eighth.filter)
         return eighth.pixels(master) if master else None
 
     proxy = benchmark(run)
@@ -118,23 +109,25 @@ def test_phone_transform_and_proxy(benchmark, rotated_phone) -> None:
 
 
 @pytest.mark.benchmark(group="rotated jpeg 4:2:0")
-def test_phone_transform_then_strict_eighth_decode(benchmark, rotated_phone) -> None:
+def test_phone_transform_then_strict_eighth_decode(benchmark, phone_jpegs) -> None:
     """The same with a second, strict 1/8 decode of the source for the proxy (the path
     before), turned upright."""
+    rotated = phone_jpegs[1]
 
     def run() -> np.ndarray:
-        jpegtran.transform(rotated_phone, 6)
-        arr = simplejpeg.decode_jpeg(rotated_phone, "RGB", min_width=504, min_height=378)
+        jpegtran.transform(rotated, 6)
+        arr = simplejpeg.decode_jpeg(rotated, "RGB", min_width=504, min_height=378)
         return np.ascontiguousarray(np.rot90(arr, -1))
 
     assert benchmark(run).shape == (504, 378, 3)
 
 
 @pytest.mark.benchmark(group="rotated jpeg 4:2:0")
-def test_phone_eighth_pixels_alone(benchmark, rotated_phone) -> None:
+def test_phone_eighth_pixels_alone(benchmark, phone_jpegs) -> None:
     """The 504x378 picture from the filter's samples alone (chroma already through the C 2x2
     IDCT during the transform): YCbCr to RGB in numpy."""
-    eighth = jpeg_dc.Eighth(rotated_phone, 6)
-    master = jpegtran.transform(rotated_phone, 6, eighth.filter)
+    rotated = phone_jpegs[1]
+    eighth = jpeg_dc.Eighth(rotated, 6)
+    master = jpegtran.transform(rotated, 6, eighth.filter)
     assert master is not None
     assert benchmark(eighth.pixels, master).shape == (504, 378, 3)

@@ -123,11 +123,7 @@ def coefficients(jpeg: bytes) -> list[np.ndarray]:
 
 
 def _decoder() -> ctypes.CDLL:
-    lib = turbojpeg.load()
-    lib.tjInitDecompress.restype = ctypes.c_void_p
-    lib.tjDecompressHeader3.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_ulong] + [
-        ctypes.POINTER(ctypes.c_int)
-    ] * 4
+    lib = turbojpeg.load()  # declares what pressroom calls; the tests' own calls here
     lib.tjDecompressToYUVPlanes.argtypes = [
         ctypes.c_void_p,
         ctypes.c_char_p,
@@ -495,7 +491,7 @@ def test_eighth_declines_what_it_cannot_reproduce(photo: pyvips.Image) -> None:
     Image.fromarray(photo.numpy()).save(buf, "JPEG", quality=90, subsampling=1)  # 4:2:2
     assert probe(buf.getvalue())
     # Luma at half resolution both ways (legal, if odd) would take the 2x2 IDCT too: Eighth
-    # keeps only its DC, so it is declined, and pixels() answers None rather than fail.
+    # decodes luma a pixel a block only, so it is declined, and pixels() answers None.
     assert not jpeg_dc.reproducible(jpeg.probe(_sampled(buf.getvalue(), [(1, 1), (2, 2), (2, 2)])))
     src = with_orientation(_synthetic(photo, "444", 64, 64), 3)
     eighth = jpeg_dc.Eighth(src, 3)
@@ -531,9 +527,9 @@ print(int((got != want).sum()), int(got.size))
 def test_eighth_follows_c_where_terms_overflow(photo: pyvips.Image) -> None:
     """With 4:2:0 chroma quantisers of 4000 (a 16-bit table no encoder writes; a hostile
     file can) the dequantised terms pass 16 bits, where libjpeg-turbo's SIMD IDCT wraps,
-    and their sums pass 31, which its C IDCT keeps in 64. jpeg_dc widens to 64 bits and
-    stays bit-exact with the C build (JSIMD_FORCENONE=1): the proxy is libjpeg's by its
-    reference code, never garbage."""
+    and their sums pass 31, which its C IDCT keeps in 64. _blocks.c is that C code, with its
+    types, so jpeg_dc stays bit-exact with the C build (JSIMD_FORCENONE=1): the proxy is
+    libjpeg's by its reference code, never garbage."""
     src = _synthetic(photo, "420", 1008, 752)
     sof = src.index(b"\xff\xc0")
     table = b"\xff\xdb" + struct.pack(">HB", 131, 0x11) + struct.pack(">64H", *[4000] * 64)

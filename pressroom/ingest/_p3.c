@@ -1,7 +1,8 @@
 /* Display P3 -> sRGB for 8-bit RGB(A) pixels: the three table lookups of fastcolour.py, in one
  * pass over the pixels (numpy needs nine passes over 64K-pixel chunks for the same work; a
- * 12-MP photo takes 24-26 ms here against 58-63, benchmarks/bench_fastcolour.py). The tables, and so the results, are
- * fastcolour's own; this file only walks the pixels. The GIL is released while it does. */
+ * 12-MP photo takes 24-26 ms here against 58-63, benchmarks/bench_fastcolour.py). The
+ * tables, and so the results, are fastcolour's own; this file only walks the pixels. The
+ * GIL is released while it does. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>

@@ -91,7 +91,9 @@ class Eighth:
             return  # nothing kept: pixels() declines
         quant, comps, (width, height) = headers
         hmax, vmax = max(c[0] for c in comps), max(c[1] for c in comps)
-        blocks = -(-width // 8) * -(-height // 8)  # luma's count: no component has more
+        # Luma's block count: no component has more blocks, and a 2x2 chroma plane, rounded
+        # up at its edges, fewer than 4x that many samples.
+        blocks = -(-width // 8) * -(-height // 8)
         for ci, (h, v, table) in enumerate(comps):
             if table not in quant or not h or not v:
                 return
@@ -102,7 +104,7 @@ class Eighth:
             k.out[ci], k.cap[ci], k.scale[ci] = out.ctypes.data, out.size, scale
             q = quant[table].reshape(8, 8)
             q = q.T if orientation in (5, 6, 7, 8) else q
-            ctypes.memmove(k.quant[ci], q.astype(np.int16).tobytes(), 128)
+            ctypes.memmove(k.quant[ci], q.tobytes(), 128)
 
     @staticmethod
     def available() -> bool:
@@ -125,7 +127,7 @@ class Eighth:
         if len(comps) not in (1, 3) or len(self._out) != len(comps):
             return None
         for ci, (_, _, table) in enumerate(comps):  # the tables libjpeg latched, as the filter's
-            if table not in quant or list(k.quant[ci]) != quant[table].astype(np.int16).tolist():
+            if table not in quant or list(k.quant[ci]) != quant[table].tolist():
                 return None
         hmax, vmax = max(c[0] for c in comps), max(c[1] for c in comps)
         out_h, out_w = -(-height // 8), -(-width // 8)
@@ -176,8 +178,8 @@ def _headers(jpeg: bytes) -> Headers | None:
                 if len(seg) < i + 1 + 64 * (2 if wide else 1):
                     return None
                 raw = np.frombuffer(seg, ">i2" if wide else np.uint8, 64, i + 1)
-                natural = np.empty(64, np.int64)
-                natural[_ZIGZAG] = raw.astype(np.int16)  # libjpeg's table of C shorts
+                natural = np.empty(64, np.int16)  # libjpeg's table of C shorts
+                natural[_ZIGZAG] = raw.astype(np.int16)
                 quant[table] = natural
                 i += 1 + 64 * (2 if wide else 1)
         elif marker in _SOF:
