@@ -28,7 +28,7 @@ __all__ = ["EXIT_FAILED", "build_parser", "main"]
 COMMANDS = (
     "validate", "ingest", "tag", "curate", "products", "printers", "book", "design", "check",
     "render", "preflight", "print", "demo", "backfill",
-    "sign", "thumb", "serve", "completion",
+    "sign", "thumb", "serve", "doctor", "completion",
 )  # fmt: skip
 
 

@@ -29,7 +29,7 @@ __all__ = [
 
 _INSTALL_HINT = (
     "lossless JPEG rotation and master encodes need libjpeg-turbo's TurboJPEG library: "
-    "apt-get install libturbojpeg0 (Debian/Ubuntu), dnf install turbojpeg (Fedora), "
+    "apt-get install libturbojpeg0 (Debian/Ubuntu), dnf install turbojpeg (Amazon Linux, Fedora), "
     "brew install jpeg-turbo (macOS); or set PRESSROOM_TURBOJPEG to its path"
 )
 

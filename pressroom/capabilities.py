@@ -1,0 +1,166 @@
+"""What this installation can do: the native parts pressroom's documented behaviour rests on,
+each found (with its version or path) or missing (with what pressroom does without it and how
+to install it). Several have quiet fallbacks (a rotated JPEG re-encoded instead of turned
+losslessly, a slower colour path), right for a laptop without a compiler, wrong for a deployed
+image: `pressroom doctor` prints this list and deploy/Dockerfile runs it, so an image missing
+a part fails its build instead of degrading in production.
+
+Each probe does a little real work (encodes a 16 px picture, loads the library), never
+loads a model: the whole list takes well under a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Capability", "capabilities"]
+
+_REINSTALL = (
+    "install gcc and the Python headers (scripts/system-deps.sh; dnf install gcc), then "
+    "reinstall pressroom so it compiles its C files"
+)
+
+
+class Missing(Exception):
+    """A probe's own words for why a part is unusable (shown without an exception name)."""
+
+
+@dataclass(frozen=True)
+class Capability:
+    name: str
+    ok: bool
+    found: str  # version or path; or, when missing, why
+    without: str  # what pressroom does without it
+    fix: str  # how to install it
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _libvips() -> str:
+    import pyvips
+
+    img = pyvips.Image.black(16, 16, bands=3).cast("uchar")
+    savers = {"jpeg": img.jpegsave_buffer, "webp": img.webpsave_buffer, "png": img.pngsave_buffer}
+    for saver in savers.values():
+        saver()
+    img.heifsave_buffer(compression="av1", effort=0)  # AVIF needs libvips built with aom
+    version = ".".join(str(pyvips.version(i)) for i in range(3))
+    return f"{version} (jpeg, webp, png, avif)"
+
+
+def _libmagic() -> str:
+    import magic
+
+    mime = magic.from_buffer(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", mime=True)
+    if mime != "image/jpeg":
+        raise Missing(f"libmagic calls a JPEG {mime!r}: its database is missing")
+    return f"libmagic {magic.version()}"  # type: ignore[no-untyped-call]
+
+
+def _turbojpeg() -> str:
+    from . import turbojpeg
+
+    try:
+        return str(turbojpeg.load()._name)
+    except turbojpeg.TurboJPEGUnavailable as exc:  # its message's install hint is `fix`'s
+        raise Missing(f"not loadable (tried {str(exc).partition('(tried ')[2]}") from None
+
+
+def _heif() -> str:
+    import pillow_heif
+
+    return f"libheif {pillow_heif.libheif_version()}"
+
+
+def _c_module(name: str) -> Callable[[], str]:
+    def probe() -> str:
+        import importlib
+
+        module = importlib.import_module(f"pressroom.ingest.{name}")
+        return str(Path(module.__file__ or name).name)
+
+    return probe
+
+
+def _faces() -> str:
+    import dlib
+    import face_recognition_models as models
+
+    for path in (
+        models.pose_predictor_five_point_model_location(),
+        models.face_recognition_model_location(),
+    ):
+        if not Path(path).is_file():
+            raise Missing(f"{path} is missing")
+    return f"dlib {dlib.__version__}, 5-point landmarks and ResNet embedding models"
+
+
+def _fonts() -> str:
+    from .text.faces import FACES
+
+    for face in FACES:
+        face.path  # noqa: B018 - raises ConfigError naming the package when its file is missing
+    return "Noto Sans: " + ", ".join(face.key for face in FACES)
+
+
+# name, probe, what pressroom does without it, how to install it
+_PROBES: tuple[tuple[str, Callable[[], str], str, str], ...] = (
+    (
+        "libvips", _libvips,
+        "nothing renders: thumbnails, previews and print files all need it",
+        "pip install pyvips-binary (in requirements.lock)",
+    ),
+    (
+        "libmagic", _libmagic,
+        "ingest cannot run: every upload is judged by its content",
+        "apt-get install libmagic1 (Debian/Ubuntu), dnf install file-libs (Amazon Linux)",
+    ),
+    (
+        "libturbojpeg", _turbojpeg,
+        "EXIF-rotated JPEGs are decoded and re-encoded (lossy, ~2x the CPU) instead of "
+        "turned losslessly, and masters encode through libvips",
+        "apt-get install libturbojpeg0 (Debian/Ubuntu), dnf install turbojpeg (Amazon Linux, "
+        "Fedora), brew install jpeg-turbo; or set PRESSROOM_TURBOJPEG to its path",
+    ),
+    (
+        "libheif", _heif,
+        "ingest cannot run: its HEIC and AVIF reader is part of it",
+        "pip install pillow-heif (in requirements.lock)",
+    ),
+    (
+        "C kernel _p3", _c_module("_p3"),
+        "Display P3 photos convert to sRGB through NumPy's passes (several times slower)",
+        _REINSTALL,
+    ),
+    (
+        "C kernel _blocks", _c_module("_blocks"),
+        "a rotated JPEG's proxy takes a second 1/8-scale decode (~16 ms)",
+        _REINSTALL,
+    ),
+    (
+        "faces", _faces,
+        "photos are tagged without faces (no face-aware crops, no people)",
+        "pip install dlib-bin face-recognition-models (in requirements.lock)",
+    ),
+    (
+        "fonts", _fonts,
+        "designs with text cannot be rendered or printed",
+        "pip install the font packages in requirements.lock",
+    ),
+)  # fmt: skip
+
+
+def capabilities() -> list[Capability]:
+    out = []
+    for name, probe, without, fix in _PROBES:
+        try:
+            found, ok = probe(), True
+        except Exception as exc:  # noqa: BLE001 - any failure means "not usable here"
+            why = str(exc) if isinstance(exc, Missing) else f"{type(exc).__name__}: {exc}"
+            found, ok = why.splitlines()[0][:300], False
+        out.append(Capability(name, ok, found, without, fix))
+    return out

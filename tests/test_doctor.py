@@ -1,0 +1,85 @@
+"""`pressroom doctor`: every native part found here (make test installs them all), and a
+missing part named with what is lost and how to install it, exit 1. deploy/Dockerfile runs it,
+so a Lambda image without libturbojpeg or a C kernel fails its build instead of re-encoding
+rotated JPEGs in production."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PARTS = [
+    "libvips", "libmagic", "libturbojpeg", "libheif",
+    "C kernel _p3", "C kernel _blocks", "faces", "fonts",
+]  # fmt: skip
+
+# Runs the CLI with one module made unimportable, as on a machine that lacks it.
+_HIDING = """
+import sys
+class Hide:
+    def find_spec(self, name, path=None, target=None):
+        if name == {module!r}:
+            raise ImportError("hidden by the test")
+sys.meta_path.insert(0, Hide())
+from pressroom.cli import main
+sys.exit(main({argv!r}))
+"""
+
+
+def doctor(*args: str, env: dict[str, str] | None = None, hide: str | None = None):
+    full = {k: v for k, v in os.environ.items() if not k.startswith("PRESSROOM_")}
+    full.update(env or {})
+    argv = ["doctor", *args]
+    cmd = [sys.executable, "-m", "pressroom", *argv]
+    if hide:
+        cmd = [sys.executable, "-c", _HIDING.format(module=hide, argv=argv)]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=full, cwd=ROOT)
+
+
+def test_every_part_is_found_here() -> None:
+    proc = doctor("--json")
+    report = json.loads(proc.stdout)
+    parts = report["parts"]
+    missing = {p["name"]: f"{p['found']}; to install: {p['fix']}" for p in parts if not p["ok"]}
+    assert not missing, f"this machine lacks native parts the tests need: {missing}"
+    assert proc.returncode == 0 and report["ok"] is True
+    assert [p["name"] for p in report["parts"]] == PARTS
+    found = {p["name"]: p["found"] for p in report["parts"]}
+    assert "avif" in found["libvips"] and found["libturbojpeg"].endswith("libturbojpeg.so.0")
+    assert found["C kernel _blocks"].startswith("_blocks.") and "cjk" in found["fonts"]
+
+
+def test_a_missing_library_is_named_with_its_fix() -> None:
+    proc = doctor(env={"PRESSROOM_TURBOJPEG": "/nonexistent/libturbojpeg.so.0"})
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    bad = [ln for ln in lines if ln.startswith("MISSING")]
+    assert len(bad) == 1 and "libturbojpeg" in bad[0] and "/nonexistent/" in bad[0]
+    text = proc.stdout
+    assert "re-encoded (lossy" in text and "dnf install turbojpeg" in text
+    assert lines[-1] == "1 missing: libturbojpeg"
+    assert sum(ln.startswith("ok ") for ln in lines) == len(PARTS) - 1
+    assert proc.stderr == ""  # no traceback
+
+
+def test_a_kernel_built_without_a_compiler_is_missing() -> None:
+    proc = doctor("--json", hide="pressroom.ingest._blocks")
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)
+    state = {p["name"]: p for p in report["parts"]}
+    assert report["ok"] is False and not state["C kernel _blocks"]["ok"]
+    assert "hidden by the test" in state["C kernel _blocks"]["found"]
+    assert "gcc" in state["C kernel _blocks"]["fix"]
+    assert all(p["ok"] for name, p in state.items() if name != "C kernel _blocks")
+
+
+def test_the_lambda_image_installs_libturbojpeg_and_runs_the_doctor() -> None:
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
+    installs = [ln for ln in dockerfile.splitlines() if ln.startswith("RUN dnf install")]
+    assert any("turbojpeg" in ln.split() and "file-libs" in ln.split() for ln in installs)
+    last_run = [ln for ln in dockerfile.splitlines() if ln.startswith("RUN ")][-1]
+    assert last_run == 'RUN PYTHONPATH="${LAMBDA_TASK_ROOT}" python -m pressroom doctor'
