@@ -2,7 +2,9 @@
 # The installed size of the tree deploy/Dockerfile puts in LAMBDA_TASK_ROOT, before and after
 # deploy/prune.sh: requirements.lock and pressroom installed with --target by Python 3.12 (the
 # Lambda base image's), byte-compiled as the Dockerfile does. The image itself adds the base
-# (public.ecr.aws/lambda/python:3.12) and file-libs. Needs Python 3.12 and the package index.
+# (public.ecr.aws/lambda/python:3.12), file-libs and turbojpeg. Then the pruned tree runs
+# `pressroom doctor` (with this machine's libmagic and libturbojpeg), as the image's last build
+# step does. Needs Python 3.12 and the package index.
 #   scripts/image-size.sh            # PYTHON312=/path/to/python3.12 to choose the interpreter
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,3 +24,6 @@ sh deploy/prune.sh "$work/tree"
 echo "after deploy/prune.sh:         $(mb "$work/tree")"
 echo "largest after pruning (MB):"
 (cd "$work/tree" && du -s --block-size=1M -- * | sort -rn | head -8)
+echo "pressroom doctor on the pruned tree:"
+real="$("$py" -c 'import sys; print(sys.executable)')"  # not a pyenv shim: env -i below
+(cd / && env -i PATH=/usr/bin:/bin PYTHONPATH="$work/tree" "$real" -m pressroom doctor)
