@@ -11,12 +11,23 @@ loads a model: the whole list takes well under a second.
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Capability", "capabilities"]
+__all__ = ["Capability", "capabilities", "fallback", "say_fallbacks"]
+
+log = logging.getLogger(__name__)
+
+# The parts whose absence pressroom works around without failing (slower, or lossy for a
+# rotated JPEG): said once as a warning, never silently taken.
+QUIET_FALLBACKS = ("libturbojpeg", "C kernel _p3", "C kernel _blocks")
+# Names already said, by this process or by the one that spawned it (workers inherit the
+# environment): a pool of 16 workers says a missing library once, not 16 times.
+_SAID = "PRESSROOM_FALLBACKS_SAID"
 
 _REINSTALL = (
     "install gcc and the Python headers (scripts/system-deps.sh; dnf install gcc), then "
@@ -152,6 +163,28 @@ _PROBES: tuple[tuple[str, Callable[[], str], str, str], ...] = (
         "pip install the font packages in requirements.lock",
     ),
 )  # fmt: skip
+
+
+def fallback(name: str) -> None:
+    """Say that pressroom is taking a quiet fallback because the part `name` is missing: a
+    WARNING log line (stderr from the CLI, CloudWatch on Lambda), once per process tree."""
+    said = [n for n in os.environ.get(_SAID, "").split(",") if n]
+    if name in said:
+        return
+    os.environ[_SAID] = ",".join([*said, name])
+    without = next(w for n, _, w, _ in _PROBES if n == name)
+    log.warning("pressroom: %s is missing, so %s (`pressroom doctor` says how to install it)",
+                name, without)  # fmt: skip
+
+
+def say_fallbacks() -> None:
+    """Before a pool of workers starts: say each quiet fallback they would take, here, once."""
+    for name, probe, _, _ in _PROBES:
+        if name in QUIET_FALLBACKS:
+            try:
+                probe()
+            except Exception:  # noqa: BLE001 - as in capabilities(): not usable here
+                fallback(name)
 
 
 def capabilities() -> list[Capability]:

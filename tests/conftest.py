@@ -25,6 +25,13 @@ def _manifest() -> list[dict[str, str]]:
 MANIFEST = _manifest()
 
 
+@pytest.fixture(autouse=True)
+def _fallbacks_unsaid(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with no quiet fallback said (pressroom.capabilities.fallback marks
+    what it said in the environment, which a later test's subprocess would inherit)."""
+    monkeypatch.delenv("PRESSROOM_FALLBACKS_SAID", raising=False)
+
+
 @pytest.fixture(scope="session")
 def corpus() -> Path:
     if not (CORPUS / "MANIFEST.tsv").exists():

@@ -1,15 +1,24 @@
 """`pressroom doctor`: every native part found here (make test installs them all), and a
 missing part named with what is lost and how to install it, exit 1. deploy/Dockerfile runs it,
 so a Lambda image without libturbojpeg or a C kernel fails its build instead of re-encoding
-rotated JPEGs in production."""
+rotated JPEGs in production. Where a quiet fallback is taken anyway (a laptop without the
+library), it is said once, as a warning, never silently."""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from pressroom import jpegtran
+from pressroom.ingest.context import IngestContext
+from pressroom.ingest.pipeline import NORMALISE, run
+from tests.conftest import CORPUS
 
 ROOT = Path(__file__).resolve().parents[1]
 PARTS = [
@@ -31,13 +40,10 @@ sys.exit(main({argv!r}))
 
 
 def doctor(*args: str, env: dict[str, str] | None = None, hide: str | None = None):
-    full = {k: v for k, v in os.environ.items() if not k.startswith("PRESSROOM_")}
-    full.update(env or {})
+    if hide is None:
+        return _pressroom("doctor", *args, env=env)
     argv = ["doctor", *args]
-    cmd = [sys.executable, "-m", "pressroom", *argv]
-    if hide:
-        cmd = [sys.executable, "-c", _HIDING.format(module=hide, argv=argv)]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=full, cwd=ROOT)
+    return _run([sys.executable, "-c", _HIDING.format(module=hide, argv=argv)], env)
 
 
 def test_every_part_is_found_here() -> None:
@@ -83,3 +89,44 @@ def test_the_lambda_image_installs_libturbojpeg_and_runs_the_doctor() -> None:
     assert any("turbojpeg" in ln.split() and "file-libs" in ln.split() for ln in installs)
     last_run = [ln for ln in dockerfile.splitlines() if ln.startswith("RUN ")][-1]
     assert last_run == 'RUN PYTHONPATH="${LAMBDA_TASK_ROOT}" python -m pressroom doctor'
+
+
+LOSSY = "pressroom: libturbojpeg is missing, so EXIF-rotated JPEGs are decoded and re-encoded"
+
+
+def test_a_quiet_fallback_is_said_once_for_all_workers(tmp_path: Path) -> None:
+    rotated = [str(CORPUS / f"orientation/Landscape_{o}.jpg") for o in (6, 8, 3)]
+    missing = {"PRESSROOM_TURBOJPEG": "/nonexistent/libturbojpeg.so.0"}
+    args = ("ingest", "-q", "--workers", "2", "--data")
+    proc = _pressroom(*args, str(tmp_path / "a"), *rotated, env=missing)
+    assert proc.returncode == 0, proc.stderr
+    assert [ln.split()[0] for ln in proc.stdout.splitlines()] == ["uploaded"] * 3
+    said = proc.stderr.splitlines()
+    assert len(said) == 1 and said[0].startswith(LOSSY), proc.stderr
+    assert said[0].endswith("(`pressroom doctor` says how to install it)")
+    # With the library nothing is said.
+    proc = _pressroom(*args, str(tmp_path / "b"), *rotated)
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+
+
+def test_the_core_says_the_lossy_fallback_once(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(jpegtran, "available", lambda: False)
+    data = (CORPUS / "orientation/Landscape_6.jpg").read_bytes()
+    with caplog.at_level(logging.WARNING, logger="pressroom.capabilities"):
+        jobs = [run(NORMALISE, IngestContext(data=data)) for _ in range(2)]
+    said = [r.getMessage() for r in caplog.records if r.name == "pressroom.capabilities"]
+    assert len(said) == 1 and said[0].startswith(LOSSY)
+    assert not any(j.passthrough for j in jobs)  # decoded and re-encoded, as it said
+    assert (jobs[0].image.width, jobs[0].image.height) == (1800, 1200)  # upright all the same
+
+
+def _pressroom(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return _run([sys.executable, "-m", "pressroom", *args], env)
+
+
+def _run(cmd: list[str], env: dict[str, str] | None) -> subprocess.CompletedProcess[str]:
+    full = {k: v for k, v in os.environ.items() if not k.startswith("PRESSROOM_")}
+    full.update(env or {})
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=full, cwd=ROOT)

@@ -152,11 +152,18 @@ def run_files(
     *,
     bar: bool = True,
     on_failure: Callable[[Any, Any], dict[str, Any]] | None = None,
+    makes_masters: bool = False,
 ) -> list[dict[str, Any]]:
     """fn over untrusted files on the guarded worker pool (per-file time and memory budget),
     with a progress bar. Results come back in completion order; show() prints them in the
-    order the user gave (each as soon as all before it are done), and so are they returned."""
+    order the user gave (each as soon as all before it are done), and so are they returned.
+    makes_masters: first say (once, not per worker) any part missing for masters' fast paths."""
     from ..batch import run_batch
+
+    if makes_masters:
+        from ..capabilities import say_fallbacks
+
+        say_fallbacks()
 
     batch = run_batch(
         setup,

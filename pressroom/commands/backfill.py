@@ -97,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
         f"backfill {args.mode}",
         show,
         on_failure=failed,
+        makes_masters=True,
     )
     if not args.json:
         counts: dict[str, int] = {}

@@ -107,6 +107,7 @@ def ingest_files(settings: Settings, files: list[Path], show_progress: bool) -> 
         lambda r: None,  # a book reports its outcome, not each file
         bar=show_progress,
         on_failure=partial(_killed, settings),
+        makes_masters=True,
     )
     return {r["path"]: r["id"] for r in results if r.get("id")}
 

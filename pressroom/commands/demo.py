@@ -89,6 +89,7 @@ def _ingest(settings: Any, files: list[Path]) -> list[dict[str, Any]]:
         "ingesting",
         lambda r: None,  # the story tells the outcome
         on_failure=partial(_killed, settings),
+        makes_masters=True,
     )
 
 

@@ -117,6 +117,7 @@ def run(args: argparse.Namespace) -> int:
         "ingesting",
         show,
         on_failure=failed,
+        makes_masters=True,
     )
     if not args.json:
         _summary(results, settings)

@@ -48,6 +48,7 @@ from types import ModuleType
 
 import numpy as np
 
+from ..capabilities import fallback
 from .icc import tags as icc_tags
 
 _p3: ModuleType | None
@@ -253,6 +254,7 @@ def p3_to_srgb(
     if _p3 is not None:
         _p3.convert(src, out, rgk, tb, enc, bands)
         return out
+    fallback("C kernel _p3")
     if bands == 4 and out is not src:
         out[..., 3] = src[..., 3]
     n_total = src.size // bands

@@ -10,6 +10,7 @@ transform exists (a partial edge MCU would have to move) is it decoded and re-en
 from __future__ import annotations
 
 from ... import jpegtran
+from ...capabilities import fallback
 from ...imaging import jpeg_shrink
 from .. import icc, jpeg_dc
 from ..context import IngestContext
@@ -28,13 +29,14 @@ def can_transform(ctx: IngestContext) -> bool:
     """An EXIF-rotated sRGB YCbCr/grey JPEG, and libturbojpeg to move its blocks."""
     h = ctx.header
     assert h is not None
-    return (
-        ctx.reader is jpeg
-        and h.orientation != 1
-        and not jpeg.is_cmyk(h)
-        and icc.is_srgb(h.icc)
-        and jpegtran.available()
-    )
+    if not (ctx.reader is jpeg and h.orientation != 1 and not jpeg.is_cmyk(h)):
+        return False
+    if not icc.is_srgb(h.icc):
+        return False
+    if not jpegtran.available():
+        fallback("libturbojpeg")  # the re-encode below is lossy: say so, once
+        return False
+    return True
 
 
 def decode_proxy(ctx: IngestContext) -> None:
@@ -67,6 +69,8 @@ def transform(ctx: IngestContext) -> None:
     assert h is not None
     size = ctx.proxy_size
     eighth = jpeg_shrink(h.width, h.height, size, size, within=True) == 8
+    if eighth and not jpeg_dc.Eighth.available():
+        fallback("C kernel _blocks")
     if not (eighth and jpeg_dc.reproducible(h) and jpeg_dc.Eighth.available()):
         decode_proxy(ctx)  # the strict decode first: damaged data gets its usual reason
         ctx.upright_jpeg = jpegtran.transform(ctx.data, h.orientation)
