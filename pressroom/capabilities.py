@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -55,9 +55,8 @@ def _libvips() -> str:
     import pyvips
 
     img = pyvips.Image.black(16, 16, bands=3).cast("uchar")
-    savers = {"jpeg": img.jpegsave_buffer, "webp": img.webpsave_buffer, "png": img.pngsave_buffer}
-    for saver in savers.values():
-        saver()
+    for save in (img.jpegsave_buffer, img.webpsave_buffer, img.pngsave_buffer):
+        save()
     img.heifsave_buffer(compression="av1", effort=0)  # AVIF needs libvips built with aom
     version = ".".join(str(pyvips.version(i)) for i in range(3))
     return f"{version} (jpeg, webp, png, avif)"
@@ -179,17 +178,17 @@ def fallback(name: str) -> None:
 
 def say_fallbacks() -> None:
     """Before a pool of workers starts: say each quiet fallback they would take, here, once."""
-    for name, probe, _, _ in _PROBES:
-        if name in QUIET_FALLBACKS:
-            try:
-                probe()
-            except Exception:  # noqa: BLE001 - as in capabilities(): not usable here
-                fallback(name)
+    for part in capabilities(QUIET_FALLBACKS):
+        if not part.ok:
+            fallback(part.name)
 
 
-def capabilities() -> list[Capability]:
+def capabilities(names: Collection[str] | None = None) -> list[Capability]:
+    """Every part (or those named), probed."""
     out = []
     for name, probe, without, fix in _PROBES:
+        if names is not None and name not in names:
+            continue
         try:
             found, ok = probe(), True
         except Exception as exc:  # noqa: BLE001 - any failure means "not usable here"
