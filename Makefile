@@ -16,8 +16,8 @@ MALLOC_TUNABLES := glibc.malloc.trim_threshold=268435456:glibc.malloc.mmap_thres
 .PHONY: venv demo test bench lint lock system-deps system-deps-runtime clean
 
 # Reinstalls only when a lock, pyproject.toml (entry points, package data) or a C file
-# changed: the editable install compiles pressroom/ingest/*.c next to their sources.
-$(STAMP): $(LOCKS) pyproject.toml $(wildcard pressroom/ingest/*.c)
+# changed: the editable install compiles pressroom/*.c and pressroom/ingest/*.c next to their sources.
+$(STAMP): $(LOCKS) pyproject.toml $(wildcard pressroom/*.c pressroom/ingest/*.c)
 	@PYTHON=$(PYTHON) scripts/system-deps.sh runtime
 	$(PYTHON) -m venv $(VENV)
 	@echo "installing requirements-dev.lock into $(VENV) (a few minutes the first time)"

@@ -1,7 +1,8 @@
 """Issue 17 item 5: an EXIF-rotated 12-MP JPEG made upright by lossless DCT transposition
-(libjpeg-turbo tjTransform through ctypes) against the decode + rotate + q92 re-encode it
-replaces. The source is a real camera stream (Olympus E-P3, 4032x3024, 4:2:2) given EXIF
-orientation 6 without re-encoding, as a phone stores a portrait shot.
+(pressroom/_rotate.c on libjpeg; libjpeg-turbo's tjTransform beside it, the same bytes)
+against the decode + rotate + q92 re-encode it replaces. The source is a real camera stream
+(Olympus E-P3, 4032x3024, 4:2:2) given EXIF orientation 6 without re-encoding, as a phone
+stores a portrait shot; the by-orientation group gives it every other orientation too.
 
 Most of tjTransform's CPU time on this machine is page faults (`stime`): libjpeg allocates
 the source and destination coefficient arrays (~48 MB each here) for every call, and glibc
@@ -19,6 +20,7 @@ import simplejpeg
 
 from pressroom import jpegtran
 from pressroom.ingest import jpeg_dc
+from tests.test_jpegtran import tj_transform, with_orientation
 
 JPEG = "olympus_12mp_42_IndexError.jpg"  # 4032x3024, 12.2 MP, 4:2:2 (all MCUs whole)
 GROUP = "rotated jpeg"
@@ -72,6 +74,22 @@ def test_pyvips_decode_rotate_encode_q92(benchmark, rotated_jpeg) -> None:
 
     out = benchmark(run)
     assert out[:2] == b"\xff\xd8"
+
+
+@pytest.fixture(scope="module")
+def camera_by_orientation(big) -> dict[int, bytes]:
+    return {o: with_orientation(big[JPEG], o) for o in (2, 3, 5, 6, 7, 8)}
+
+
+@pytest.mark.benchmark(group="rotated jpeg by orientation: pressroom's kernel, tjTransform")
+@pytest.mark.parametrize("orientation", [2, 3, 5, 6, 7, 8])
+@pytest.mark.parametrize("engine", ["kernel", "tjTransform"])
+def test_transform_by_orientation(benchmark, camera_by_orientation, orientation, engine) -> None:
+    """_rotate.c moves the blocks in 8x8 tiles; transupp.c fills each destination row from
+    one block of every source row, which costs most where the move transposes."""
+    run = jpegtran.transform if engine == "kernel" else tj_transform
+    out = benchmark(run, camera_by_orientation[orientation], orientation)
+    assert out is not None and out[:2] == b"\xff\xd8"
 
 
 @pytest.mark.benchmark(group="print picture: 21x21 bleed page from a 12-MP master")

@@ -3,7 +3,7 @@
 # run when not root. Each package is looked for by the file the code or the tests use, so a
 # package installed some other way counts too.
 #
-#   scripts/system-deps.sh runtime   # make demo: Python's venv, libmagic, libturbojpeg, a C compiler
+#   scripts/system-deps.sh runtime   # make demo: venv, libmagic, libturbojpeg, gcc, C headers
 #   scripts/system-deps.sh test      # make test: runtime + the checkers the tests call
 #   scripts/system-deps.sh bench     # make bench: runtime + wrk (the warm HTTP load), vipsthumbnail
 set -euo pipefail
@@ -29,8 +29,10 @@ need=()
 "$python" -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
 has_lib libmagic.so.1 || need+=(libmagic1)           # python-magic: content sniffing
 has_lib libturbojpeg.so.0 || need+=(libturbojpeg0)   # libjpeg-turbo's TurboJPEG API (ctypes)
-# The install compiles pressroom's two C files (ingest/_p3.c, _blocks.c): gcc and Python.h.
+# The install compiles pressroom's C files (ingest/_p3.c, _blocks.c; _rotate.c on libjpeg's
+# API): gcc, Python.h and jpeglib.h.
 command -v cc >/dev/null || need+=(gcc libc6-dev)
+[[ -e /usr/include/jpeglib.h ]] || need+=(libjpeg62-turbo-dev)
 "$python" -c 'import os, sys, sysconfig
 sys.exit(not os.path.exists(os.path.join(sysconfig.get_path("include"), "Python.h")))' \
   || need+=(python3-dev)

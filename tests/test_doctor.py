@@ -23,7 +23,7 @@ from tests.conftest import CORPUS
 ROOT = Path(__file__).resolve().parents[1]
 PARTS = [
     "libvips", "libmagic", "libturbojpeg", "libheif",
-    "C kernel _p3", "C kernel _blocks", "faces", "fonts",
+    "C kernel _p3", "C kernel _rotate", "C kernel _blocks", "faces", "fonts",
 ]  # fmt: skip
 
 # Runs the CLI with one module made unimportable, as on a machine that lacks it.
@@ -72,15 +72,35 @@ def test_a_missing_library_is_named_with_its_fix() -> None:
     assert proc.stderr == ""  # no traceback
 
 
-def test_a_kernel_built_without_a_compiler_is_missing() -> None:
-    proc = doctor("--json", hide="pressroom.ingest._blocks")
+@pytest.mark.parametrize(
+    ("module", "part"),
+    [("pressroom.ingest._blocks", "C kernel _blocks"), ("pressroom._rotate", "C kernel _rotate")],
+)
+def test_a_kernel_built_without_a_compiler_is_missing(module: str, part: str) -> None:
+    proc = doctor("--json", hide=module)
     assert proc.returncode == 1, proc.stderr
     report = json.loads(proc.stdout)
     state = {p["name"]: p for p in report["parts"]}
-    assert report["ok"] is False and not state["C kernel _blocks"]["ok"]
-    assert "hidden by the test" in state["C kernel _blocks"]["found"]
-    assert "gcc" in state["C kernel _blocks"]["fix"]
-    assert all(p["ok"] for name, p in state.items() if name != "C kernel _blocks")
+    assert report["ok"] is False and not state[part]["ok"]
+    assert "hidden by the test" in state[part]["found"]
+    assert "gcc" in state[part]["fix"]
+    assert all(p["ok"] for name, p in state.items() if name != part)
+
+
+def test_without_the_rotate_kernel_tjtransform_turns_it_the_same(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.test_jpegtran import with_orientation
+
+    camera = (CORPUS / "big/olympus_12mp_42_IndexError.jpg").read_bytes()
+    data = with_orientation(camera, 8)  # a transposing move, as a portrait shot's
+    want = run(NORMALISE, IngestContext(data=data)).master
+    monkeypatch.setattr(jpegtran, "_rotate", None)
+    with caplog.at_level(logging.WARNING, logger="pressroom.capabilities"):
+        jobs = [run(NORMALISE, IngestContext(data=data)) for _ in range(2)]
+    assert all(j.passthrough and j.master == want for j in jobs)  # lossless, the same bytes
+    said = [r.getMessage() for r in caplog.records if r.name == "pressroom.capabilities"]
+    assert len(said) == 1 and said[0].startswith("pressroom: C kernel _rotate is missing, so")
 
 
 def test_the_lambda_image_installs_libturbojpeg_and_runs_the_doctor() -> None:
@@ -91,7 +111,7 @@ def test_the_lambda_image_installs_libturbojpeg_and_runs_the_doctor() -> None:
     assert last_run == 'RUN PYTHONPATH="${LAMBDA_TASK_ROOT}" python -m pressroom doctor'
 
 
-LOSSY = "pressroom: libturbojpeg is missing, so EXIF-rotated JPEGs are decoded and re-encoded"
+LOSSY = "pressroom: libturbojpeg is missing, so masters encode through libvips, print pictures"
 
 
 def test_a_quiet_fallback_is_said_once_for_all_workers(tmp_path: Path) -> None:

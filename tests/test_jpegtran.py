@@ -276,6 +276,7 @@ def test_library_loads_or_says_how_to_install() -> None:
 
 
 def test_missing_library_names_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jpegtran, "_rotate", None)  # tjTransform's path, as without the kernel
     monkeypatch.setattr(turbojpeg, "_loaded", None)
     monkeypatch.setattr(turbojpeg, "_load_error", None)
     monkeypatch.setenv("PRESSROOM_TURBOJPEG", "/nonexistent/libturbojpeg.so.0")
@@ -428,6 +429,76 @@ def test_synthetic_partial_mcu(
         assert out is not None
     if sampling == "420" and size == (1001, 751) and orientation != 5:
         assert out is None
+
+
+# -- pressroom's own kernel (_rotate.c) against tjTransform --------------------------------
+
+
+def tj_transform(jpeg: bytes, orientation: int) -> bytes | None:
+    """libjpeg-turbo's tjTransform with the options jpegtran.transform asks of _rotate.c."""
+    xf = turbojpeg.Transform()
+    xf.op = jpegtran.OPS[orientation]
+    xf.options = jpegtran.TJXOPT_PERFECT | jpegtran.TJXOPT_COPYNONE
+    return jpegtran._run(jpeg, xf)
+
+
+def test_the_rotate_kernel_is_built() -> None:
+    """Without it every transposing orientation costs up to ~50 ms more on a 12-MP photo
+    (bench_jpegtran). Built when gcc and libjpeg's headers are there at install."""
+    assert jpegtran._rotate is not None, (
+        "pressroom/_rotate.c was not built: apt-get install gcc libjpeg62-turbo-dev "
+        "(scripts/system-deps.sh), then reinstall pressroom (make venv)"
+    )
+
+
+def _kernel_sources(photo: pyvips.Image) -> dict[str, bytes]:
+    import io
+
+    from PIL import Image
+
+    pil = Image.fromarray(photo.numpy()).crop((0, 0, 1000, 752))
+    buf = io.BytesIO()
+    pil.save(buf, "JPEG", quality=88, subsampling=1)  # 4:2:2, 1000 wide: a partial MCU
+    grey = _synthetic(photo, "grey", 1008, 752)
+    return {
+        "420": _synthetic(photo, "420", 1008, 752),
+        "444": _synthetic(photo, "444", 1008, 752),
+        "422-partial": buf.getvalue(),
+        "420-partial": _synthetic(photo, "420", 1001, 751),
+        "grey": grey,
+        "grey-2x2": _sampled(grey, [(2, 2)]),  # one component declaring 2x2: 8x8 MCUs still
+        "progressive": photo.jpegsave_buffer(Q=85, interlace=True, keep="none"),
+        "restarts": photo.jpegsave_buffer(Q=85, restart_interval=5, keep="none"),
+    }
+
+
+@pytest.mark.parametrize("orientation", range(2, 9))
+def test_kernel_writes_tjtransforms_bytes(photo: pyvips.Image, orientation: int) -> None:
+    """The tiled move changes the cost, not one byte: every orientation, every sampling,
+    partial MCUs (None from both where no perfect transform exists), progressive, restarts."""
+    outcomes = set()
+    for name, src in _kernel_sources(photo).items():
+        want = tj_transform(src, orientation)
+        got = jpegtran.transform(src, orientation)
+        assert got == want, name
+        outcomes.add(got is None)
+    assert outcomes == ({False} if orientation == 5 else {False, True})
+
+
+def test_kernel_shows_the_filter_what_tjtransform_does(photo: pyvips.Image) -> None:
+    """The proxy kept on the way (jpeg_dc.Eighth) is the same through either path."""
+    src = _synthetic(photo, "420", 1008, 752)
+    for orientation in (6, 8):
+        ours, theirs = jpeg_dc.Eighth(src, orientation), jpeg_dc.Eighth(src, orientation)
+        out = jpegtran.transform(src, orientation, ours.filter)
+        xf = turbojpeg.Transform()
+        xf.op = jpegtran.OPS[orientation]
+        xf.options = jpegtran.TJXOPT_PERFECT | jpegtran.TJXOPT_COPYNONE
+        f = theirs.filter
+        xf.customFilter, xf.data = turbojpeg.FILTER(f.function), f.data
+        assert out is not None and out == jpegtran._run(src, xf)
+        a, b = ours.pixels(out), theirs.pixels(out)
+        assert a is not None and b is not None and np.array_equal(a, b)
 
 
 # -- failures and concurrency ---------------------------------------------------------------

@@ -1,5 +1,5 @@
 """pressroom doctor [--json] : check that this installation has every native part pressroom's
-documented behaviour rests on (libvips with AVIF, libmagic, libturbojpeg, libheif, its two C
+documented behaviour rests on (libvips with AVIF, libmagic, libturbojpeg, libheif, its three C
 kernels, dlib's face models, the fonts). Each part is listed as found (version or path) or
 missing, with what pressroom does without it and how to install it. Exit 0 when all are
 found, 1 when any is missing. deploy/Dockerfile runs it, so an image without a part fails to
