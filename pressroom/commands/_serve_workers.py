@@ -109,8 +109,11 @@ def _fork(work: Callable[[], None], mask: set[int | signal.Signals], parent: int
         # is the app or the server failing to start: one line, and the parent stops.
         if os.environ.get("PRESSROOM_DEBUG"):
             traceback.print_exc()
-        print(f"pressroom serve: worker {os.getpid()} could not start: {e or type(e).__name__}",
-              file=sys.stderr)  # fmt: skip
+        # One write for the whole line: with PYTHONUNBUFFERED, print() writes the text and
+        # its newline apart, and two workers failing at once ran their lines together.
+        sys.stderr.write(
+            f"pressroom serve: worker {os.getpid()} could not start: {e or type(e).__name__}\n"
+        )
         code = STARTUP_FAILURE
     except BaseException:  # noqa: BLE001 - KeyboardInterrupt and the like: the log has it
         traceback.print_exc()
