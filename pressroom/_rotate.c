@@ -2,7 +2,7 @@
  * TJXOPT_COPYNONE, TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS) and with the same bytes out, but
  * with the blocks moved in tiles. libjpeg-turbo's transupp.c fills each destination row from
  * one block of every source row: for a 12-MP photo that copy took 15-70 ms of a 75-125 ms
- * transform (a transposing orientation), against ~10 for the whole decode-free copy here.
+ * transform (a transposing orientation); the tiled copy here takes ~10.
  *
  * Through libjpeg's own API: jpeg_read_coefficients, the move below, jpeg_write_coefficients.
  * An optional custom filter (tjTransform's signature: jpeg_dc.Eighth's KEEP) sees each row
