@@ -6,6 +6,7 @@ rasterised by pdftoppm matches its preview PNG; passthrough and exact resampling
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 
@@ -210,6 +211,29 @@ def test_crop_and_resample_to_exactly_target_ppi(library: Library, tmp_path: Pat
     master = pyvips.Image.new_from_buffer(library.store.get(rec.data["master"]), "")
     want = master.crop(500, 300, 2000, 1500).resize(945 / 2000, vscale=709 / 1500)
     assert (got.cast("float") - want.cast("float")).abs().avg() < 4
+
+
+def test_without_libturbojpeg_a_crop_is_re_encoded_and_said(
+    library: Library,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The crop below is cut from the master's blocks (the next test); without libturbojpeg
+    the picture is decoded and re-encoded instead, and the print path says so, once."""
+    from pressroom import turbojpeg
+
+    monkeypatch.setattr(turbojpeg, "_loaded", None)
+    monkeypatch.setattr(turbojpeg, "_load_error", None)
+    monkeypatch.setenv("PRESSROOM_TURBOJPEG", "/nonexistent/libturbojpeg.so.0")
+    crop = Rect(511, 303, 2500, 1875)
+    size = (2500 / 350 * 25.4, 1875 / 350 * 25.4)
+    book = _manual_book(library, "olympus_12mp_42_IndexError.jpg", size, crop)
+    with caplog.at_level(logging.WARNING, logger="pressroom.capabilities"):
+        result = render_book(book, library.store, tmp_path / "l.pdf")
+    assert result.passthrough == 0
+    said = [r.getMessage() for r in caplog.records if r.name == "pressroom.capabilities"]
+    assert len(said) == 1 and said[0].startswith("pressroom: libturbojpeg is missing, so")
 
 
 def test_lossless_crop_keeps_the_masters_blocks(library: Library, tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import pyvips
 
 from ... import jpegtran
+from ...capabilities import fallback
 from ...imaging import jpeg_shrink, resize_exact
 from ...printers.colour import separate
 from ...printers.model import Printer
@@ -97,7 +98,10 @@ def _own_blocks(master: bytes, placement: Placement) -> PlacedImage | None:
     else:
         try:
             data, x0, y0 = jpegtran.crop(master, x, y, x1 - x, y1 - y)
-        except (jpegtran.TransformError, jpegtran.TurboJPEGUnavailable):
+        except jpegtran.TurboJPEGUnavailable:
+            fallback("libturbojpeg")  # the picture is re-encoded: say so, once
+            return None
+        except jpegtran.TransformError:
             return None  # decoded, cropped and re-encoded as any other picture
     w, h = x1 - x0, y1 - y0
     window = (c.x - x0, c.y - y0, c.w, c.h)
