@@ -90,7 +90,7 @@ def _c_module(name: str) -> Callable[[], str]:
     def probe() -> str:
         import importlib
 
-        module = importlib.import_module(name if "." in name else f"pressroom.ingest.{name}")
+        module = importlib.import_module(name)
         return str(Path(module.__file__ or name).name)
 
     return probe
@@ -143,7 +143,7 @@ _PROBES: tuple[tuple[str, Callable[[], str], str, str], ...] = (
         "pip install pillow-heif (in requirements.lock)",
     ),
     (
-        "C kernel _p3", _c_module("_p3"),
+        "C kernel _p3", _c_module("pressroom.ingest._p3"),
         "Display P3 photos convert to sRGB through NumPy's passes (several times slower)",
         _REINSTALL,
     ),
@@ -155,7 +155,7 @@ _PROBES: tuple[tuple[str, Callable[[], str], str, str], ...] = (
         "gcc libjpeg-turbo-devel), then reinstall pressroom so it compiles its C files",
     ),
     (
-        "C kernel _blocks", _c_module("_blocks"),
+        "C kernel _blocks", _c_module("pressroom.ingest._blocks"),
         "a rotated JPEG's proxy takes a second 1/8-scale decode (~16 ms)",
         _REINSTALL,
     ),

@@ -32,6 +32,16 @@ def _fallbacks_unsaid(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PRESSROOM_FALLBACKS_SAID", raising=False)
 
 
+@pytest.fixture
+def no_libturbojpeg(monkeypatch: pytest.MonkeyPatch) -> None:
+    """libturbojpeg cannot be loaded, as on a machine without it (restored after the test)."""
+    from pressroom import turbojpeg
+
+    monkeypatch.setattr(turbojpeg, "_loaded", None)
+    monkeypatch.setattr(turbojpeg, "_load_error", None)
+    monkeypatch.setenv("PRESSROOM_TURBOJPEG", "/nonexistent/libturbojpeg.so.0")
+
+
 @pytest.fixture(scope="session")
 def corpus() -> Path:
     if not (CORPUS / "MANIFEST.tsv").exists():

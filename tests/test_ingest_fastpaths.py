@@ -4,6 +4,7 @@ photos are converted to sRGB by fastcolour's tables instead of lcms."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -206,13 +207,19 @@ def test_reencoded_master_keeps_the_source_chroma(subsample: str, factors: tuple
     assert _sampling(ctx.master)[0] == factors
 
 
-def test_master_without_libturbojpeg_is_libvips_own(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_master_without_libturbojpeg_is_libvips_own(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     """Where libturbojpeg is missing the master is libvips' jpegsave, at the same chroma: the
-    same decoded pixels as the TurboJPEG encode (turbojpeg.encode) ingest uses."""
+    same decoded pixels as the TurboJPEG encode (turbojpeg.encode) ingest uses; and it is
+    said, once."""
     data = (CORPUS / "big" / "pug.heic").read_bytes()
     with_tj = _normalise(data)
     monkeypatch.setattr(turbojpeg, "available", lambda: False)
-    without = _normalise(data)
+    with caplog.at_level(logging.WARNING, logger="pressroom.capabilities"):
+        without = _normalise(data)
+    said = [r.getMessage() for r in caplog.records if r.name == "pressroom.capabilities"]
+    assert len(said) == 1 and said[0].startswith("pressroom: libturbojpeg is missing, so")
     assert with_tj.master is not None and without.master is not None
     assert with_tj.master != without.master  # two encoders ...
     a, b = simplejpeg.decode_jpeg(with_tj.master), simplejpeg.decode_jpeg(without.master)

@@ -275,11 +275,10 @@ def test_library_loads_or_says_how_to_install() -> None:
     assert jpegtran.available()
 
 
-def test_missing_library_names_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_library_names_the_package(
+    monkeypatch: pytest.MonkeyPatch, no_libturbojpeg: None
+) -> None:
     monkeypatch.setattr(jpegtran, "_rotate", None)  # tjTransform's path, as without the kernel
-    monkeypatch.setattr(turbojpeg, "_loaded", None)
-    monkeypatch.setattr(turbojpeg, "_load_error", None)
-    monkeypatch.setenv("PRESSROOM_TURBOJPEG", "/nonexistent/libturbojpeg.so.0")
     with pytest.raises(jpegtran.TurboJPEGUnavailable, match="apt-get install libturbojpeg0"):
         jpegtran.transform(b"\xff\xd8", 6)
     assert not jpegtran.available()  # and the failure is remembered, not retried per file
@@ -434,11 +433,15 @@ def test_synthetic_partial_mcu(
 # -- pressroom's own kernel (_rotate.c) against tjTransform --------------------------------
 
 
-def tj_transform(jpeg: bytes, orientation: int) -> bytes | None:
+def tj_transform(
+    jpeg: bytes, orientation: int, blocks: jpegtran.Filter | None = None
+) -> bytes | None:
     """libjpeg-turbo's tjTransform with the options jpegtran.transform asks of _rotate.c."""
     xf = turbojpeg.Transform()
     xf.op = jpegtran.OPS[orientation]
     xf.options = jpegtran.TJXOPT_PERFECT | jpegtran.TJXOPT_COPYNONE
+    if blocks is not None:
+        xf.customFilter, xf.data = turbojpeg.FILTER(blocks.function), blocks.data
     return jpegtran._run(jpeg, xf)
 
 
@@ -451,7 +454,8 @@ def test_the_rotate_kernel_is_built() -> None:
     )
 
 
-def _kernel_sources(photo: pyvips.Image) -> dict[str, bytes]:
+@pytest.fixture(scope="module")
+def kernel_sources(photo: pyvips.Image) -> dict[str, bytes]:
     import io
 
     from PIL import Image
@@ -473,11 +477,13 @@ def _kernel_sources(photo: pyvips.Image) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("orientation", range(2, 9))
-def test_kernel_writes_tjtransforms_bytes(photo: pyvips.Image, orientation: int) -> None:
+def test_kernel_writes_tjtransforms_bytes(
+    kernel_sources: dict[str, bytes], orientation: int
+) -> None:
     """The tiled move changes the cost, not one byte: every orientation, every sampling,
     partial MCUs (None from both where no perfect transform exists), progressive, restarts."""
     outcomes = set()
-    for name, src in _kernel_sources(photo).items():
+    for name, src in kernel_sources.items():
         want = tj_transform(src, orientation)
         got = jpegtran.transform(src, orientation)
         assert got == want, name
@@ -491,12 +497,7 @@ def test_kernel_shows_the_filter_what_tjtransform_does(photo: pyvips.Image) -> N
     for orientation in (6, 8):
         ours, theirs = jpeg_dc.Eighth(src, orientation), jpeg_dc.Eighth(src, orientation)
         out = jpegtran.transform(src, orientation, ours.filter)
-        xf = turbojpeg.Transform()
-        xf.op = jpegtran.OPS[orientation]
-        xf.options = jpegtran.TJXOPT_PERFECT | jpegtran.TJXOPT_COPYNONE
-        f = theirs.filter
-        xf.customFilter, xf.data = turbojpeg.FILTER(f.function), f.data
-        assert out is not None and out == jpegtran._run(src, xf)
+        assert out is not None and out == tj_transform(src, orientation, theirs.filter)
         a, b = ours.pixels(out), theirs.pixels(out)
         assert a is not None and b is not None and np.array_equal(a, b)
 

@@ -214,18 +214,10 @@ def test_crop_and_resample_to_exactly_target_ppi(library: Library, tmp_path: Pat
 
 
 def test_without_libturbojpeg_a_crop_is_re_encoded_and_said(
-    library: Library,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
+    library: Library, tmp_path: Path, caplog: pytest.LogCaptureFixture, no_libturbojpeg: None
 ) -> None:
     """The crop below is cut from the master's blocks (the next test); without libturbojpeg
     the picture is decoded and re-encoded instead, and the print path says so, once."""
-    from pressroom import turbojpeg
-
-    monkeypatch.setattr(turbojpeg, "_loaded", None)
-    monkeypatch.setattr(turbojpeg, "_load_error", None)
-    monkeypatch.setenv("PRESSROOM_TURBOJPEG", "/nonexistent/libturbojpeg.so.0")
     crop = Rect(511, 303, 2500, 1875)
     size = (2500 / 350 * 25.4, 1875 / 350 * 25.4)
     book = _manual_book(library, "olympus_12mp_42_IndexError.jpg", size, crop)

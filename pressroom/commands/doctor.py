@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import EXIT_OK, EXIT_REJECTED, emit_json
+from ._common import EXIT_OK, EXIT_REJECTED, emit_json, note
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,6 +39,6 @@ def run(args: argparse.Namespace) -> int:
                 print(f"         {'':<{width}}  without it: {c.without}")
                 print(f"         {'':<{width}}  to install: {c.fix}")
         missing = [c.name for c in found if not c.ok]
-        if missing and not getattr(args, "quiet", False):
-            print(f"{len(missing)} missing: {', '.join(missing)}")
+        if missing:
+            note(f"{len(missing)} missing: {', '.join(missing)}")
     return EXIT_OK if ok else EXIT_REJECTED

@@ -29,12 +29,10 @@ def can_transform(ctx: IngestContext) -> bool:
     """An EXIF-rotated sRGB YCbCr/grey JPEG, and libturbojpeg to move its blocks."""
     h = ctx.header
     assert h is not None
-    if not (ctx.reader is jpeg and h.orientation != 1 and not jpeg.is_cmyk(h)):
-        return False
-    if not icc.is_srgb(h.icc):
+    if ctx.reader is not jpeg or h.orientation == 1 or jpeg.is_cmyk(h) or not icc.is_srgb(h.icc):
         return False
     if not jpegtran.available():
-        fallback("libturbojpeg")  # the re-encode below is lossy: say so, once
+        fallback("libturbojpeg")  # the re-encode that follows is lossy: say so, once
         return False
     return True
 
@@ -71,7 +69,8 @@ def transform(ctx: IngestContext) -> None:
     eighth = jpeg_shrink(h.width, h.height, size, size, within=True) == 8
     if eighth and not jpeg_dc.Eighth.available():
         fallback("C kernel _blocks")
-    if not (eighth and jpeg_dc.reproducible(h) and jpeg_dc.Eighth.available()):
+        eighth = False
+    if not (eighth and jpeg_dc.reproducible(h)):
         decode_proxy(ctx)  # the strict decode first: damaged data gets its usual reason
         ctx.upright_jpeg = jpegtran.transform(ctx.data, h.orientation)
         return

@@ -15,6 +15,7 @@ re-encoding it would only lose detail.
 from __future__ import annotations
 
 from ... import turbojpeg
+from ...capabilities import fallback
 from ..context import IngestContext
 from ..formats import jpeg
 
@@ -34,14 +35,18 @@ def master(ctx: IngestContext) -> None:
         # No optimize_coding: it would triple the encode time to save ~5% of the bytes.
         # Chroma as libvips' "auto" would have it, unless the source had it at half.
         half = (ctx.header is not None and ctx.header.half_chroma) or ctx.master_quality < 90
-        if img.format == "uchar" and img.bands in (1, 3) and turbojpeg.available():
+        by_turbojpeg = img.format == "uchar" and img.bands in (1, 3)
+        if by_turbojpeg and not turbojpeg.available():
+            fallback("libturbojpeg")  # libvips below: the same pixels, more CPU
+            by_turbojpeg = False
+        if by_turbojpeg:
             w, h, bands = img.width, img.height, img.bands
             pixels = ctx.pixels
             if pixels is None or pixels.shape != (h, w, bands):  # no array behind the image
                 pixels = img.write_to_memory()
             chroma = "420" if half else "444"
             ctx.master = turbojpeg.encode(pixels, w, h, bands, ctx.master_quality, chroma)
-        else:  # the same bytes' pixels, by libvips, where libturbojpeg is missing
+        else:  # the same bytes' pixels, by libvips
             ctx.master = img.jpegsave_buffer(
                 Q=ctx.master_quality, keep="none", subsample_mode="on" if half else "off"
             )
