@@ -317,3 +317,14 @@ def test_cli_ingest_stores_tags_and_no_tags_skips(tmp_path: Path, corpus: Path) 
     r = _cli("ingest", "--json", "--no-tags", "--data", str(tmp_path / "b"), src)
     rec = SqliteCatalogue(tmp_path / "b" / "catalogue.sqlite3").get(json.loads(r.stdout)["id"])
     assert "tags" not in rec.data
+
+
+def test_tagging_runs_opencv_on_one_thread() -> None:
+    """A proxy is too small for OpenCV's thread pool to pay (README, "Measured"): whatever
+    the process had set, loading the tag pipeline makes it one thread."""
+    code = (
+        "import cv2; cv2.setNumThreads(4); import pressroom.tags.pipeline; "
+        "print(cv2.getNumThreads())"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert r.stdout.strip() == "1"

@@ -151,19 +151,19 @@ def strip(data: bytes) -> bytes:
     whether 3 components are YCbCr or RGB); drops EXIF, XMP, ICC, IPTC, comments, MPF and
     any images after the primary's end.
     """
-    out = [b"\xff\xd8"]
+    view = memoryview(data)  # segments joined from views: the scans (megabytes) copied once
+    out: list[bytes | memoryview] = [b"\xff\xd8"]
     for marker, start, end in _segments(data):
         if marker == _EOI:
             out.append(b"\xff\xd9")
             break
-        seg = data[start:end]
         if 0xE0 <= marker <= 0xEF:
-            keep = (marker == 0xE0 and seg.startswith(b"JFIF\x00")) or (
-                marker == 0xEE and seg.startswith(b"Adobe")
+            keep = (marker == 0xE0 and data.startswith(b"JFIF\x00", start, end)) or (
+                marker == 0xEE and data.startswith(b"Adobe", start, end)
             )
             if not keep:
                 continue
         if marker == 0xFE:
             continue
-        out.append(bytes((0xFF, marker)) + data[start - 2 : end])
+        out += (bytes((0xFF, marker)), view[start - 2 : end])
     return b"".join(out)
