@@ -4,7 +4,11 @@
  * one block of every source row: for a 12-MP photo that copy took 15-70 ms of a 75-125 ms
  * transform (a transposing orientation); the tiled copy here takes ~10.
  *
- * Through libjpeg's own API: jpeg_read_coefficients, the move below, jpeg_write_coefficients.
+ * Through libjpeg's own API: jpeg_read_coefficients, then jpeg_write_coefficients over
+ * destination arrays that are never stored whole: the encoder asks for each row of blocks
+ * as it writes it (access_virt_barray, hooked below), and gets it from a band of TILE rows
+ * moved just before, still in cache. tjTransform moves the whole image into a second array
+ * (36 MB for 12 MP) and the encoder reads it back from memory.
  * An optional custom filter (tjTransform's signature: jpeg_dc.Eighth's KEEP) sees each row
  * of the upright blocks before they are written, as tjTransform would show them. */
 #define PY_SSIZE_T_CLEAN
@@ -175,11 +179,80 @@ static JBLOCKROW *rows(j_common_ptr c, jvirt_barray_ptr a, JDIMENSION n, boolean
     return r;
 }
 
+/* One destination component: where its blocks come from and the band of rows last moved.
+ * Its address is the jvirt_barray_ptr the encoder is given (an opaque handle to libjpeg). */
+typedef struct {
+    JBLOCKROW *from;           /* the source component's rows */
+    JBLOCKROW band[TILE + 1];  /* rows band_y .. band_y + tall - 1 of the destination */
+    JDIMENSION tall;           /* rows a band: TILE, or 9 where rows come 3 at a time */
+    JDIMENSION band_y, filled; /* the band's first row; rows moved so far (0: none yet) */
+    JDIMENSION bw, bh, cw, ch; /* blocks wide and high; the mirrored extent (whole iMCUs) */
+    int ci;
+    Region plane;
+} Comp;
+
+typedef struct {
+    Comp comp[MAX_COMPONENTS];
+    Move m;
+    JCOEF sign[DCTSIZE2];
+    Transform *filter;
+} Mover;
+
+static void stop(j_common_ptr c, const char *message) {
+    Errors *e = (Errors *)c->err;
+    snprintf(e->message, sizeof e->message, "%s", message);
+    longjmp(e->jump, 1);
+}
+
+/* Moves the band of destination rows from ty, in tiles of about TILE x TILE blocks: a
+ * transposing move reads a tile's blocks from TILE source rows, each run contiguous. */
+static void move_band(Comp *k, Mover *mv, j_common_ptr c, JDIMENSION ty) {
+    Move m = mv->m;
+    JDIMENSION ny = k->bh - ty < k->tall ? k->bh - ty : k->tall;
+    /* Within a tile, walk the axis that runs along a source row in the direction that reads
+     * it forwards (a mirrored axis backwards): the prefetcher follows it. */
+    int back_y = m.transpose && m.mirror_y, back_x = !m.transpose && m.mirror_x;
+    for (JDIMENSION tx = 0; tx < k->bw; tx += TILE) {
+        JDIMENSION nx = k->bw - tx < TILE ? k->bw - tx : TILE;
+        for (JDIMENSION i = 0; i < ny; i++) {
+            JDIMENSION y = back_y ? ty + ny - 1 - i : ty + i;
+            JDIMENSION my = m.mirror_y && y < k->ch ? k->ch - 1 - y : y;
+            for (JDIMENSION j = 0; j < nx; j++) {
+                JDIMENSION x = back_x ? tx + nx - 1 - j : tx + j;
+                JDIMENSION mx = m.mirror_x && x < k->cw ? k->cw - 1 - x : x;
+                const JCOEF *b = m.transpose ? k->from[mx][my] : k->from[my][mx];
+                move_block(k->band[y - ty][x], b, mv->sign, m.transpose);
+            }
+        }
+    }
+    k->band_y = ty;
+    k->filled = ty + ny;
+    /* tjTransform's call to the filter, one row of blocks at a time, in order */
+    Region row = {0, (int)ty * DCTSIZE, k->plane.w, DCTSIZE};
+    for (JDIMENSION y = ty; mv->filter->filter && y < ty + ny; y++, row.y += DCTSIZE)
+        if (mv->filter->filter(k->band[y - ty][0], row, k->plane, k->ci, 0, mv->filter) == -1)
+            stop(c, "the custom filter failed");
+}
+
+/* The encoder's access_virt_barray: rows start .. start + n - 1 of a destination component,
+ * asked in order, one iMCU row (v_samp_factor rows, which divide a band) at a time. */
+static JBLOCKARRAY access_band(j_common_ptr c, jvirt_barray_ptr ptr, JDIMENSION start,
+                               JDIMENSION n, boolean writable) {
+    (void)writable;
+    Comp *k = (Comp *)(void *)ptr;
+    if (start == k->filled && start < k->bh)  /* the next band's first row */
+        move_band(k, (Mover *)c->client_data, c, start);
+    if (!k->filled || start < k->band_y || start + n > k->filled || start + n < start)
+        stop(c, "the encoder asked for blocks out of order");
+    return k->band + (start - k->band_y);
+}
+
 static int run(Job *job) {
     struct jpeg_decompress_struct s;
     struct jpeg_compress_struct d;
     struct jpeg_progress_mgr progress = {.progress_monitor = scans};
     Errors e;
+    Mover mv = {.filter = &job->filter};
     volatile int made_s = 0, made_d = 0, ok = 0;
     s.err = jpeg_std_error(&e.pub);
     d.err = &e.pub;
@@ -199,7 +272,8 @@ static int run(Job *job) {
         job->imperfect = 1;
         goto done;
     }
-    Move m = MOVES[job->orientation];
+    Move m = mv.m = MOVES[job->orientation];
+    signs(m, mv.sign);
     int n = s.num_components, grey = n == 1;
     /* The destination's geometry (transupp.c's jtransform_request_workspace): iMCUs of the
      * turned frame, each component's sampling swapped by a transpose; one component gets
@@ -210,15 +284,6 @@ static int run(Job *job) {
     JDIMENSION dh = m.transpose ? s.image_width : s.image_height;
     JDIMENSION imcu_w = (dw + maxh * DCTSIZE - 1) / (maxh * DCTSIZE);
     JDIMENSION imcu_h = (dh + maxv * DCTSIZE - 1) / (maxv * DCTSIZE);
-    jvirt_barray_ptr *dst = (jvirt_barray_ptr *)(*s.mem->alloc_small)(
-        (j_common_ptr)&s, JPOOL_IMAGE, sizeof(jvirt_barray_ptr) * (size_t)n);
-    for (int ci = 0; ci < n; ci++) {
-        jpeg_component_info *c = s.comp_info + ci;
-        int hs = grey ? 1 : m.transpose ? c->v_samp_factor : c->h_samp_factor;
-        int vs = grey ? 1 : m.transpose ? c->h_samp_factor : c->v_samp_factor;
-        dst[ci] = (*s.mem->request_virt_barray)((j_common_ptr)&s, JPOOL_IMAGE, FALSE,
-                                                imcu_w * hs, imcu_h * vs, (JDIMENSION)vs);
-    }
     jvirt_barray_ptr *src = jpeg_read_coefficients(&s);
 
     jpeg_create_compress(&d);
@@ -246,6 +311,33 @@ static int run(Job *job) {
                 }
         }
     }
+    jvirt_barray_ptr dst[MAX_COMPONENTS];
+    for (int ci = 0; ci < n; ci++) {
+        jpeg_component_info *c = d.comp_info + ci, *sc = s.comp_info + ci;
+        Comp *k = mv.comp + ci;
+        k->ci = ci;
+        k->bw = imcu_w * (JDIMENSION)c->h_samp_factor;
+        k->bh = imcu_h * (JDIMENSION)c->v_samp_factor;
+        JDIMENSION vs = (JDIMENSION)c->v_samp_factor;  /* 1-4 (jdinput.c checks) */
+        k->tall = (TILE + vs - 1) / vs * vs;
+        /* The mirrored extent: whole iMCUs (perfect() made sure there is no partial one). */
+        k->cw = dw / (maxh * DCTSIZE) * (JDIMENSION)c->h_samp_factor;
+        k->ch = dh / (maxv * DCTSIZE) * (JDIMENSION)c->v_samp_factor;
+        JDIMENSION sh = m.transpose ? k->bw : k->bh, sw = m.transpose ? k->bh : k->bw;
+        JDIMENSION row_blocks = (sc->width_in_blocks + (JDIMENSION)sc->h_samp_factor - 1) /
+                                (JDIMENSION)sc->h_samp_factor * (JDIMENSION)sc->h_samp_factor;
+        if (sw > row_blocks) {  /* not expected (the geometry is transupp.c's): never read past */
+            snprintf(job->message, sizeof job->message, "component %d: %u blocks a row, %u read",
+                     ci, (unsigned)row_blocks, (unsigned)sw);
+            goto done;
+        }
+        k->from = rows((j_common_ptr)&s, src[ci], sh, FALSE);
+        JBLOCKROW blocks = (JBLOCKROW)(*d.mem->alloc_large)(
+            (j_common_ptr)&d, JPOOL_IMAGE, (size_t)k->tall * k->bw * sizeof(JBLOCK));
+        for (JDIMENSION y = 0; y < k->tall; y++)
+            k->band[y] = blocks + (size_t)y * k->bw;
+        dst[ci] = (jvirt_barray_ptr)(void *)k;
+    }
     job->sink.size = job->in_size / 2 + 65536;  /* about the input's size, after one growth */
     job->sink.buf = malloc(job->sink.size);
     if (!job->sink.buf)
@@ -255,56 +347,17 @@ static int run(Job *job) {
     job->sink.pub.term_destination = sink_term;
     d.dest = &job->sink.pub;
     jpeg_write_coefficients(&d, dst);
-    JCOEF sign[DCTSIZE2];
-    signs(m, sign);
-
-    for (int ci = 0; ci < n; ci++) {
-        jpeg_component_info *c = d.comp_info + ci;
-        JDIMENSION bw = imcu_w * c->h_samp_factor, bh = imcu_h * c->v_samp_factor;
-        /* The mirrored extent: whole iMCUs (perfect() made sure there is no partial one). */
-        JDIMENSION cw = dw / (maxh * DCTSIZE) * c->h_samp_factor;
-        JDIMENSION ch = dh / (maxv * DCTSIZE) * c->v_samp_factor;
-        JDIMENSION sh = m.transpose ? bw : bh, sw = m.transpose ? bh : bw;  /* source extent read */
-        jpeg_component_info *sc = s.comp_info + ci;
-        JDIMENSION row_blocks = (sc->width_in_blocks + (JDIMENSION)sc->h_samp_factor - 1) /
-                                (JDIMENSION)sc->h_samp_factor * (JDIMENSION)sc->h_samp_factor;
-        if (sw > row_blocks) {  /* not expected (the geometry is transupp.c's): never read past */
-            snprintf(job->message, sizeof job->message, "component %d: %u blocks a row, %u read",
-                     ci, (unsigned)row_blocks, (unsigned)sw);
-            goto done;
-        }
-        JBLOCKROW *to = rows((j_common_ptr)&s, dst[ci], bh, TRUE);
-        JBLOCKROW *from = rows((j_common_ptr)&s, src[ci], sh, FALSE);
-        /* Within a tile, walk the axis that runs along a source row in the direction that
-         * reads it forwards (a mirrored axis backwards): the prefetcher follows it. */
-        int back_y = m.transpose && m.mirror_y, back_x = !m.transpose && m.mirror_x;
-        Region plane = {0, 0, (int)c->width_in_blocks * DCTSIZE, (int)c->height_in_blocks * DCTSIZE};
-        Region row = {0, 0, plane.w, DCTSIZE};
-        for (JDIMENSION ty = 0; ty < bh; ty += TILE) {
-            JDIMENSION ny = bh - ty < TILE ? bh - ty : TILE;
-            for (JDIMENSION tx = 0; tx < bw; tx += TILE) {
-                JDIMENSION nx = bw - tx < TILE ? bw - tx : TILE;
-                for (JDIMENSION i = 0; i < ny; i++) {
-                    JDIMENSION y = back_y ? ty + ny - 1 - i : ty + i;
-                    JDIMENSION my = m.mirror_y && y < ch ? ch - 1 - y : y;
-                    for (JDIMENSION k = 0; k < nx; k++) {
-                        JDIMENSION x = back_x ? tx + nx - 1 - k : tx + k;
-                        JDIMENSION mx = m.mirror_x && x < cw ? cw - 1 - x : x;
-                        const JCOEF *b = m.transpose ? from[mx][my] : from[my][mx];
-                        move_block(to[y][x], b, sign, m.transpose);
-                    }
-                }
-            }
-            /* tjTransform's call to the filter, one row of blocks at a time, in order, while
-             * this band of rows is still in cache */
-            for (JDIMENSION y = ty; job->filter.filter && y < ty + ny; y++, row.y += DCTSIZE)
-                if (job->filter.filter(to[y][0], row, plane, ci, 0, &job->filter) == -1) {
-                    snprintf(job->message, sizeof job->message, "the custom filter failed");
-                    goto done;
-                }
-        }
-    }
+    /* After jpeg_write_coefficients, which realizes the compressor's own virtual arrays (it
+     * has none): from here on the only arrays it asks for are dst's. */
+    for (int ci = 0; ci < n; ci++)
+        mv.comp[ci].plane = (Region){0, 0, (int)d.comp_info[ci].width_in_blocks * DCTSIZE,
+                                     (int)d.comp_info[ci].height_in_blocks * DCTSIZE};
+    d.client_data = &mv;
+    d.mem->access_virt_barray = access_band;
     jpeg_finish_compress(&d);
+    for (int ci = 0; ci < n; ci++)  /* every row moved: the filter saw all of them */
+        if (mv.comp[ci].filled != mv.comp[ci].bh)
+            stop((j_common_ptr)&d, "the encoder left rows unwritten");
     jpeg_finish_decompress(&s);
     ok = 1;
 done:
