@@ -26,6 +26,7 @@ from pressroom.imaging import fit_within
 from pressroom.ingest.pipeline import validate
 from pressroom.ingest.service import Ingestor
 from pressroom.storage.local import LocalStore
+from pressroom.tags import TagConfig, make_tagger
 
 from .conftest import say
 
@@ -160,9 +161,19 @@ def _in_turns(a: Callable[[], object], b: Callable[[], object], n: int) -> tuple
 
 
 @pytest.mark.benchmark(group="targets in turns")
-def test_targets_in_turns(benchmark, big, rotated_jpeg, phone_jpegs, ingestor, request) -> None:
-    """HEIC ingest over its libheif decode (target <= 1.3x) and EXIF-rotated over upright
-    JPEG ingest (target <= 2x), 4:2:2 camera stream and 4:2:0 phone JPEG."""
+def test_targets_in_turns(
+    benchmark, big, rotated_jpeg, phone_jpegs, ingestor, tmp_path, request
+) -> None:
+    """HEIC ingest over its libheif decode (target <= 1.3x), EXIF-rotated over upright JPEG
+    ingest (target <= 2x), 4:2:2 camera stream and 4:2:0 phone JPEG, and a JPEG's ingest
+    with tags over its 1/8 decode (target <= 2.5x)."""
+    tagging = Ingestor(
+        LocalStore(tmp_path / "tagged"),
+        SqliteCatalogue(tmp_path / "tagged.db"),
+        Settings(data_dir=tmp_path),
+        make_tagger(TagConfig()),
+    )
+    _ingest(tagging, big[JPEG])  # the detector's models load outside the timing
     pairs = {
         "HEIC ingest / its decode": (
             lambda: _ingest(ingestor, big[HEIC]),
@@ -178,6 +189,11 @@ def test_targets_in_turns(benchmark, big, rotated_jpeg, phone_jpegs, ingestor, r
             lambda: _ingest(ingestor, phone_jpegs[1]),
             lambda: _ingest(ingestor, phone_jpegs[0]),
             2.0,
+        ),
+        "JPEG ingest with tags / its 1/8 decode": (
+            lambda: _ingest(tagging, big[JPEG]),
+            lambda: simplejpeg.decode_jpeg(big[JPEG], min_width=504, min_height=378),
+            2.5,
         ),
     }
     lines = []
