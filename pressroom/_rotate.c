@@ -183,8 +183,8 @@ static JBLOCKROW *rows(j_common_ptr c, jvirt_barray_ptr a, JDIMENSION n, boolean
  * Its address is the jvirt_barray_ptr the encoder is given (an opaque handle to libjpeg). */
 typedef struct {
     JBLOCKROW *from;           /* the source component's rows */
-    JBLOCKROW band[TILE + 1];  /* rows band_y .. band_y + tall - 1 of the destination */
-    JDIMENSION tall;           /* rows a band: TILE, or 9 where rows come 3 at a time */
+    JBLOCKROW band[TILE + 3];  /* rows band_y .. band_y + tall - 1 of the destination */
+    JDIMENSION tall;           /* rows a band: TILE up to a multiple of v_samp_factor (1-4) */
     JDIMENSION band_y, filled; /* the band's first row; rows moved so far (0: none yet) */
     JDIMENSION bw, bh, cw, ch; /* blocks wide and high; the mirrored extent (whole iMCUs) */
     int ci;
