@@ -170,12 +170,12 @@ typedef struct {
     char message[JMSG_LENGTH_MAX];
 } Job;
 
-/* Row pointers of a whole in-memory virtual array (libjpeg-turbo keeps every array in memory:
- * jmemnobs.c), fetched once, a row at a time, in order (a writer may not skip rows). */
-static JBLOCKROW *rows(j_common_ptr c, jvirt_barray_ptr a, JDIMENSION n, boolean writable) {
+/* Row pointers of the source's whole in-memory virtual array (libjpeg-turbo keeps every
+ * array in memory: jmemnobs.c), fetched once, so the move can read any row. */
+static JBLOCKROW *rows(j_common_ptr c, jvirt_barray_ptr a, JDIMENSION n) {
     JBLOCKROW *r = (JBLOCKROW *)(*c->mem->alloc_small)(c, JPOOL_IMAGE, n * sizeof(JBLOCKROW));
     for (JDIMENSION y = 0; y < n; y++)
-        r[y] = (*c->mem->access_virt_barray)(c, a, y, 1, writable)[0];
+        r[y] = (*c->mem->access_virt_barray)(c, a, y, 1, FALSE)[0];
     return r;
 }
 
@@ -242,7 +242,7 @@ static JBLOCKARRAY access_band(j_common_ptr c, jvirt_barray_ptr ptr, JDIMENSION 
     Comp *k = (Comp *)(void *)ptr;
     if (start == k->filled && start < k->bh)  /* the next band's first row */
         move_band(k, (Mover *)c->client_data, c, start);
-    if (!k->filled || start < k->band_y || start + n > k->filled || start + n < start)
+    if (start < k->band_y || start > k->filled || n > k->filled - start)  /* no wrap-around */
         stop(c, "the encoder asked for blocks out of order");
     return k->band + (start - k->band_y);
 }
@@ -331,7 +331,7 @@ static int run(Job *job) {
                      ci, (unsigned)row_blocks, (unsigned)sw);
             goto done;
         }
-        k->from = rows((j_common_ptr)&s, src[ci], sh, FALSE);
+        k->from = rows((j_common_ptr)&s, src[ci], sh);
         JBLOCKROW blocks = (JBLOCKROW)(*d.mem->alloc_large)(
             (j_common_ptr)&d, JPOOL_IMAGE, (size_t)k->tall * k->bw * sizeof(JBLOCK));
         for (JDIMENSION y = 0; y < k->tall; y++)
