@@ -6,7 +6,6 @@ full decodes, pillow-heif decode."""
 from __future__ import annotations
 
 import io
-import itertools
 import statistics
 import time
 from collections.abc import Callable
@@ -20,15 +19,12 @@ import simplejpeg
 from PIL import Image
 
 from pressroom import turbojpeg
-from pressroom.catalogue.sqlite import SqliteCatalogue
-from pressroom.config import Settings
 from pressroom.imaging import fit_within
 from pressroom.ingest.pipeline import validate
 from pressroom.ingest.service import Ingestor
-from pressroom.storage.local import LocalStore
 from pressroom.tags import TagConfig, make_tagger
 
-from .conftest import say
+from .conftest import ingest, make_ingestor, say
 
 JPEG = "olympus_12mp_42_IndexError.jpg"  # 4032x3024, 12.2 MP
 HEIC = "pug.heic"  # iPhone 13 Pro, 4032x3024, Display P3
@@ -36,8 +32,7 @@ HEIC = "pug.heic"  # iPhone 13 Pro, 4032x3024, Display P3
 
 @pytest.fixture
 def ingestor(tmp_path: Path) -> Ingestor:
-    settings = Settings(data_dir=tmp_path)
-    return Ingestor(LocalStore(tmp_path / "blobs"), SqliteCatalogue(tmp_path / "c.db"), settings)
+    return make_ingestor(tmp_path)
 
 
 # --- validate + proxy vs decoders -------------------------------------------------------
@@ -84,38 +79,30 @@ def test_pyvips_full_decode(benchmark, big) -> None:
 
 # --- ingest (no tags) -------------------------------------------------------------------
 
-_ids = itertools.count()
-
-
-def _ingest(ingestor: Ingestor, data: bytes) -> str:
-    r = ingestor.ingest_bytes(data, "photo.jpg", photo_id=f"p{next(_ids)}")
-    assert r.state == "uploaded"
-    return r.id
-
 
 @pytest.mark.benchmark(group="jpeg 12MP: ingest (no tags)")
 def test_ingest_jpeg_upright(benchmark, big, ingestor) -> None:
     """Upright sRGB: strict 1/8 decode for the verdict and proxy, stream kept as master."""
-    benchmark(_ingest, ingestor, big[JPEG])
+    benchmark(ingest, ingestor, big[JPEG])
 
 
 @pytest.mark.benchmark(group="jpeg 12MP: ingest (no tags)")
 def test_ingest_jpeg_rotated(benchmark, rotated_jpeg, ingestor) -> None:
     """EXIF orientation 6: the DCT blocks moved upright losslessly, the proxy read from
     their coefficients on the way (jpeg_dc)."""
-    benchmark(_ingest, ingestor, rotated_jpeg)
+    benchmark(ingest, ingestor, rotated_jpeg)
 
 
 @pytest.mark.benchmark(group="jpeg 12MP 4:2:0: ingest (no tags)")
 def test_ingest_phone_jpeg_upright(benchmark, phone_jpegs, ingestor) -> None:
-    benchmark(_ingest, ingestor, phone_jpegs[0])
+    benchmark(ingest, ingestor, phone_jpegs[0])
 
 
 @pytest.mark.benchmark(group="jpeg 12MP 4:2:0: ingest (no tags)")
 def test_ingest_phone_jpeg_rotated(benchmark, phone_jpegs, ingestor) -> None:
     """4:2:0: the lossless transform, the proxy's chroma by the 2x2 IDCT from the moved
     blocks (jpeg_dc)."""
-    benchmark(_ingest, ingestor, phone_jpegs[1])
+    benchmark(ingest, ingestor, phone_jpegs[1])
 
 
 @pytest.mark.benchmark(group="jpeg 12MP: ingest (no tags)")
@@ -141,7 +128,7 @@ def test_heic_validate(benchmark, big) -> None:
 
 @pytest.mark.benchmark(group="heic 12MP: ingest vs decode")
 def test_heic_ingest(benchmark, big, ingestor) -> None:
-    benchmark.pedantic(_ingest, args=(ingestor, big[HEIC]), rounds=5, iterations=1)
+    benchmark.pedantic(ingest, args=(ingestor, big[HEIC]), rounds=5, iterations=1)
 
 
 # --- the targets as ratios, measured in turns ----------------------------------------------
@@ -167,31 +154,26 @@ def test_targets_in_turns(
     """HEIC ingest over its libheif decode (target <= 1.3x), EXIF-rotated over upright JPEG
     ingest (target <= 2x), 4:2:2 camera stream and 4:2:0 phone JPEG, and a JPEG's ingest
     with tags over its 1/8 decode (target <= 2.5x)."""
-    tagging = Ingestor(
-        LocalStore(tmp_path / "tagged"),
-        SqliteCatalogue(tmp_path / "tagged.db"),
-        Settings(data_dir=tmp_path),
-        make_tagger(TagConfig()),
-    )
-    _ingest(tagging, big[JPEG])  # the detector's models load outside the timing
+    tagging = make_ingestor(tmp_path / "tagged", make_tagger(TagConfig()))
+    ingest(tagging, big[JPEG])  # the detector's models load outside the timing
     pairs = {
         "HEIC ingest / its decode": (
-            lambda: _ingest(ingestor, big[HEIC]),
+            lambda: ingest(ingestor, big[HEIC]),
             lambda: np.asarray(pillow_heif.open_heif(big[HEIC])),
             1.3,
         ),
         "rotated / upright JPEG ingest": (
-            lambda: _ingest(ingestor, rotated_jpeg),
-            lambda: _ingest(ingestor, big[JPEG]),
+            lambda: ingest(ingestor, rotated_jpeg),
+            lambda: ingest(ingestor, big[JPEG]),
             2.0,
         ),
         "rotated / upright JPEG ingest, 4:2:0": (
-            lambda: _ingest(ingestor, phone_jpegs[1]),
-            lambda: _ingest(ingestor, phone_jpegs[0]),
+            lambda: ingest(ingestor, phone_jpegs[1]),
+            lambda: ingest(ingestor, phone_jpegs[0]),
             2.0,
         ),
         "JPEG ingest with tags / its 1/8 decode": (
-            lambda: _ingest(tagging, big[JPEG]),
+            lambda: ingest(tagging, big[JPEG]),
             lambda: simplejpeg.decode_jpeg(big[JPEG], min_width=504, min_height=378),
             2.5,
         ),

@@ -6,19 +6,12 @@ optional), and the per-face embedding cost; ingest with and without the tagger."
 
 from __future__ import annotations
 
-import itertools
-from pathlib import Path
-
 import numpy as np
 import pytest
 import pyvips
 
-from pressroom.catalogue.sqlite import SqliteCatalogue
-from pressroom.config import Settings
 from pressroom.ingest.context import IngestContext
 from pressroom.ingest.pipeline import NORMALISE, run
-from pressroom.ingest.service import Ingestor
-from pressroom.storage.local import LocalStore
 from pressroom.tags import TagConfig, make_tagger, tag
 from pressroom.tags.context import TagContext
 from pressroom.tags.faces import open_detector
@@ -26,6 +19,8 @@ from pressroom.tags.faces.landmarks import Embedder
 from pressroom.tags.steps.pixels import pixels, resize_long, to_rgb
 from pressroom.tags.steps.saliency import saliency
 from tests.conftest import CORPUS
+
+from .conftest import ingest, make_ingestor
 
 JPEG = "olympus_12mp_42_IndexError.jpg"  # 4032x3024, 12.2 MP: its ingest proxy is 504x378
 YUNET = CORPUS.parent / "models" / "face_detection_yunet_2023mar.onnx"
@@ -114,29 +109,14 @@ def test_one_face_embedding(benchmark, two_faces) -> None:
 
 # --- ingest with tags ----------------------------------------------------------------------
 
-_ids = itertools.count()
-
-
-def _ingestor(tmp_path: Path, tagger) -> Ingestor:
-    settings = Settings(data_dir=tmp_path)
-    return Ingestor(
-        LocalStore(tmp_path / "b"), SqliteCatalogue(tmp_path / "c.db"), settings, tagger
-    )
-
-
-def _ingest(ingestor: Ingestor, data: bytes) -> str:
-    r = ingestor.ingest_bytes(data, "photo.jpg", photo_id=f"p{next(_ids)}")
-    assert r.verdict == "accept"
-    return r.id
-
 
 @pytest.mark.benchmark(group="ingest 12MP JPEG with tags (target 80 ms)")
 def test_ingest_with_tags(benchmark, big, tmp_path, jpeg_proxy) -> None:
-    ingestor = _ingestor(tmp_path, make_tagger(TagConfig()))
-    pid = benchmark(_ingest, ingestor, big[JPEG])
+    ingestor = make_ingestor(tmp_path, make_tagger(TagConfig()))
+    pid = benchmark(ingest, ingestor, big[JPEG])
     assert ingestor.catalogue.get(pid).data["tags"]["faces"] == []
 
 
 @pytest.mark.benchmark(group="ingest 12MP JPEG with tags (target 80 ms)")
 def test_ingest_without_tags(benchmark, big, tmp_path) -> None:
-    benchmark(_ingest, _ingestor(tmp_path, None), big[JPEG])
+    benchmark(ingest, make_ingestor(tmp_path), big[JPEG])

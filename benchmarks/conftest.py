@@ -3,12 +3,18 @@ thread, so figures mean "CPU per photo on one core" and peers in a group compare
 
 from __future__ import annotations
 
+import itertools
 import os
+from pathlib import Path
 
 os.environ.setdefault("VIPS_CONCURRENCY", "1")
 
 import pytest  # noqa: E402
 
+from pressroom.catalogue.sqlite import SqliteCatalogue  # noqa: E402
+from pressroom.config import Settings  # noqa: E402
+from pressroom.ingest.service import Ingestor, Tagger  # noqa: E402
+from pressroom.storage.local import LocalStore  # noqa: E402
 from tests.conftest import CORPUS  # noqa: E402
 from tests.test_jpegtran import with_orientation  # noqa: E402
 
@@ -35,6 +41,26 @@ def phone_jpegs(big: dict[str, bytes]) -> tuple[bytes, bytes]:
 
     upright = pyvips.Image.new_from_buffer(big[CAMERA], "").jpegsave_buffer(Q=85)
     return upright, with_orientation(upright, 6)
+
+
+def make_ingestor(folder: Path, tagger: Tagger | None = None) -> Ingestor:
+    """The CLI's local ingestor (a folder store, SQLite) under `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return Ingestor(
+        LocalStore(folder / "blobs"), SqliteCatalogue(folder / "c.db"), Settings(data_dir=folder),
+        tagger,
+    )  # fmt: skip
+
+
+_ids = itertools.count()
+
+
+def ingest(ingestor: Ingestor, data: bytes) -> str:
+    """One upload under a fresh id (the same bytes under the same id would be a replay, which
+    does no work), asserted accepted; its id."""
+    r = ingestor.ingest_bytes(data, "photo.jpg", photo_id=f"p{next(_ids)}")
+    assert r.state == "uploaded", r
+    return r.id
 
 
 def say(config: pytest.Config, lines: list[str]) -> None:
