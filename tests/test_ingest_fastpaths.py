@@ -243,3 +243,55 @@ def test_p3_master_is_encoded_from_the_colour_steps_array(monkeypatch: pytest.Mo
     assert ctx.master is not None and ctx.master_format == "jpeg"
     d = simplejpeg.decode_jpeg(ctx.master).astype(np.int16) - ctx.pixels
     assert 10 * np.log10(255**2 / np.mean(d.astype(np.float64) ** 2)) > 44  # that picture
+
+
+@pytest.mark.parametrize(
+    ("name", "threads"), [("olympus_12mp_42_IndexError.jpg", False), ("pug.heic", True)]
+)
+def test_master_and_proxy_share_a_thread_only_where_the_master_is_encoded(
+    monkeypatch: pytest.MonkeyPatch, name: str, threads: bool
+) -> None:
+    """A 12-MP HEIC's master encode (~33 ms) runs beside its proxy's resize (~16); an upright
+    JPEG's master is a copy of its own segments (~2 ms), where a thread costs more than it
+    saves, so both run in order on the calling thread."""
+    import pressroom.steps
+
+    pools: list[int] = []
+    real = pressroom.steps.ThreadPoolExecutor
+
+    def pool(n: int) -> object:
+        pools.append(n)
+        return real(n)
+
+    monkeypatch.setattr(pressroom.steps, "ThreadPoolExecutor", pool)
+    ctx = _normalise((CORPUS / "big" / name).read_bytes())
+    assert ctx.passthrough is not threads
+    assert ctx.master is not None and ctx.proxy is not None  # both steps ran
+    assert pools == ([1] if threads else [])
+
+
+@pytest.mark.parametrize("name", ["olympus_12mp_42_IndexError.jpg", "pug.heic"])
+def test_proxy_blob_is_libvips_q90_picture(tmp_path: Path, name: str) -> None:
+    """The stored proxy is encoded by TurboJPEG (imaging.encode_jpeg): decoded, the pixels of
+    libvips' jpegsave at q90 (4:4:4), with no metadata."""
+    from pressroom.catalogue.sqlite import SqliteCatalogue
+    from pressroom.config import Settings
+    from pressroom.ids import proxy_key
+    from pressroom.ingest.service import PROXY_QUALITY, Ingestor
+    from pressroom.storage.local import LocalStore
+
+    data = (CORPUS / "big" / name).read_bytes()
+    store = LocalStore(tmp_path / "blobs")
+    r = Ingestor(store, SqliteCatalogue(tmp_path / "c.db"), Settings(data_dir=tmp_path))
+    result = r.ingest_bytes(data, name)
+    assert result.state == "uploaded" and result.id
+    blob = store.get(proxy_key(result.id))
+    proxy = _normalise(data).proxy
+    assert proxy is not None
+    libvips = proxy.jpegsave_buffer(Q=PROXY_QUALITY, keep="none")
+    assert blob != libvips  # two encoders ...
+    assert np.array_equal(simplejpeg.decode_jpeg(blob), simplejpeg.decode_jpeg(libvips))
+    assert simplejpeg.decode_jpeg_header(blob)[3] == "444"
+    assert set(pyvips.Image.new_from_buffer(blob, "").get_fields()).isdisjoint(
+        {"exif-data", "xmp-data", "icc-profile-data"}
+    )

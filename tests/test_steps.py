@@ -47,3 +47,21 @@ def test_a_failing_step_fails_the_parallel_step_after_the_others_finish(order: s
     with pytest.raises(ValueError, match="no pixels"):
         run((parallel(*steps),), ctx)
     assert ctx.seen == {"slow": "done"}
+
+
+def test_parallel_steps_run_in_order_on_the_callers_thread_when_told() -> None:
+    order: list[tuple[str, str]] = []
+
+    def first(ctx: Ctx) -> None:
+        order.append(("first", threading.current_thread().name))
+
+    def second(ctx: Ctx) -> None:
+        order.append(("second", threading.current_thread().name))
+
+    ctx = Ctx()
+    run((parallel(first, second, when=lambda c: c.seen.get("big") == "yes"),), ctx)
+    me = threading.current_thread().name
+    assert order == [("first", me), ("second", me)]
+    ctx.seen["big"] = "yes"  # now at once: `left` and `right` each wait for the other
+    run((parallel(left, right, when=lambda c: c.seen.get("big") == "yes"),), ctx)
+    assert ctx.seen["left"] != ctx.seen["right"]

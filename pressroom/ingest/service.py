@@ -20,13 +20,15 @@ from ..catalogue.base import Catalogue, PhotoRecord
 from ..config import Settings
 from ..formats import content_type
 from ..ids import ID_RULE, is_id, master_key, photo_id_for, proxy_key
+from ..imaging import encode_jpeg
 from ..storage.base import BlobStore
 from .context import NO_BUDGET, Budget, IngestContext
 from .errors import Rejected
 from .pipeline import NORMALISE, run
 
-# q90: libvips keeps 4:4:4 at >= 90, and thumbnails up to the proxy's size render from it
-# (pressroom.render.renditions): a render from it is within 1 dB PSNR of one from the master.
+# q90 with colour at full size (4:4:4, as libvips' jpegsave has it from q90): thumbnails up
+# to the proxy's size render from it (pressroom.render.renditions), within 1 dB PSNR of a
+# render from the master.
 PROXY_QUALITY = 90
 # tagger(proxy, record_data) -> tags. The proxy is upright sRGB, <= proxy_size px; boxes
 # the tagger reports are in upright master pixels (record_data has "width"/"height").
@@ -130,7 +132,7 @@ class Ingestor:
         assert ctx.master is not None and ctx.master_format and ctx.proxy is not None
         mkey = master_key(pid, ctx.master_format)
         self.store.put(mkey, ctx.master, content_type(ctx.master_format))
-        proxy = ctx.proxy.jpegsave_buffer(Q=PROXY_QUALITY, keep="none")
+        proxy = encode_jpeg(ctx.proxy, PROXY_QUALITY, half_chroma=False)
         self.store.put(proxy_key(pid), proxy, content_type("jpeg"))
         data_out: dict[str, Any] = {
             **base,
