@@ -17,7 +17,7 @@ That makes the transform three table lookups per pixel, with no arithmetic on th
   from the same lookup) plus a 256-entry table of B, then a 65536-entry sRGB-encode table
   indexed by the 16-bit linear value; np.take's mode="clip" does the clip to [0, 1].
 
-The pixels are walked once by a small C kernel (`_p3.c`, built with the package: 24-26 ms
+The pixels are walked once by a small C kernel (`_p3.c`, built with the package: 20-24 ms
 for 12 MP in benchmarks/bench_fastcolour.py); where it is not built, numpy does the same
 lookups in nine passes over chunks of 64K pixels, so the intermediates stay in cache (58-63
 ms), with the same result. Against libvips'
