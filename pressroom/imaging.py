@@ -1,8 +1,10 @@
-"""What ingest and render share about decoding: libvips' process-wide setup, done once and on
-purpose (not as an import side effect), the JPEG shrink-on-load factor, computed once, and
-the exact-size Lanczos resize that follows it.
+"""What ingest and render share about pictures: libvips' process-wide setup, done once and on
+purpose (not as an import side effect), the JPEG shrink-on-load factor, computed once, the
+exact-size Lanczos resize that follows it, and the JPEG encoder of the pictures pressroom
+stores (masters, proxies, renditions).
 
-Dependency-free at import: pyvips loads when `setup()` is first called.
+Dependency-free at import: pyvips loads when `setup()` is first called, TurboJPEG when
+`encode_jpeg` is.
 """
 
 from __future__ import annotations
