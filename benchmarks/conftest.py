@@ -11,10 +11,10 @@ os.environ.setdefault("VIPS_CONCURRENCY", "1")
 
 import pytest  # noqa: E402
 
-from pressroom.catalogue.sqlite import SqliteCatalogue  # noqa: E402
+from pressroom.catalogue import open_catalogue  # noqa: E402
 from pressroom.config import Settings  # noqa: E402
 from pressroom.ingest.service import Ingestor, Tagger  # noqa: E402
-from pressroom.storage.local import LocalStore  # noqa: E402
+from pressroom.storage import open_store  # noqa: E402
 from tests.conftest import CORPUS  # noqa: E402
 from tests.test_jpegtran import with_orientation  # noqa: E402
 
@@ -44,12 +44,10 @@ def phone_jpegs(big: dict[str, bytes]) -> tuple[bytes, bytes]:
 
 
 def make_ingestor(folder: Path, tagger: Tagger | None = None) -> Ingestor:
-    """The CLI's local ingestor (a folder store, SQLite) under `folder`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    return Ingestor(
-        LocalStore(folder / "blobs"), SqliteCatalogue(folder / "c.db"), Settings(data_dir=folder),
-        tagger,
-    )  # fmt: skip
+    """An ingestor on the CLI's default backends (a folder store, SQLite) under `folder`,
+    without the CLI worker's per-file budget."""
+    settings = Settings(data_dir=folder)
+    return Ingestor(open_store(settings), open_catalogue(settings), settings, tagger)
 
 
 _ids = itertools.count()

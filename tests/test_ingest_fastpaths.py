@@ -274,16 +274,16 @@ def test_master_and_proxy_share_a_thread_only_where_the_master_is_encoded(
 def test_proxy_blob_is_libvips_q90_picture(tmp_path: Path, name: str) -> None:
     """The stored proxy is encoded by TurboJPEG (imaging.encode_jpeg): decoded, the pixels of
     libvips' jpegsave at q90 (4:4:4), with no metadata."""
-    from pressroom.catalogue.sqlite import SqliteCatalogue
+    from pressroom.catalogue import open_catalogue
     from pressroom.config import Settings
     from pressroom.ids import proxy_key
     from pressroom.ingest.service import PROXY_QUALITY, Ingestor
-    from pressroom.storage.local import LocalStore
+    from pressroom.storage import open_store
 
     data = (CORPUS / "big" / name).read_bytes()
-    store = LocalStore(tmp_path / "blobs")
-    r = Ingestor(store, SqliteCatalogue(tmp_path / "c.db"), Settings(data_dir=tmp_path))
-    result = r.ingest_bytes(data, name)
+    settings = Settings(data_dir=tmp_path)
+    store = open_store(settings)
+    result = Ingestor(store, open_catalogue(settings), settings).ingest_bytes(data, name)
     assert result.state == "uploaded" and result.id
     blob = store.get(proxy_key(result.id))
     proxy = _normalise(data).proxy
